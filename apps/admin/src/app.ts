@@ -1,0 +1,90 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import type { Logger } from '@postback/core';
+import { AdminInputError, NotFoundError } from './adminErrors.js';
+import type { AdminDeps } from './services/adminDeps.js';
+import { createAdvertiser, createOffer } from './services/advertisers.js';
+import { importConversions, showConversion } from './services/conversions.js';
+import { deleteDeadLetter, listDeadLetters, replayDeadLetters } from './services/deadLetters.js';
+import { showPostback } from './services/postbacks.js';
+import { createRejectionEndpoint, revokeRejectionEndpoint } from './services/rejectionEndpoints.js';
+
+export interface AdminAppDeps extends AdminDeps {
+  adminToken: string;
+  logger: Logger;
+}
+
+/** The operators' HTTP API. It listens on its own port (ADMIN_PORT), never on the public one. */
+export function createAdminApp(deps: AdminAppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/admin', requireToken(deps.adminToken));
+  app.use('/admin', express.json({ limit: '10mb' }));
+
+  app.post('/admin/advertisers', async (req, res) => {
+    res.status(201).json(await createAdvertiser(deps.prisma, req.body));
+  });
+  app.post('/admin/offers', async (req, res) => {
+    res.status(201).json(await createOffer(deps.prisma, req.body));
+  });
+  app.post('/admin/rejection-endpoints', async (req, res) => {
+    res.status(201).json(await createRejectionEndpoint(deps, req.body));
+  });
+  app.delete('/admin/rejection-endpoints/:id', async (req, res) => {
+    res.json(await revokeRejectionEndpoint(deps, req.params.id));
+  });
+  app.post('/admin/conversions', async (req, res) => {
+    res.status(201).json(await importConversions(deps.prisma, req.body));
+  });
+  app.get('/admin/conversions/:transactionId', async (req, res) => {
+    res.json(await showConversion(deps.prisma, req.params.transactionId));
+  });
+  app.get('/admin/postbacks/:id', async (req, res) => {
+    res.json(await showPostback(deps, req.params.id));
+  });
+  app.get('/admin/dlq', async (req, res) => {
+    res.json(await listDeadLetters(deps, req.query));
+  });
+  app.post('/admin/dlq/replay', async (req, res) => {
+    res.json(await replayDeadLetters(deps, req.body));
+  });
+  app.delete('/admin/dlq/:id', async (req, res) => {
+    res.json(await deleteDeadLetter(deps, req.params.id));
+  });
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  app.use(adminErrorHandler(deps.logger));
+  return app;
+}
+
+// Both sides are hashed to a fixed length first, so timingSafeEqual never sees unequal lengths and the
+// comparison takes the same time whatever the token sent.
+function requireToken(token: string): RequestHandler {
+  const expected = createHash('sha256').update(token).digest();
+  return (req, res, next) => {
+    const header = req.headers.authorization ?? '';
+    const sent = header.startsWith('Bearer ') ? header.slice(7) : '';
+    const given = createHash('sha256').update(sent).digest();
+    if (sent === '' || !timingSafeEqual(given, expected)) {
+      res.set('WWW-Authenticate', 'Bearer').status(401).json({ error: 'missing or wrong admin token' });
+      return;
+    }
+    next();
+  };
+}
+
+function adminErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, _req, res, _next) => {
+    if (err instanceof AdminInputError) {
+      return void res.status(400).json(err.field ? { error: err.message, field: err.field } : { error: err.message });
+    }
+    if (err instanceof NotFoundError) return void res.status(404).json({ error: err.message });
+    const parserError = err as { type?: string; status?: number };
+    if (parserError.type === 'entity.too.large') return void res.status(413).json({ error: 'request body too large' });
+    if (parserError.type === 'entity.parse.failed') return void res.status(400).json({ error: 'body is not valid JSON' });
+    logger.error({ err }, 'admin request failed');
+    return void res.status(500).json({ error: 'internal error' });
+  };
+}

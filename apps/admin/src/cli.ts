@@ -1,0 +1,140 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { Command, CommanderError } from 'commander';
+import { ConfigError, loadConfig } from '@postback/core';
+import { AdminInputError, NotFoundError } from './adminErrors.js';
+import type { AdminDeps } from './services/adminDeps.js';
+import { createAdvertiser, createOffer } from './services/advertisers.js';
+import { connectAdminDeps } from './services/connectAdminDeps.js';
+import { importConversions, showConversion } from './services/conversions.js';
+import { deleteDeadLetter, listDeadLetters, replayDeadLetters } from './services/deadLetters.js';
+import { showPostback } from './services/postbacks.js';
+import { createRejectionEndpoint, revokeRejectionEndpoint } from './services/rejectionEndpoints.js';
+
+// The admin operations from a shell: `npm run cli -- <command>`. Prints JSON; exits 2 on bad input, 1 otherwise.
+type Action = (deps: AdminDeps, ...args: never[]) => Promise<unknown>;
+
+function run(action: Action) {
+  return async (...args: unknown[]) => {
+    const deps = connectAdminDeps(loadConfig());
+    try {
+      const result = await (action as (d: AdminDeps, ...a: unknown[]) => Promise<unknown>)(deps, ...args);
+      console.log(JSON.stringify(result, null, 2));
+    } finally {
+      await deps.close();
+    }
+  };
+}
+
+const IMPORT_CHUNK = 1000;
+
+async function importFile(deps: AdminDeps, file: string) {
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  let imported = 0;
+  let lineNo = 0;
+  let chunk: unknown[] = [];
+  const flush = async () => {
+    if (chunk.length === 0) return;
+    imported += (await importConversions(deps.prisma, { conversions: chunk })).imported;
+    chunk = [];
+  };
+  for await (const line of lines) {
+    lineNo += 1;
+    if (line.trim() === '') continue;
+    try {
+      chunk.push(JSON.parse(line));
+    } catch {
+      throw new AdminInputError(`${file}:${lineNo}: not valid JSON`);
+    }
+    if (chunk.length >= IMPORT_CHUNK) await flush();
+  }
+  await flush();
+  return { imported };
+}
+
+const toInt = (v: string) => Number(v);
+
+export function buildCli(): Command {
+  const program = new Command('cli')
+    .description('Operate Postback Pipeline: advertisers, offers, rejection URLs, conversions, dead letters.')
+    .showHelpAfterError()
+    .exitOverride();
+
+  const advertiser = program.command('advertiser').description('advertisers');
+  advertiser
+    .command('create')
+    .requiredOption('--name <name>', 'advertiser name')
+    .action(run((d, o: { name: string }) => createAdvertiser(d.prisma, o)));
+
+  const offer = program.command('offer').description('offers');
+  offer
+    .command('create')
+    .requiredOption('--advertiser <id>', 'advertiser id', toInt)
+    .requiredOption('--name <name>', 'offer name')
+    .action(run((d, o: { advertiser: number; name: string }) => createOffer(d.prisma, { advertiser_id: o.advertiser, name: o.name })));
+
+  const url = program.command('rejection-url').description('rejection URLs (endpoint keys)');
+  url
+    .command('create')
+    .description('create a global (--advertiser) or offer-level (--offer) rejection URL; the key is shown once')
+    .option('--advertiser <id>', 'global URL for this advertiser', toInt)
+    .option('--offer <id>', 'offer-level URL for this offer', toInt)
+    .action(run((d, o: { advertiser?: number; offer?: number }) =>
+      createRejectionEndpoint(d, { advertiser_id: o.advertiser, offer_id: o.offer })));
+  url
+    .command('revoke <id>')
+    .description('revoke a rejection URL; receivers refuse its key within 5 seconds')
+    .action(run((d, id: string) => revokeRejectionEndpoint(d, id)));
+
+  const conversions = program.command('conversions').description('conversions');
+  conversions
+    .command('import <file>')
+    .description('import conversions from NDJSON: {"transaction_id","offer_id","status","payout"?} per line')
+    .action(run((d, file: string) => importFile(d, file)));
+  program
+    .command('conversion')
+    .description('one conversion')
+    .command('show <transactionId>')
+    .description('a conversion with its status history')
+    .action(run((d, tx: string) => showConversion(d.prisma, tx)));
+
+  program
+    .command('postback')
+    .description('one postback')
+    .command('show <postbackId>')
+    .description('what became of a postback: its outcome, or queued / dead_lettered')
+    .action(run((d, id: string) => showPostback(d, id)));
+
+  const dlq = program.command('dlq').description('the dead-letter queue');
+  dlq
+    .command('list')
+    .option('--limit <n>', 'how many', '100')
+    .option('--offset <n>', 'skip this many', '0')
+    .action(run((d, o: { limit: string; offset: string }) => listDeadLetters(d, o)));
+  dlq
+    .command('replay [ids...]')
+    .description('put dead-lettered postbacks back on the main queue (by id, or --all)')
+    .option('--all', 'replay every dead-lettered postback')
+    .action(run((d, ids: string[], o: { all?: boolean }) =>
+      replayDeadLetters(d, o.all ? { all: true } : { ids })));
+  dlq
+    .command('delete <id>')
+    .description('drop one dead-lettered postback for good')
+    .action(run((d, id: string) => deleteDeadLetter(d, id)));
+  return program;
+}
+
+try {
+  await buildCli().parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  if (err instanceof AdminInputError || err instanceof ConfigError) {
+    console.error(`error: ${err.message}`);
+    process.exit(2);
+  }
+  if (err instanceof NotFoundError) {
+    console.error(`error: ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}

@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import { createLogger, loadConfig, syncKeyRegistry } from '@postback/core';
+import { createAdminApp } from './app.js';
+import { connectAdminDeps } from './services/connectAdminDeps.js';
+
+const cfg = loadConfig();
+const logger = createLogger('admin', cfg.LOG_LEVEL);
+let adminToken = cfg.ADMIN_TOKEN;
+if (!adminToken) {
+  if (cfg.NODE_ENV === 'production') {
+    logger.fatal('ADMIN_TOKEN is required when NODE_ENV=production');
+    process.exit(1);
+  }
+  // A usable local setup without a shared default secret: a fresh token for this run, printed once.
+  adminToken = randomBytes(24).toString('base64url');
+  logger.warn({ admin_token: adminToken }, 'ADMIN_TOKEN not set: generated one for this run');
+}
+
+const deps = connectAdminDeps(cfg);
+syncKeyRegistry(deps.prisma, deps.registry).catch((err: unknown) =>
+  logger.warn({ err }, 'could not sync the key registry at start; the worker will'),
+);
+const server = createServer(createAdminApp({ ...deps, adminToken, logger }));
+server.listen(cfg.ADMIN_PORT, cfg.HOST, () => logger.info({ port: cfg.ADMIN_PORT }, 'admin API listening'));
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'admin stopping');
+  setTimeout(() => process.exit(1), cfg.SHUTDOWN_TIMEOUT_MS).unref();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await deps.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { CONVERSION_STATUSES, TRANSACTION_ID_MAX, type ConversionStatus, type PrismaClient } from '@postback/core';
+import { AdminInputError, NotFoundError } from '../adminErrors.js';
+import { parseInput } from './parseInput.js';
+
+export const conversionInput = z.object({
+  transaction_id: z.string().min(1).max(TRANSACTION_ID_MAX),
+  offer_id: z.number().int().positive(),
+  status: z.enum(CONVERSION_STATUSES),
+  payout: z.number().finite().optional(),
+  rejected_reason: z.string().min(1).max(255).optional(),
+});
+const importInput = z.object({ conversions: z.array(conversionInput).min(1).max(10_000) });
+
+/**
+ * Loads conversions the platform tracked and attributed. A transaction id that already exists is left as it is
+ * (the import can be re-run safely); `imported` counts the new ones.
+ */
+export async function importConversions(prisma: PrismaClient, input: unknown) {
+  const { conversions } = parseInput(importInput, input);
+  const offerIds = [...new Set(conversions.map((c) => c.offer_id))];
+  const found = await prisma.offer.findMany({ where: { id: { in: offerIds } }, select: { id: true } });
+  const missing = offerIds.filter((id) => !found.some((o) => o.id === id));
+  if (missing.length > 0) throw new AdminInputError(`unknown offer id(s): ${missing.join(', ')}`, 'offer_id');
+  const result = await prisma.conversion.createMany({
+    data: conversions.map((c) => ({
+      transactionId: c.transaction_id,
+      offerId: c.offer_id,
+      status: c.status as ConversionStatus,
+      payout: c.payout,
+      rejectedReason: c.status === 'rejected' ? (c.rejected_reason ?? null) : null,
+    })),
+    skipDuplicates: true,
+  });
+  return { imported: result.count };
+}
+
+export async function showConversion(prisma: PrismaClient, transactionId: string) {
+  const c = await prisma.conversion.findUnique({
+    where: { transactionId },
+    include: { history: { orderBy: { id: 'asc' } } },
+  });
+  if (!c) throw new NotFoundError(`conversion ${transactionId} not found`);
+  return {
+    transaction_id: c.transactionId,
+    offer_id: c.offerId,
+    status: c.status as ConversionStatus,
+    rejected_reason: c.rejectedReason,
+    payout: c.payout === null ? null : c.payout.toString(),
+    history: c.history.map((h) => ({
+      from_status: h.fromStatus as ConversionStatus,
+      to_status: h.toStatus as ConversionStatus,
+      old_reason: h.oldReason,
+      new_reason: h.newReason,
+      postback_id: h.postbackId,
+      changed_at: h.changedAt.toISOString(),
+    })),
+  };
+}

@@ -1,0 +1,88 @@
+import type { Job } from 'bullmq';
+import { z } from 'zod';
+import {
+  POSTBACK_JOB_NAME,
+  postbackJobOptions,
+  type DeadLetterData,
+  type PostbackJob,
+} from '@postback/core';
+import { NotFoundError } from '../adminErrors.js';
+import type { AdminDeps } from './adminDeps.js';
+import { parseInput } from './parseInput.js';
+
+const PAGE = 500;
+
+function describe(job: Job<DeadLetterData>) {
+  const postback = job.data.postback as Partial<PostbackJob>;
+  return {
+    id: job.id!,
+    transaction_id: postback.transactionId ?? null,
+    endpoint_id: postback.endpointId ?? null,
+    error: job.data.failedReason,
+    attempts: job.data.attemptsMade,
+    errors: job.data.errors,
+    dead_lettered_at: new Date(job.data.deadLetteredAt).toISOString(),
+  };
+}
+
+export async function listDeadLetters(deps: AdminDeps, input: unknown) {
+  const { limit, offset } = parseInput(
+    z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) }),
+    input,
+  );
+  const [jobs, total] = await Promise.all([
+    deps.deadLetters.getWaiting(offset, offset + limit - 1),
+    deps.deadLetters.getWaitingCount(),
+  ]);
+  return { total, jobs: jobs.map(describe) };
+}
+
+const replayInput = z.union(
+  [z.object({ ids: z.array(z.string().min(1)).min(1).max(10_000) }), z.object({ all: z.literal(true) })],
+  { error: 'give {"ids": [...]} or {"all": true}' },
+);
+
+/**
+ * Puts dead-lettered postbacks back on the main queue under their original ids, and removes each from the
+ * dead-letter queue only after the main queue has it. Running a replay twice is harmless: the worker's
+ * postback log makes a postback that was already applied a no-op.
+ */
+export async function replayDeadLetters(deps: AdminDeps, input: unknown) {
+  const request = parseInput(replayInput, input);
+  const replayed: string[] = [];
+  const missing: string[] = [];
+  if ('ids' in request) {
+    for (const id of request.ids) {
+      const job = await deps.deadLetters.getJob(id);
+      if (job) replayed.push(await replayOne(deps, job));
+      else missing.push(id);
+    }
+  } else {
+    // Each pass takes the head of the dead-letter queue; replayOne removes what it replays.
+    const total = await deps.deadLetters.getWaitingCount();
+    while (replayed.length < total) {
+      const jobs = await deps.deadLetters.getWaiting(0, PAGE - 1);
+      if (jobs.length === 0) break;
+      for (const job of jobs) replayed.push(await replayOne(deps, job));
+    }
+  }
+  return { replayed: replayed.length, ids: replayed, missing };
+}
+
+async function replayOne(deps: AdminDeps, dead: Job<DeadLetterData>): Promise<string> {
+  const id = dead.id!;
+  const current = await deps.queue.getJob(id);
+  // A copy left in the main queue's failed set (a move cut short) would make the add below a no-op.
+  if (current && (await current.getState()) === 'failed') await current.remove();
+  await deps.queue.add(POSTBACK_JOB_NAME, dead.data.postback as PostbackJob, postbackJobOptions(deps.cfg, id));
+  await dead.remove();
+  return id;
+}
+
+export async function deleteDeadLetter(deps: AdminDeps, rawId: unknown) {
+  const id = parseInput(z.string().min(1), rawId);
+  const job = await deps.deadLetters.getJob(id);
+  if (!job) throw new NotFoundError(`dead-lettered postback ${id} not found`);
+  await job.remove();
+  return { deleted: id };
+}

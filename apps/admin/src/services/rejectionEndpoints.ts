@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { generateEndpointKey, hashEndpointKey, rejectionUrl } from '@postback/core';
+import { NotFoundError } from '../adminErrors.js';
+import type { AdminDeps } from './adminDeps.js';
+import { parseInput } from './parseInput.js';
+
+const id = z.coerce.number().int().positive();
+const createInput = z.union([
+  z.object({ advertiser_id: id, offer_id: z.undefined() }),
+  z.object({ offer_id: id, advertiser_id: z.undefined() }),
+], { error: 'give exactly one of advertiser_id (global URL) or offer_id (offer-level URL)' });
+
+/**
+ * Creates a global (advertiser_id) or offer-level (offer_id) rejection URL. The key is returned once, here, and
+ * only its hash is stored. The key is registered in Redis inside the Postgres transaction, so a key is never
+ * shown that receivers would refuse.
+ */
+export async function createRejectionEndpoint(deps: AdminDeps, input: unknown) {
+  const data = parseInput(createInput, input);
+  const key = generateEndpointKey();
+  const keyHash = hashEndpointKey(key);
+  const endpoint = await deps.prisma.$transaction(async (tx) => {
+    let advertiserId: number;
+    let offerId: number | null = null;
+    if (data.offer_id !== undefined) {
+      const offer = await tx.offer.findUnique({ where: { id: data.offer_id } });
+      if (!offer) throw new NotFoundError(`offer ${data.offer_id} not found`);
+      advertiserId = offer.advertiserId;
+      offerId = offer.id;
+    } else {
+      const advertiser = await tx.advertiser.findUnique({ where: { id: data.advertiser_id } });
+      if (!advertiser) throw new NotFoundError(`advertiser ${data.advertiser_id} not found`);
+      advertiserId = advertiser.id;
+    }
+    const created = await tx.rejectionEndpoint.create({ data: { advertiserId, offerId, keyHash } });
+    await deps.registry.register({ endpointId: created.id, keyHash, scope: { advertiserId, offerId } });
+    return created;
+  });
+  return {
+    id: endpoint.id,
+    scope: endpoint.offerId === null ? 'global' : 'offer',
+    advertiser_id: endpoint.advertiserId,
+    offer_id: endpoint.offerId,
+    url: rejectionUrl(deps.cfg.PUBLIC_BASE_URL, key),
+    key,
+  };
+}
+
+/** Revokes a rejection URL: receivers refuse its key within KEY_CACHE_TTL_MS (at most 5 s). Idempotent. */
+export async function revokeRejectionEndpoint(deps: AdminDeps, rawId: unknown) {
+  const endpointId = parseInput(id, rawId);
+  const endpoint = await deps.prisma.rejectionEndpoint.findUnique({ where: { id: endpointId } });
+  if (!endpoint) throw new NotFoundError(`rejection endpoint ${endpointId} not found`);
+  const revoked = endpoint.revokedAt
+    ? endpoint
+    : await deps.prisma.rejectionEndpoint.update({ where: { id: endpointId }, data: { revokedAt: new Date() } });
+  await deps.registry.revoke(endpoint.keyHash);
+  return { id: revoked.id, revoked_at: revoked.revokedAt!.toISOString() };
+}

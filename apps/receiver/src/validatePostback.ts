@@ -1,0 +1,58 @@
+import { InvalidPostback, REASON_MAX, TRANSACTION_ID_MAX } from '@postback/core';
+
+export interface PostbackRequest {
+  key: string | undefined;
+  transactionId: string;
+  reason: string;
+}
+
+const FIELDS = { key: 256, transaction_id: TRANSACTION_ID_MAX, new_rejected_reason: REASON_MAX } as const;
+type Field = keyof typeof FIELDS;
+
+// C0 and C1 control characters, and U+FFFD, which the URL and form decoders put in place of invalid UTF-8.
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\ufffd]/;
+// `transaction_id[]=…` or `transaction_id[0]=…`: array syntax on one of our fields.
+const ARRAY_SYNTAX = /^(key|transaction_id|new_rejected_reason)\[/;
+
+type Params = Record<string, unknown> | undefined;
+
+/**
+ * Reads the postback's fields from the query string and, on POST, from a form or JSON body. A field given twice
+ * (repeated in one place, or present in both) is refused: guessing which one the advertiser meant is worse
+ * than asking them to send it once. Unknown parameters are ignored; trackers often append their own.
+ */
+export function validatePostback(query: Params, body: Params): PostbackRequest {
+  for (const source of [query, body]) {
+    for (const name of Object.keys(source ?? {})) {
+      const match = ARRAY_SYNTAX.exec(name);
+      if (match) throw new InvalidPostback(`${match[1]} must be given once, as a plain value`, match[1]!);
+    }
+  }
+  const key = readField('key', query, body);
+  const transactionId = readField('transaction_id', query, body);
+  const reason = readField('new_rejected_reason', query, body);
+  if (transactionId === undefined) throw new InvalidPostback('transaction_id is required', 'transaction_id');
+  if (reason === undefined) throw new InvalidPostback('new_rejected_reason is required', 'new_rejected_reason');
+  return { key, transactionId, reason };
+}
+
+function readField(field: Field, query: Params, body: Params): string | undefined {
+  const inQuery = query?.[field];
+  const inBody = body?.[field];
+  if (inQuery !== undefined && inBody !== undefined) {
+    throw new InvalidPostback(`${field} was given more than once`, field);
+  }
+  const value = inQuery ?? inBody;
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) throw new InvalidPostback(`${field} was given more than once`, field);
+  if (typeof value !== 'string') throw new InvalidPostback(`${field} must be a string`, field);
+  if (value.trim() === '') throw new InvalidPostback(`${field} is empty`, field);
+  if (value.length > FIELDS[field]) {
+    throw new InvalidPostback(`${field} is longer than ${FIELDS[field]} characters`, field);
+  }
+  if (FORBIDDEN_CHARACTERS.test(value)) {
+    throw new InvalidPostback(`${field} contains control characters or invalid UTF-8`, field);
+  }
+  return value;
+}

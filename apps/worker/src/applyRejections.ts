@@ -1,0 +1,132 @@
+import {
+  decideBatch,
+  type ConversionState,
+  type ConversionStatus,
+  type Outcome,
+  type PostbackJob,
+  type PrismaClient,
+} from '@postback/core';
+
+/** A postback as the worker applies it: the queued job plus which attempt this is. */
+export interface PostbackToApply extends PostbackJob {
+  attempts: number;
+}
+
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+interface ConversionRow {
+  id: bigint;
+  transaction_id: string;
+  status: ConversionStatus;
+  rejected_reason: string | null;
+  offer_id: number;
+  advertiser_id: number;
+  last_postback_seq: bigint | null;
+}
+
+/**
+ * Applies a batch of postbacks in one transaction and returns each one's outcome, in the order given.
+ * The rules themselves are the pure decideBatch(); this file loads the state they need and writes what they
+ * decide, with one set-based statement per table.
+ */
+export async function applyRejections(prisma: PrismaClient, postbacks: PostbackToApply[]): Promise<Outcome[]> {
+  const outcomes = await prisma.$transaction(async (tx) => applyInTransaction(tx, postbacks), {
+    maxWait: 10_000,
+    timeout: 60_000,
+  });
+  return postbacks.map((p) => outcomes.get(p.postbackId)!);
+}
+
+async function applyInTransaction(tx: Tx, postbacks: PostbackToApply[]): Promise<Map<string, Outcome>> {
+  const transactionIds = [...new Set(postbacks.map((p) => p.transactionId))];
+  // Row locks on every conversion the batch touches, taken in id order: batches of other workers that touch the
+  // same conversions wait here, and two batches cannot deadlock on each other.
+  const rows = await tx.$queryRaw<ConversionRow[]>`
+    SELECT c.id, c.transaction_id, c.status::text AS status, c.rejected_reason, c.offer_id, o.advertiser_id,
+           c.last_postback_seq
+    FROM conversions c JOIN offers o ON o.id = c.offer_id
+    WHERE c.transaction_id = ANY(${transactionIds}::text[])
+    ORDER BY c.id
+    FOR UPDATE OF c`;
+  const states = new Map<string, ConversionState>();
+  const idOf = new Map<string, bigint>();
+  for (const r of rows) {
+    idOf.set(r.transaction_id, r.id);
+    states.set(r.transaction_id, {
+      status: r.status,
+      rejectedReason: r.rejected_reason,
+      offerId: r.offer_id,
+      advertiserId: r.advertiser_id,
+      lastPostbackSeq: r.last_postback_seq === null ? null : Number(r.last_postback_seq),
+    });
+  }
+
+  // Idempotency: a postback already in the log was applied by an earlier delivery (a crash after the commit, a
+  // lost lock, a replay). Read after the locks, so a concurrent delivery of it has either committed or not begun.
+  const postbackIds = [...new Set(postbacks.map((p) => p.postbackId))];
+  const logged = await tx.$queryRaw<Array<{ postback_id: string; outcome: Outcome }>>`
+    SELECT postback_id::text, outcome::text FROM postback_log WHERE postback_id = ANY(${postbackIds}::uuid[])`;
+  const outcomes = new Map(logged.map((r) => [r.postback_id, r.outcome]));
+  const seen = new Set(outcomes.keys());
+  const fresh = postbacks.filter((p) => !seen.has(p.postbackId) && seen.add(p.postbackId));
+  if (fresh.length === 0) return outcomes;
+
+  const { results, finalStates } = decideBatch(states, fresh);
+
+  // Last-received-wins: finalStates holds each conversion as the highest-seq postback in scope left it, and
+  // decide() refused (superseded) anything older than the seq already stored.
+  if (finalStates.size > 0) {
+    const ids: string[] = [];
+    const reasons: string[] = [];
+    const seqs: string[] = [];
+    for (const [transactionId, state] of finalStates) {
+      ids.push(String(idOf.get(transactionId)));
+      reasons.push(state.rejectedReason!);
+      seqs.push(String(state.lastPostbackSeq));
+    }
+    await tx.$executeRaw`
+      UPDATE conversions c
+      SET status = 'rejected', rejected_reason = v.reason, last_postback_seq = v.seq, updated_at = now()
+      FROM unnest(${ids}::bigint[], ${reasons}::text[], ${seqs}::bigint[]) AS v(id, reason, seq)
+      WHERE c.id = v.id`;
+  }
+
+  // One history row per change; the unique postback_id makes a second row for the same postback impossible.
+  const changes = results.filter((r) => r.decision.change);
+  if (changes.length > 0) {
+    await tx.$executeRaw`
+      INSERT INTO conversion_status_history
+        (conversion_id, from_status, to_status, old_reason, new_reason, postback_id)
+      SELECT v.conversion_id, v.from_status::conversion_status, v.to_status::conversion_status,
+             v.old_reason, v.new_reason, v.postback_id
+      FROM unnest(
+        ${changes.map((r) => String(idOf.get(r.postback.transactionId)))}::bigint[],
+        ${changes.map((r) => r.decision.change!.fromStatus)}::text[],
+        ${changes.map((r) => r.decision.change!.toStatus)}::text[],
+        ${changes.map((r) => r.decision.change!.oldReason)}::text[],
+        ${changes.map((r) => r.decision.change!.newReason)}::text[],
+        ${changes.map((r) => r.postback.postbackId)}::uuid[]
+      ) AS v(conversion_id, from_status, to_status, old_reason, new_reason, postback_id)`;
+  }
+
+  // Every postback gets its log row, whatever its outcome: the answer to "why did my rejection do nothing?".
+  await tx.$executeRaw`
+    INSERT INTO postback_log
+      (postback_id, endpoint_id, transaction_id, reason, seq, received_at, outcome, attempts)
+    SELECT v.postback_id, v.endpoint_id, v.transaction_id, v.reason, v.seq, v.received_at,
+           v.outcome::postback_outcome, v.attempts
+    FROM unnest(
+      ${results.map((r) => r.postback.postbackId)}::uuid[],
+      ${results.map((r) => r.postback.endpointId)}::int[],
+      ${results.map((r) => r.postback.transactionId)}::text[],
+      ${results.map((r) => r.postback.reason)}::text[],
+      ${results.map((r) => String(r.postback.seq))}::bigint[],
+      ${results.map((r) => new Date(r.postback.receivedAt).toISOString())}::timestamptz[],
+      ${results.map((r) => r.decision.outcome)}::text[],
+      ${results.map((r) => r.postback.attempts)}::int[]
+    ) AS v(postback_id, endpoint_id, transaction_id, reason, seq, received_at, outcome, attempts)
+    ON CONFLICT (postback_id) DO NOTHING`;
+
+  for (const r of results) outcomes.set(r.postback.postbackId, r.decision.outcome);
+  return outcomes;
+}

@@ -1,0 +1,46 @@
+import type { Job } from 'bullmq';
+import {
+  DEAD_LETTER_JOB_NAME,
+  type DeadLetterQueue,
+  type Logger,
+  type PostbackJob,
+  type PostbackQueue,
+} from '@postback/core';
+
+/**
+ * Moves a job that failed for good into the dead-letter queue, under its own id, with its error history; then
+ * removes it from the main queue. The add comes first, so a crash in between leaves the job in both queues
+ * (the sweep finishes the move), never in neither.
+ */
+export async function moveToDeadLetter(job: Job<PostbackJob>, deadLetters: DeadLetterQueue): Promise<void> {
+  await deadLetters.add(
+    DEAD_LETTER_JOB_NAME,
+    {
+      postback: job.data,
+      failedReason: job.failedReason,
+      errors: [...(job.stacktrace ?? [])],
+      attemptsMade: job.attemptsMade,
+      deadLetteredAt: Date.now(),
+    },
+    { jobId: job.id!, removeOnComplete: true, removeOnFail: false },
+  );
+  await job.remove();
+}
+
+/** Finishes moves that a crash interrupted: every job left in the main queue's failed set goes to the DLQ. */
+export async function sweepFailedJobs(
+  queue: PostbackQueue,
+  deadLetters: DeadLetterQueue,
+  logger: Logger,
+): Promise<number> {
+  let moved = 0;
+  for (;;) {
+    const failed = await queue.getFailed(0, 99);
+    if (failed.length === 0) return moved;
+    for (const job of failed) {
+      await moveToDeadLetter(job, deadLetters);
+      logger.warn({ postback_id: job.id, reason: job.failedReason }, 'dead-lettered (sweep)');
+      moved += 1;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+// Every environment variable the pipeline reads, in one place. README "Configuration" mirrors this list.
+const envSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgresql://postgres@127.0.0.1:5432/postgres'),
+  DATABASE_POOL_SIZE: positiveInt.default(10),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  // A Redis Cluster hash tag ({…}) keeps every key of both queues in one slot, as BullMQ requires on Cluster.
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^\{[^{}]+\}$/, 'must be a Redis Cluster hash tag such as {postback}')
+    .default('{postback}'),
+  QUEUE_NAME: z.string().regex(/^[\w.-]+$/).default('rejections'),
+  DEAD_LETTER_QUEUE_NAME: z.string().regex(/^[\w.-]+$/).default('rejections-dead'),
+  PORT: port.default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  ADMIN_PORT: port.default(3001),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TRUST_PROXY: z.string().default('loopback'),
+  RATE_LIMIT_PER_KEY: positiveInt.default(5000),
+  RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(1),
+  // Receivers cache key look-ups this long; a revoked key stops working within it (the product promises 5 s).
+  KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(5000).default(2000),
+  WORKER_CONCURRENCY: positiveInt.default(512),
+  WORKER_BATCH_SIZE: positiveInt.max(5000).default(500),
+  WORKER_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(2),
+  JOB_ATTEMPTS: positiveInt.max(100).default(10),
+  JOB_BACKOFF_MS: positiveInt.default(1000),
+  // While Postgres is unreachable the worker pauses the queue this long per probe instead of burning attempts.
+  STORE_OUTAGE_PAUSE_MS: positiveInt.default(2000),
+  KEY_REGISTRY_SYNC_MS: positiveInt.default(30_000),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(15_000),
+  MIGRATE_ON_START: bool.default(false),
+});
+
+export type Env = z.infer<typeof envSchema>;
+export type Config = Readonly<Env & { PUBLIC_BASE_URL: string }>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses and validates the environment once; the message names every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const cfg = parsed.data;
+  return Object.freeze({ ...cfg, PUBLIC_BASE_URL: cfg.PUBLIC_BASE_URL ?? `http://localhost:${cfg.PORT}` });
+}

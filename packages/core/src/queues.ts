@@ -1,0 +1,32 @@
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { Config } from './config.js';
+import type { DeadLetterData, PostbackJob } from './postbackJob.js';
+
+export type PostbackQueue = Queue<PostbackJob>;
+export type DeadLetterQueue = Queue<DeadLetterData>;
+
+type QueueConfig = Pick<Config, 'QUEUE_PREFIX' | 'QUEUE_NAME' | 'DEAD_LETTER_QUEUE_NAME'>;
+
+export function createPostbackQueue(cfg: QueueConfig, connection: ConnectionOptions): PostbackQueue {
+  return new Queue<PostbackJob>(cfg.QUEUE_NAME, { connection, prefix: cfg.QUEUE_PREFIX });
+}
+
+export function createDeadLetterQueue(cfg: QueueConfig, connection: ConnectionOptions): DeadLetterQueue {
+  return new Queue<DeadLetterData>(cfg.DEAD_LETTER_QUEUE_NAME, { connection, prefix: cfg.QUEUE_PREFIX });
+}
+
+/**
+ * Options of every postback job. The job id is the postback id, so a replay of the same postback is a no-op
+ * while the first copy is still queued. Completed jobs are removed by the worker (removeOnComplete there), which
+ * keeps them out of each job's stored options.
+ */
+export function postbackJobOptions(
+  cfg: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>,
+  postbackId: string,
+): JobsOptions {
+  return {
+    jobId: postbackId,
+    attempts: cfg.JOB_ATTEMPTS,
+    backoff: { type: 'exponential', delay: cfg.JOB_BACKOFF_MS, jitter: 0.5 },
+  };
+}

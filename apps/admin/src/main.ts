@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { createLogger, loadConfig, syncKeyRegistry } from '@postback/core';
+import { createLogger, loadConfigOrExit, syncKeyRegistry } from '@postback/core';
 import { createAdminApp } from './app.js';
 import { connectAdminDeps } from './services/connectAdminDeps.js';
 
-const cfg = loadConfig();
+const cfg = loadConfigOrExit();
 const logger = createLogger('admin', cfg.LOG_LEVEL);
 let adminToken = cfg.ADMIN_TOKEN;
 if (!adminToken) {

@@ -1,55 +1,20 @@
-import {
-  createDeadLetterQueue,
-  createLogger,
-  createPostbackQueue,
-  createPrisma,
-  createWorkerRedis,
-  KeyRegistry,
-  loadConfig,
-  syncKeyRegistry,
-} from '@postback/core';
-import { sweepFailedJobs } from './deadLetter.js';
-import { createPostbackWorker } from './postbackWorker.js';
+import { createLogger, loadConfigOrExit } from '@postback/core';
+import { startWorker } from './workerProcess.js';
 
-const cfg = loadConfig();
+const cfg = loadConfigOrExit();
 const logger = createLogger('worker', cfg.LOG_LEVEL);
-const redis = createWorkerRedis(cfg.REDIS_URL);
-const prisma = createPrisma(cfg.DATABASE_URL, cfg.DATABASE_POOL_SIZE);
-const queue = createPostbackQueue(cfg, redis);
-const deadLetters = createDeadLetterQueue(cfg, redis);
-const registry = new KeyRegistry(redis, cfg.QUEUE_PREFIX);
-
-const worker = createPostbackWorker({ cfg, connection: redis, prisma, queue, deadLetters, logger });
-worker.on('ready', () => logger.info({ concurrency: cfg.WORKER_CONCURRENCY }, 'worker consuming'));
-
-// Housekeeping that any number of workers may run at once: both steps are idempotent.
-async function housekeeping(): Promise<void> {
-  try {
-    const active = await syncKeyRegistry(prisma, registry);
-    const swept = await sweepFailedJobs(queue, deadLetters, logger);
-    logger.debug({ active_keys: active, swept }, 'housekeeping done');
-  } catch (err) {
-    logger.warn({ err }, 'housekeeping failed; will try again');
-  }
-}
-void housekeeping();
-const housekeepingTimer = setInterval(() => void housekeeping(), cfg.KEY_REGISTRY_SYNC_MS);
+const running = startWorker(cfg, logger);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'worker stopping: finishing active jobs');
-  clearInterval(housekeepingTimer);
-  const timer = setTimeout(() => {
+  setTimeout(() => {
     logger.error('shutdown timed out; exiting (unfinished jobs return to the queue as stalled)');
     process.exit(1);
-  }, cfg.SHUTDOWN_TIMEOUT_MS);
-  timer.unref();
-  await worker.close();
-  await Promise.all([queue.close(), deadLetters.close()]);
-  await prisma.$disconnect();
-  redis.disconnect();
+  }, cfg.SHUTDOWN_TIMEOUT_MS).unref();
+  await running.close();
   logger.info('worker stopped');
   process.exit(0);
 }

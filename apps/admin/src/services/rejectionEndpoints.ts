@@ -6,8 +6,8 @@ import { parseInput } from './parseInput.js';
 
 const id = z.coerce.number().int().positive();
 const createInput = z.union([
-  z.object({ advertiser_id: id, offer_id: z.undefined() }),
-  z.object({ offer_id: id, advertiser_id: z.undefined() }),
+  z.object({ advertiser_id: id, offer_id: z.undefined().optional() }),
+  z.object({ offer_id: id, advertiser_id: z.undefined().optional() }),
 ], { error: 'give exactly one of advertiser_id (global URL) or offer_id (offer-level URL)' });
 
 /**

@@ -1,0 +1,51 @@
+# syntax=docker/dockerfile:1
+# One image for every process of Postback Pipeline; docker-compose.yml picks the process with `command`:
+#   node apps/receiver/dist/main.js | apps/worker/dist/main.js | apps/admin/dist/main.js | apps/admin/dist/migrateMain.js
+ARG NODE_IMAGE=node:22-bookworm-slim
+
+# ---- build: all dependencies, Prisma client generation (offline), tsc -b ----
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+ENV CHECKPOINT_DISABLE=1
+# The manifests first, so the npm ci layer is reused until a dependency changes.
+COPY package.json package-lock.json ./
+COPY packages/core/package.json packages/core/
+COPY apps/receiver/package.json apps/receiver/
+COPY apps/worker/package.json apps/worker/
+COPY apps/admin/package.json apps/admin/
+# No dependency needs its install script (@prisma/engines' postinstall would download engines we never use).
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.base.json tsconfig.json prisma.config.ts ./
+COPY scripts scripts
+COPY prisma prisma
+COPY packages/core packages/core
+COPY apps apps
+# scripts/prisma-generate.mjs (offline) then tsc -b: packages/core/dist holds the compiled generated client.
+RUN npm run build
+
+# ---- prod-deps: production dependencies only, with the workspace links ----
+FROM ${NODE_IMAGE} AS prod-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY packages/core/package.json packages/core/
+COPY apps/receiver/package.json apps/receiver/
+COPY apps/worker/package.json apps/worker/
+COPY apps/admin/package.json apps/admin/
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+# ---- runtime ----
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+# node_modules (node_modules/@postback/* are links to packages/ and apps/) and every package.json they point at.
+COPY --from=prod-deps /app ./
+COPY --from=build /app/packages/core/dist packages/core/dist
+COPY --from=build /app/apps/receiver/dist apps/receiver/dist
+COPY --from=build /app/apps/worker/dist apps/worker/dist
+COPY --from=build /app/apps/admin/dist apps/admin/dist
+# migrateMain.js reads ../../../prisma/migrations relative to apps/admin/dist, i.e. /app/prisma/migrations.
+COPY prisma/migrations prisma/migrations
+# Files stay root-owned (read-only to the process); the process runs unprivileged.
+USER node
+EXPOSE 3000 3001
+CMD ["node", "apps/receiver/dist/main.js"]

@@ -1,0 +1,59 @@
+import { once } from 'node:events';
+import type { Express } from 'express';
+import {
+  createFailFastRedis,
+  createPostbackQueue,
+  KeyRegistry,
+  postbackJobOptions,
+  ReceiptSequence,
+  type Config,
+  type Logger,
+} from '@postback/core';
+import { createReceiverApp } from './app.js';
+import { EnqueueBatcher } from './enqueueBatcher.js';
+import { KeyCache } from './keyCache.js';
+import { KeyRateLimiter } from './keyRateLimiter.js';
+
+export interface Receiver {
+  app: Express;
+  /** Resolves once both Redis connections are up and the queue's scripts are loaded. */
+  ready: () => Promise<void>;
+  /** Stores what is still being enqueued, then closes the Redis connections. */
+  close: () => Promise<void>;
+}
+
+/** Wires the receiver to Redis. Opens connections, listens on nothing: main.ts (or a test) serves `app`. */
+export function createReceiver(cfg: Config, logger: Logger): Receiver {
+  // Fail-fast connections: a request never waits on a Redis that is down, it gets a 503.
+  // Auto-pipelining sends the key and rate-limit look-ups of concurrent requests to Redis in one write.
+  const redis = createFailFastRedis(cfg.REDIS_URL, { enableAutoPipelining: true, commandTimeout: 2000 });
+  const queueRedis = createFailFastRedis(cfg.REDIS_URL, { commandTimeout: 5000 });
+  for (const conn of [redis, queueRedis]) {
+    conn.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
+  }
+  const queue = createPostbackQueue(cfg, queueRedis);
+  const batcher = new EnqueueBatcher(queue, new ReceiptSequence(queueRedis, cfg.QUEUE_PREFIX), (id) =>
+    postbackJobOptions(cfg, id),
+  );
+  const app = createReceiverApp({
+    keys: new KeyCache(new KeyRegistry(redis, cfg.QUEUE_PREFIX), cfg.KEY_CACHE_TTL_MS),
+    rateLimiter: new KeyRateLimiter(redis, cfg.QUEUE_PREFIX, cfg.RATE_LIMIT_PER_KEY, cfg.RATE_LIMIT_WINDOW_SECONDS),
+    batcher,
+    logger,
+    pingQueue: () => redis.ping(),
+    trustProxy: cfg.TRUST_PROXY,
+  });
+  return {
+    app,
+    async ready() {
+      await Promise.all([redis, queueRedis].map((c) => (c.status === 'ready' ? undefined : once(c, 'ready'))));
+      await queue.waitUntilReady();
+    },
+    async close() {
+      await batcher.drain();
+      await queue.close().catch(() => undefined);
+      redis.disconnect();
+      queueRedis.disconnect();
+    },
+  };
+}

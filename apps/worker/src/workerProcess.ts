@@ -1,0 +1,57 @@
+import type { Worker } from 'bullmq';
+import {
+  createDeadLetterQueue,
+  createPostbackQueue,
+  createPrisma,
+  createWorkerRedis,
+  KeyRegistry,
+  syncKeyRegistry,
+  type Config,
+  type Logger,
+  type Outcome,
+  type PostbackJob,
+} from '@postback/core';
+import { sweepFailedJobs } from './deadLetter.js';
+import { createPostbackWorker } from './postbackWorker.js';
+
+export interface WorkerProcess {
+  worker: Worker<PostbackJob, Outcome>;
+  /** Lets active jobs finish, then closes every connection. */
+  close: () => Promise<void>;
+}
+
+/** Wires a worker to Redis and Postgres and starts consuming, plus the periodic housekeeping. */
+export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
+  const redis = createWorkerRedis(cfg.REDIS_URL);
+  redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
+  const prisma = createPrisma(cfg.DATABASE_URL, cfg.DATABASE_POOL_SIZE);
+  const queue = createPostbackQueue(cfg, redis);
+  const deadLetters = createDeadLetterQueue(cfg, redis);
+  const registry = new KeyRegistry(redis, cfg.QUEUE_PREFIX);
+  const worker = createPostbackWorker({ cfg, connection: redis, prisma, queue, deadLetters, logger });
+  worker.on('ready', () => logger.info({ concurrency: cfg.WORKER_CONCURRENCY }, 'worker consuming'));
+
+  // Housekeeping any number of workers may run at once: both steps are idempotent.
+  const housekeeping = async () => {
+    try {
+      const activeKeys = await syncKeyRegistry(prisma, registry);
+      const swept = await sweepFailedJobs(queue, deadLetters, logger);
+      logger.debug({ active_keys: activeKeys, swept }, 'housekeeping done');
+    } catch (err) {
+      logger.warn({ err }, 'housekeeping failed; will try again');
+    }
+  };
+  void housekeeping();
+  const timer = setInterval(() => void housekeeping(), cfg.KEY_REGISTRY_SYNC_MS);
+
+  return {
+    worker,
+    async close() {
+      clearInterval(timer);
+      await worker.close();
+      await Promise.all([queue.close(), deadLetters.close()]);
+      await prisma.$disconnect();
+      redis.disconnect();
+    },
+  };
+}

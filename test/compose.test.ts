@@ -1,0 +1,134 @@
+// Checks docker-compose.yml and the Dockerfile against the code, without Docker: the commands run files that
+// are built, the env vars are ones loadConfig accepts, and the dependencies form a stack that can start.
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadConfig } from '@postback/core';
+
+interface Service {
+  build?: unknown;
+  command?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  ports?: string[];
+  container_name?: string;
+  restart?: string;
+  stop_grace_period?: string;
+}
+
+const root = new URL('../', import.meta.url);
+const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
+const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };
+const services = compose.services;
+const appServices = Object.entries(services).filter(([, s]) => s.build !== undefined);
+const dockerfile = read('Dockerfile');
+const npmScripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+
+// What `docker compose` substitutes: ${VAR:-default} gives the default, ${VAR:?error} a value the user must set.
+const interpolate = (value: string) =>
+  String(value).replace(/\$\{(\w+)(?::?([-?])([^}]*))?\}/g, (_m, _name, op, arg) =>
+    op === '-' ? arg : 'a-sample-secret-of-32-characters',
+  );
+const envOf = (s: Service) =>
+  Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, interpolate(v)]));
+const seconds = (duration: string) => Number(/^(\d+)s$/.exec(duration)?.[1]);
+
+describe('docker-compose.yml', () => {
+  it('builds the app image for the receiver, worker, admin and migrate services', () => {
+    expect(appServices.map(([name]) => name).sort()).toEqual(['admin', 'migrate', 'receiver', 'worker']);
+  });
+
+  it.each(appServices)('%s runs a built file whose TypeScript source exists', (_name, service) => {
+    const [node, script] = service.command ?? [];
+    expect(node).toBe('node');
+    const source = /^apps\/(\w+)\/dist\/(\w+)\.js$/.exec(script ?? '');
+    expect(source, `${script} is not an apps/<app>/dist/<file>.js`).not.toBeNull();
+    expect(existsSync(new URL(`apps/${source![1]}/src/${source![2]}.ts`, root))).toBe(true);
+  });
+
+  it.each(appServices)('%s sets only env vars that loadConfig knows, with values it accepts', (_name, service) => {
+    const env = envOf(service);
+    const cfg = loadConfig(env);
+    // The config schema drops unknown keys, so a misspelt variable would be silently ignored: catch it here.
+    for (const key of Object.keys(env)) expect(cfg, `${key} is not in packages/core/src/config.ts`).toHaveProperty(key);
+  });
+
+  it('points the apps at the postgres and redis services, at the database postgres creates', () => {
+    const env = envOf(services.worker!);
+    const db = new URL(env.DATABASE_URL!);
+    expect(db.hostname).toBe('postgres');
+    expect(db.pathname).toBe(`/${services.postgres!.environment!.POSTGRES_DB}`);
+    expect(new URL(env.REDIS_URL!).hostname).toBe('redis');
+  });
+
+  it('runs redis with an append-only file and without evicting queue keys', () => {
+    const args = services.redis!.command!.join(' ');
+    expect(args).toContain('--appendonly yes');
+    expect(args).toContain('--maxmemory-policy noeviction');
+  });
+
+  it('lets the worker scale: no container_name, no host ports', () => {
+    expect(services.worker!.container_name).toBeUndefined();
+    expect(services.worker!.ports).toBeUndefined();
+  });
+
+  it.each(appServices)('gives %s a stop grace period longer than SHUTDOWN_TIMEOUT_MS', (_name, service) => {
+    const timeoutMs = loadConfig(envOf(service)).SHUTDOWN_TIMEOUT_MS;
+    expect(seconds(service.stop_grace_period ?? '10s') * 1000).toBeGreaterThan(timeoutMs);
+  });
+
+  it('starts the worker only once postgres and redis are healthy and the migrations have run', () => {
+    expect(services.worker!.depends_on).toEqual({
+      redis: { condition: 'service_healthy' },
+      postgres: { condition: 'service_healthy' },
+      migrate: { condition: 'service_completed_successfully' },
+    });
+  });
+
+  it('starts the receiver without postgres or migrate: it works while Postgres is down', () => {
+    expect(Object.keys(services.receiver!.depends_on ?? {})).toEqual(['redis']);
+  });
+
+  it('only waits for health on services that have a healthcheck, and for completion on one-shots', () => {
+    for (const [name, service] of Object.entries(services)) {
+      for (const [dep, { condition }] of Object.entries(service.depends_on ?? {})) {
+        expect(services[dep], `${name} depends on unknown ${dep}`).toBeDefined();
+        if (condition === 'service_healthy') expect(services[dep]!.healthcheck, `${dep} (for ${name})`).toBeDefined();
+        if (condition === 'service_completed_successfully') expect(services[dep]!.restart).toBe('no');
+      }
+    }
+  });
+
+  it('migrates with the same entry point as npm run db:migrate', () => {
+    const fromScript = /node (\S+\.js)\s*$/.exec(npmScripts['db:migrate']!)?.[1];
+    expect(services.migrate!.command).toEqual(['node', fromScript]);
+  });
+});
+
+describe('Dockerfile', () => {
+  const stages = dockerfile.split(/^FROM /m).slice(1);
+  const runtime = stages.at(-1)!;
+
+  it('runs only npm scripts that package.json defines', () => {
+    const used = [...dockerfile.matchAll(/npm run (\S+)/g)].map((m) => m[1]!);
+    expect(used).toContain('build');
+    for (const script of used) expect(npmScripts, `npm run ${script}`).toHaveProperty([script]);
+  });
+
+  it('copies into the runtime stage the dist of every command, the migrations and production node_modules', () => {
+    const copies = runtime.split('\n').filter((line) => line.startsWith('COPY '));
+    const copied = (path: string) => copies.some((line) => line.trim().endsWith(` ${path}`));
+    for (const [, service] of appServices) {
+      expect(copied(service.command![1]!.replace(/\/[^/]+\.js$/, '')), service.command![1]).toBe(true);
+    }
+    expect(copied('packages/core/dist')).toBe(true);
+    expect(copied('prisma/migrations')).toBe(true);
+    expect(dockerfile).toMatch(/npm (ci|prune) --omit=dev/);
+  });
+
+  it('runs the runtime stage as the unprivileged node user, in production mode', () => {
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime).toMatch(/^ENV NODE_ENV=production$/m);
+  });
+});

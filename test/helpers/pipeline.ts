@@ -1,0 +1,61 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger, type Config, type Logger } from '@postback/core';
+import { connectAdminDeps } from '../../apps/admin/src/services/connectAdminDeps.js';
+import { createReceiver, type Receiver } from '../../apps/receiver/src/receiver.js';
+import { startWorker, type WorkerProcess } from '../../apps/worker/src/workerProcess.js';
+
+export type AdminHandle = ReturnType<typeof connectAdminDeps>;
+
+export interface RunningReceiver {
+  baseUrl: string;
+  receiver: Receiver;
+  stop: () => Promise<void>;
+}
+
+export async function serve(app: Parameters<typeof createServer>[1]): Promise<{ server: Server; baseUrl: string }> {
+  const server = createServer(app);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return { server, baseUrl: `http://127.0.0.1:${port}` };
+}
+
+/** The real receiver, wired to the test's Redis prefix, listening on a free port. */
+export async function startReceiver(cfg: Config, logger: Logger = silent(), waitReady = true): Promise<RunningReceiver> {
+  const receiver = createReceiver(cfg, logger);
+  if (waitReady) await receiver.ready();
+  const { server, baseUrl } = await serve(receiver.app);
+  return {
+    baseUrl,
+    receiver,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await receiver.close();
+    },
+  };
+}
+
+export function startInProcessWorker(cfg: Config, logger: Logger = silent()): WorkerProcess {
+  return startWorker(cfg, logger);
+}
+
+export function silent(): Logger {
+  return createLogger('test', 'silent');
+}
+
+export interface PostbackAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Headers;
+}
+
+/** Sends a rejection postback the way an advertiser's server would: GET with the fields in the query string. */
+export async function sendPostback(baseUrl: string, params: Record<string, string>): Promise<PostbackAnswer> {
+  const res = await fetch(`${baseUrl}/v1/rejections?${new URLSearchParams(params)}`);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers };
+}
+
+export { connectAdminDeps };

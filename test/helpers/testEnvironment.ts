@@ -1,0 +1,103 @@
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { createPrisma, loadConfig, migrate, type Config, type PrismaClient } from '@postback/core';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
+const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestEnvironment {
+  /** Environment variables for the apps: this file's own database and Redis key prefix. */
+  env: Record<string, string>;
+  cfg: Config;
+  prisma: PrismaClient;
+  databaseUrl: string;
+  /** Drops the database and deletes the Redis keys. */
+  teardown: () => Promise<void>;
+}
+
+/**
+ * Every test file gets a database of its own (created fresh and migrated) and a Redis key prefix of its own,
+ * so files can run in parallel against the one Postgres and Redis of the machine.
+ */
+export async function createTestEnvironment(tag: string, env: Record<string, string> = {}): Promise<TestEnvironment> {
+  const database = `pp_test_${tag.replace(/\W/g, '_')}`;
+  await recreateDatabase(database);
+  const databaseUrl = withDatabase(SERVER_URL, database);
+  await migrate(databaseUrl, MIGRATIONS_DIR);
+  const prefix = `{pp-test-${tag}}`;
+  await deleteRedisKeys(prefix);
+  const appEnv: Record<string, string> = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    LOG_LEVEL: 'silent',
+    JOB_BACKOFF_MS: '100',
+    KEY_REGISTRY_SYNC_MS: '1000',
+    ...env,
+  };
+  const cfg = loadConfig(appEnv);
+  const prisma = createPrisma(databaseUrl, 4);
+  return {
+    env: appEnv,
+    cfg,
+    prisma,
+    databaseUrl,
+    async teardown() {
+      await prisma.$disconnect();
+      await deleteRedisKeys(prefix);
+      await dropDatabase(database);
+    },
+  };
+}
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: SERVER_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function recreateDatabase(name: string): Promise<void> {
+  await dropDatabase(name);
+  await adminQuery(`CREATE DATABASE "${name}"`);
+}
+
+async function dropDatabase(name: string): Promise<void> {
+  await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+}
+
+export async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

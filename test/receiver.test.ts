@@ -1,0 +1,198 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostbackQueue, createWorkerRedis, loadConfig, postbackJobSchema } from '@postback/core';
+import { revokeRejectionEndpoint } from '../apps/admin/src/services/rejectionEndpoints.js';
+import { givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
+import { connectAdminDeps, sendPostback, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
+import { createTestEnvironment, deleteRedisKeys, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
+
+let t: TestEnvironment;
+let admin: AdminHandle;
+let rx: RunningReceiver;
+let key: string;
+let endpointId: number;
+const logLines: string[] = [];
+
+beforeAll(async () => {
+  t = await createTestEnvironment('receiver', { RATE_LIMIT_PER_KEY: '1000', KEY_CACHE_TTL_MS: '500' });
+  admin = connectAdminDeps(t.cfg);
+  const offer = await givenOffer(t.prisma);
+  const url = await givenRejectionUrl(admin, { offerId: offer.id });
+  key = url.key;
+  endpointId = url.id;
+  const sink = new Writable({ write: (chunk, _enc, cb) => (logLines.push(String(chunk)), cb()) });
+  rx = await startReceiver(t.cfg, pino({ level: 'info' }, sink));
+});
+
+afterAll(async () => {
+  await rx.stop();
+  await admin.close();
+  await t.teardown();
+});
+
+const get = (query: string, init?: RequestInit) => fetch(`${rx.baseUrl}/v1/rejections?${query}`, init);
+
+describe('receiver: accepted postbacks', () => {
+  it('answers 202 with a postback id only once the job is in Redis, carrying the key scope and a receipt seq', async () => {
+    const res = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'bot_traffic', transaction_id: 'abc123' });
+    expect(res.status).toBe(202);
+    expect(res.body.status).toBe('accepted');
+    const job = await admin.queue.getJob(String(res.body.postback_id));
+    expect(job).toBeDefined();
+    const data = postbackJobSchema.parse(job!.data);
+    expect(data).toMatchObject({ v: 1, endpointId, transactionId: 'abc123', reason: 'bot_traffic' });
+    expect(data.scope.offerId).not.toBeNull();
+  });
+
+  it('accepts POST as a form body, as a JSON body, and with the fields in the query string', async () => {
+    const form = await fetch(`${rx.baseUrl}/v1/rejections`, {
+      method: 'POST',
+      body: new URLSearchParams({ key, new_rejected_reason: 'chargeback', transaction_id: 'f1' }),
+    });
+    const json = await fetch(`${rx.baseUrl}/v1/rejections`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key, new_rejected_reason: 'chargeback', transaction_id: 'j1' }),
+    });
+    const query = await fetch(`${rx.baseUrl}/v1/rejections?key=${key}&new_rejected_reason=x&transaction_id=q1`, { method: 'POST' });
+    expect([form.status, json.status, query.status]).toEqual([202, 202, 202]);
+  });
+
+  it('gives later requests a higher receipt sequence number', async () => {
+    const first = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'a', transaction_id: 'order1' });
+    const second = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'b', transaction_id: 'order1' });
+    const [j1, j2] = await Promise.all([admin.queue.getJob(String(first.body.postback_id)), admin.queue.getJob(String(second.body.postback_id))]);
+    expect(j2!.data.seq).toBeGreaterThan(j1!.data.seq);
+  });
+
+  it('never writes the key to its log, and logs the endpoint id instead', async () => {
+    await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'bot_traffic', transaction_id: 'log1' });
+    await eventually(async () => logLines.some((l) => l.includes('"endpoint_id"')), 5000, 'an access log line');
+    expect(logLines.join('\n')).not.toContain(key);
+    expect(logLines.some((l) => JSON.parse(l).endpoint_id === endpointId)).toBe(true);
+  });
+});
+
+describe('receiver: refused postbacks get a clear error and reach no queue', () => {
+  const long = (n: number) => 'x'.repeat(n);
+  const cases: Array<[string, () => string, number, string]> = [
+    ['missing transaction_id', () => `key=${key}&new_rejected_reason=r`, 400, 'transaction_id'],
+    ['missing new_rejected_reason', () => `key=${key}&transaction_id=t`, 400, 'new_rejected_reason'],
+    ['empty transaction_id', () => `key=${key}&new_rejected_reason=r&transaction_id=`, 400, 'transaction_id'],
+    ['empty new_rejected_reason', () => `key=${key}&new_rejected_reason=&transaction_id=t`, 400, 'new_rejected_reason'],
+    ['transaction_id over 128 characters', () => `key=${key}&new_rejected_reason=r&transaction_id=${long(129)}`, 400, 'transaction_id'],
+    ['reason over 255 characters', () => `key=${key}&new_rejected_reason=${long(256)}&transaction_id=t`, 400, 'new_rejected_reason'],
+    ['repeated transaction_id', () => `key=${key}&new_rejected_reason=r&transaction_id=a&transaction_id=b`, 400, 'transaction_id'],
+    ['repeated new_rejected_reason', () => `key=${key}&new_rejected_reason=r&new_rejected_reason=s&transaction_id=a`, 400, 'new_rejected_reason'],
+    ['repeated key', () => `key=${key}&key=${key}&new_rejected_reason=r&transaction_id=a`, 400, 'key'],
+    ['array syntax', () => `key=${key}&new_rejected_reason=r&transaction_id[]=a`, 400, 'transaction_id'],
+    ['control characters', () => `key=${key}&new_rejected_reason=r%00&transaction_id=a`, 400, 'new_rejected_reason'],
+    ['invalid UTF-8', () => `key=${key}&new_rejected_reason=%C3%28&transaction_id=a`, 400, 'new_rejected_reason'],
+    ['missing key', () => `new_rejected_reason=r&transaction_id=t`, 401, 'key'],
+    ['unknown key', () => `key=${long(43)}&new_rejected_reason=r&transaction_id=t`, 401, 'key'],
+  ];
+
+  it.each(cases)('%s', async (_name, query, status, field) => {
+    const before = await admin.queue.count();
+    const res = await get(query());
+    expect(res.status).toBe(status);
+    const body = (await res.json()) as { error: string; field?: string };
+    expect(body.error).toEqual(expect.any(String));
+    expect(body.field).toBe(field);
+    expect(await admin.queue.count()).toBe(before);
+  });
+
+  it('refuses a field sent in both the query string and the body', async () => {
+    const res = await fetch(`${rx.baseUrl}/v1/rejections?key=${key}&transaction_id=a`, {
+      method: 'POST',
+      body: new URLSearchParams({ new_rejected_reason: 'r', transaction_id: 'b' }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ field: 'transaction_id' });
+  });
+
+  it('answers 413 to an oversized body', async () => {
+    const res = await fetch(`${rx.baseUrl}/v1/rejections`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key, new_rejected_reason: long(100_000), transaction_id: 't' }),
+    });
+    expect(res.status).toBe(413);
+  });
+
+  it('answers 400 to malformed JSON and 415 to a body type it does not read', async () => {
+    const bad = await fetch(`${rx.baseUrl}/v1/rejections`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"key":' });
+    const xml = await fetch(`${rx.baseUrl}/v1/rejections`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<a/>' });
+    expect([bad.status, xml.status]).toEqual([400, 415]);
+  });
+
+  it('answers 401 to a revoked key within the key cache lifetime', async () => {
+    const offer = await givenOffer(t.prisma);
+    const url = await givenRejectionUrl(admin, { offerId: offer.id });
+    const ok = await sendPostback(rx.baseUrl, { key: url.key, new_rejected_reason: 'r', transaction_id: 't' });
+    expect(ok.status).toBe(202);
+    await revokeRejectionEndpoint(admin, url.id);
+    const revokedAt = Date.now();
+    await eventually(
+      async () => (await sendPostback(rx.baseUrl, { key: url.key, new_rejected_reason: 'r', transaction_id: 't' })).status === 401,
+      5000,
+      'the revoked key to be refused',
+    );
+    expect(Date.now() - revokedAt).toBeLessThan(5000);
+  });
+});
+
+describe('receiver: limits and outages', () => {
+  it('answers 429 with Retry-After once the key exceeds its rate limit, counted in Redis across receivers', async () => {
+    const cfg = loadConfig({ ...t.env, RATE_LIMIT_PER_KEY: '5', RATE_LIMIT_WINDOW_SECONDS: '30', QUEUE_PREFIX: '{pp-test-receiver-rl}' });
+    await deleteRedisKeys(cfg.QUEUE_PREFIX);
+    const offer = await givenOffer(t.prisma);
+    const registryAdmin = connectAdminDeps(cfg);
+    const url = await givenRejectionUrl(registryAdmin, { offerId: offer.id });
+    const a = await startReceiver(cfg);
+    const b = await startReceiver(cfg);
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const target = i % 2 === 0 ? a : b;
+        statuses.push((await sendPostback(target.baseUrl, { key: url.key, new_rejected_reason: 'r', transaction_id: `rl${i}` })).status);
+      }
+      expect(statuses).toEqual([202, 202, 202, 202, 202, 429]);
+      const limited = await sendPostback(b.baseUrl, { key: url.key, new_rejected_reason: 'r', transaction_id: 'rl' });
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+      await registryAdmin.close();
+      await deleteRedisKeys(cfg.QUEUE_PREFIX);
+    }
+  });
+
+  it('answers 503 with Retry-After, never 202, when Redis is unreachable; /readyz says so and /healthz stays up', async () => {
+    const down = await startReceiver(loadConfig({ ...t.env, REDIS_URL: 'redis://127.0.0.1:1' }), undefined, false);
+    try {
+      const res = await sendPostback(down.baseUrl, { key, new_rejected_reason: 'r', transaction_id: 't' });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect((await fetch(`${down.baseUrl}/readyz`)).status).toBe(503);
+      expect((await fetch(`${down.baseUrl}/healthz`)).status).toBe(200);
+    } finally {
+      await down.stop();
+    }
+  });
+
+  it('reports ready when Redis answers', async () => {
+    expect((await fetch(`${rx.baseUrl}/readyz`)).status).toBe(200);
+  });
+});
+
+it('stores the job with every field the worker contract requires', async () => {
+  const redis = createWorkerRedis(t.cfg.REDIS_URL);
+  const queue = createPostbackQueue(t.cfg, redis);
+  const res = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'r', transaction_id: 'contract' });
+  const job = await queue.getJob(String(res.body.postback_id));
+  expect(postbackJobSchema.safeParse(job!.data).success).toBe(true);
+  expect(job!.opts.attempts).toBe(t.cfg.JOB_ATTEMPTS);
+  await queue.close();
+  redis.disconnect();
+});

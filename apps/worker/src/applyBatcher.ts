@@ -1,4 +1,4 @@
-import { isStoreUnreachable } from '@postback/core';
+import { TransientStoreError } from '@postback/core';
 
 interface Pending<I, O> {
   item: I;
@@ -12,12 +12,14 @@ export interface ApplyBatcherOptions {
   maxWaitMs: number;
   /** Batches applied at once; while all are busy, new items gather into the next, larger batch. */
   maxInFlight: number;
+  /** Tells whether a failure means the store is unreachable (then retrying item by item is pointless). */
+  isUnreachable: (err: unknown) => Promise<boolean>;
 }
 
 /**
  * Gathers the items of concurrently running jobs into batches for one `apply` call each, and hands every item
- * its own result. When a batch fails for any reason but an unreachable store, its items are applied one by one
- * so that one bad item fails alone instead of failing its neighbours.
+ * its own result. When the store is unreachable every item fails with a TransientStoreError; when a batch fails
+ * for any other reason its items are applied one by one, so that one bad item fails alone, not its neighbours.
  */
 export class ApplyBatcher<I, O> {
   private pending: Pending<I, O>[] = [];
@@ -55,11 +57,14 @@ export class ApplyBatcher<I, O> {
       const results = await this.apply(batch.map((p) => p.item));
       batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (err) {
-      if (batch.length === 1 || isStoreUnreachable(err)) {
-        for (const p of batch) p.reject(err);
-        return;
+      if (await this.options.isUnreachable(err)) {
+        const failure = new TransientStoreError('the database is unreachable', { cause: err });
+        for (const p of batch) p.reject(failure);
+      } else if (batch.length === 1) {
+        batch[0]!.reject(err);
+      } else {
+        for (const p of batch) await this.run([p]);
       }
-      for (const p of batch) await this.run([p]);
     }
   }
 }

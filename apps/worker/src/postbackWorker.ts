@@ -1,7 +1,7 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
 import {
-  isStoreUnreachable,
   PermanentJobError,
+  TransientStoreError,
   postbackJobSchema,
   type Config,
   type DeadLetterQueue,
@@ -14,6 +14,7 @@ import {
 import { ApplyBatcher } from './applyBatcher.js';
 import { applyRejections, type PostbackToApply } from './applyRejections.js';
 import { moveToDeadLetter } from './deadLetter.js';
+import { createStoreProbe } from './storeProbe.js';
 
 type WorkerConfig = Pick<
   Config,
@@ -23,6 +24,7 @@ type WorkerConfig = Pick<
   | 'WORKER_BATCH_SIZE'
   | 'WORKER_BATCH_WAIT_MS'
   | 'STORE_OUTAGE_PAUSE_MS'
+  | 'DATABASE_URL'
 >;
 
 export interface PostbackWorkerDeps {
@@ -49,6 +51,7 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
     maxSize: cfg.WORKER_BATCH_SIZE,
     maxWaitMs: cfg.WORKER_BATCH_WAIT_MS,
     maxInFlight: 2,
+    isUnreachable: createStoreProbe(cfg.DATABASE_URL),
   });
   let outageLogged = false;
 
@@ -63,7 +66,7 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
         logger.debug({ postback_id: job.id, outcome }, 'postback applied');
         return outcome;
       } catch (err) {
-        if (!isStoreUnreachable(err)) throw err;
+        if (!(err instanceof TransientStoreError)) throw err;
         if (!outageLogged) logger.error({ err }, 'postgres unreachable: pausing the queue, no attempts spent');
         outageLogged = true;
         await worker.rateLimit(cfg.STORE_OUTAGE_PAUSE_MS);

@@ -1,6 +1,7 @@
 // Telling "Postgres is unreachable" (wait, spend no attempt) from "this statement failed" (retry with backoff).
 // Prisma's driver adapter wraps pg errors; we look through the cause chain for either a socket error code or a
-// Postgres SQLSTATE, never at message text.
+// Postgres SQLSTATE, never at message text. Some failures carry neither (a connection that dropped mid-query
+// surfaces as a bare Error): for those the worker asks the database itself (see storeProbe.ts in the worker).
 
 const UNREACHABLE_SOCKET_CODES = new Set([
   'ECONNREFUSED',
@@ -36,8 +37,6 @@ export function isStoreUnreachable(err: unknown): boolean {
     if (kind && UNREACHABLE_ADAPTER_KINDS.has(kind)) return true;
     const originalCode = typeof e.originalCode === 'string' ? e.originalCode : undefined;
     if (originalCode && UNREACHABLE_SQLSTATE.test(originalCode)) return true;
-    // "Connection terminated unexpectedly" and friends from pg carry no code; pg marks them by class.
-    if (e.message === 'Connection terminated unexpectedly' || e.message === 'Connection terminated') return true;
   }
   return false;
 }

@@ -31,7 +31,10 @@ COPY packages/core/package.json packages/core/
 COPY apps/receiver/package.json apps/receiver/
 COPY apps/worker/package.json apps/worker/
 COPY apps/admin/package.json apps/admin/
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# --omit=optional too: the lockfile marks the Prisma CLI and typescript "devOptional" (optional peers of
+# @prisma/client), which --omit=dev alone keeps (364 MB instead of 111 MB). It also drops msgpackr-extract,
+# an optional native speed-up that msgpackr (bullmq) does without, and pg-cloudflare (Workers only).
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 # ---- runtime ----
 FROM ${NODE_IMAGE} AS runtime

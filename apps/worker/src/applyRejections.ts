@@ -92,7 +92,8 @@ async function applyInTransaction(tx: Tx, postbacks: PostbackToApply[]): Promise
   }
 
   // One history row per change; the unique postback_id makes a second row for the same postback impossible.
-  const changes = results.filter((r) => r.decision.change);
+  // Inserted in receipt order, so that a conversion's history read by id is the chain of its changes.
+  const changes = results.filter((r) => r.decision.change).sort((a, b) => a.postback.seq - b.postback.seq);
   if (changes.length > 0) {
     await tx.$executeRaw`
       INSERT INTO conversion_status_history

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteDeadLetter, listDeadLetters, replayDeadLetters } from '../apps/admin/src/services/deadLetters.js';
+import { showPostback } from '../apps/admin/src/services/postbacks.js';
+import { givenConversion, givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
+import { connectAdminDeps, sendPostback, startInProcessWorker, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
+import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
+
+let t: TestEnvironment;
+let admin: AdminHandle;
+let rx: RunningReceiver;
+let worker: ReturnType<typeof startInProcessWorker>;
+let key: string;
+let offerId: number;
+
+beforeAll(async () => {
+  t = await createTestEnvironment('dead_letter', { JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50' });
+  admin = connectAdminDeps(t.cfg);
+  rx = await startReceiver(t.cfg);
+  worker = startInProcessWorker(t.cfg);
+  const offer = await givenOffer(t.prisma);
+  offerId = offer.id;
+  key = (await givenRejectionUrl(admin, { offerId })).key;
+});
+
+afterAll(async () => {
+  await worker.close();
+  await rx.stop();
+  await admin.close();
+  await t.teardown();
+});
+
+// A fault the operator can fix: Postgres refuses to log postbacks for one transaction id until the trigger goes.
+async function breakTransaction(transactionId: string) {
+  await t.prisma.$executeRawUnsafe(`
+    CREATE OR REPLACE FUNCTION refuse_one() RETURNS trigger AS $$
+    BEGIN
+      IF NEW.transaction_id = '${transactionId}' THEN RAISE EXCEPTION 'refused by test trigger'; END IF;
+      RETURN NEW;
+    END $$ LANGUAGE plpgsql`);
+  await t.prisma.$executeRawUnsafe(
+    'CREATE TRIGGER refuse_one BEFORE INSERT ON postback_log FOR EACH ROW EXECUTE FUNCTION refuse_one()',
+  );
+}
+const fixDatabase = () => t.prisma.$executeRawUnsafe('DROP TRIGGER IF EXISTS refuse_one ON postback_log');
+
+async function deadLettered(postbackId: string) {
+  return eventually(async () => (await admin.deadLetters.getJob(postbackId)) ?? undefined, 20_000, `${postbackId} in the DLQ`);
+}
+
+describe('dead-letter queue', () => {
+  it('dead-letters a postback that fails every attempt, with its error history, without holding up its batch', async () => {
+    const broken = await givenConversion(t.prisma, { offerId, transactionId: 'tx-broken' });
+    const healthy = await givenConversion(t.prisma, { offerId });
+    await breakTransaction(broken.transactionId);
+    try {
+      const [bad, good] = await Promise.all([
+        sendPostback(rx.baseUrl, { key, new_rejected_reason: 'fraud', transaction_id: broken.transactionId }),
+        sendPostback(rx.baseUrl, { key, new_rejected_reason: 'fraud', transaction_id: healthy.transactionId }),
+      ]);
+      const badId = String(bad.body.postback_id);
+      const dead = await deadLettered(badId);
+      expect(dead.data.attemptsMade).toBe(3);
+      expect(dead.data.errors).toHaveLength(3);
+      expect(dead.data.failedReason).toContain('refused by test trigger');
+      expect(await showPostback(admin, badId)).toMatchObject({ outcome: 'dead_lettered', attempts: 3, transaction_id: 'tx-broken' });
+      expect(await showPostback(admin, String(good.body.postback_id))).toMatchObject({ outcome: 'rejected' });
+      expect(await admin.queue.getJob(badId)).toBeUndefined();
+      const listed = await listDeadLetters(admin, {});
+      expect(listed.jobs.map((j) => j.id)).toContain(badId);
+
+      await fixDatabase();
+      expect(await replayDeadLetters(admin, { ids: [badId] })).toMatchObject({ replayed: 1, missing: [] });
+      await eventually(async () => (await showPostback(admin, badId)).outcome === 'rejected', 20_000, 'the replay to apply');
+      expect(await admin.deadLetters.getJob(badId)).toBeUndefined();
+      expect(await t.prisma.conversionStatusHistory.count({ where: { conversionId: broken.id } })).toBe(1);
+
+      // Replaying the same postback again (a stale copy) changes nothing: no second history row.
+      await admin.deadLetters.add('dead', dead.data, { jobId: badId });
+      await replayDeadLetters(admin, { all: true });
+      await eventually(async () => (await admin.queue.getJob(badId)) === undefined, 20_000, 'the second replay to finish');
+      expect(await t.prisma.conversionStatusHistory.count({ where: { conversionId: broken.id } })).toBe(1);
+      expect(await t.prisma.postbackLog.count({ where: { postbackId: badId } })).toBe(1);
+    } finally {
+      await fixDatabase();
+    }
+  });
+
+  it('sends an unreadable job to the dead-letter queue at once, without spending its other attempts', async () => {
+    const poison = await admin.queue.add('rejection', { v: 99, garbage: true } as never, { jobId: 'poison-1', attempts: 3 });
+    const dead = await deadLettered(poison.id!);
+    expect(dead.data.attemptsMade).toBe(1);
+    expect(dead.data.failedReason).toContain('unreadable postback job');
+    // And the queue goes on with the others.
+    const c = await givenConversion(t.prisma, { offerId });
+    const after = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'fraud', transaction_id: c.transactionId });
+    await eventually(async () => (await showPostback(admin, String(after.body.postback_id))).outcome === 'rejected');
+    expect(await deleteDeadLetter(admin, 'poison-1')).toEqual({ deleted: 'poison-1' });
+    expect(await admin.deadLetters.getJob('poison-1')).toBeUndefined();
+  });
+
+  it('reports ids that are not in the dead-letter queue instead of failing the replay', async () => {
+    expect(await replayDeadLetters(admin, { ids: ['no-such-id'] })).toMatchObject({ replayed: 0, missing: ['no-such-id'] });
+  });
+});

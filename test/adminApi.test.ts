@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdminApp } from '../apps/admin/src/app.js';
+import { connectAdminDeps, sendPostback, serve, silent, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
+import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
+
+const TOKEN = 'test-admin-token-0123456789';
+let t: TestEnvironment;
+let admin: AdminHandle;
+let rx: RunningReceiver;
+let api: string;
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  t = await createTestEnvironment('admin_api', { PUBLIC_BASE_URL: 'https://postbacks.example.com/', KEY_CACHE_TTL_MS: '1000' });
+  admin = connectAdminDeps(t.cfg);
+  const { server, baseUrl } = await serve(createAdminApp({ ...admin, adminToken: TOKEN, logger: silent() }));
+  api = baseUrl;
+  close = () => new Promise((r) => server.close(() => r()));
+  rx = await startReceiver(t.cfg);
+});
+
+afterAll(async () => {
+  await close();
+  await rx.stop();
+  await admin.close();
+  await t.teardown();
+});
+
+async function call(method: string, path: string, body?: unknown, token = TOKEN) {
+  const res = await fetch(`${api}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+describe('admin API', () => {
+  it('refuses a missing or wrong token', async () => {
+    expect((await fetch(`${api}/admin/dlq`)).status).toBe(401);
+    expect((await call('GET', '/admin/dlq', undefined, 'wrong-token')).status).toBe(401);
+  });
+
+  it('walks an operator through advertiser, offer, both URL kinds, import, a rejection and its outcome', async () => {
+    const advertiser = await call('POST', '/admin/advertisers', { name: 'Acme' });
+    expect(advertiser).toMatchObject({ status: 201, body: { id: expect.any(Number), name: 'Acme' } });
+    const offer = await call('POST', '/admin/offers', { advertiser_id: advertiser.body.id, name: 'Summer' });
+    expect(offer).toMatchObject({ status: 201, body: { advertiser_id: advertiser.body.id, name: 'Summer' } });
+
+    const global = await call('POST', '/admin/rejection-endpoints', { advertiser_id: advertiser.body.id });
+    expect(global).toMatchObject({ status: 201, body: { scope: 'global' } });
+    const key = String(global.body.key);
+    expect(key.length).toBeGreaterThanOrEqual(43); // 32 random bytes, base64url
+    expect(global.body.url).toBe(
+      `https://postbacks.example.com/v1/rejections?key=${key}&new_rejected_reason=REPLACE_WITH_REJECTION_REASON&transaction_id=REPLACE`,
+    );
+    const offerLevel = await call('POST', '/admin/rejection-endpoints', { offer_id: offer.body.id });
+    expect(offerLevel).toMatchObject({ status: 201, body: { scope: 'offer', offer_id: offer.body.id } });
+    const stored = await t.prisma.rejectionEndpoint.findUniqueOrThrow({ where: { id: Number(global.body.id) } });
+    expect(stored.keyHash).not.toContain(key);
+
+    const imported = await call('POST', '/admin/conversions', {
+      conversions: [
+        { transaction_id: 'api-tx-1', offer_id: offer.body.id, status: 'approved', payout: 12.5 },
+        { transaction_id: 'api-tx-2', offer_id: offer.body.id, status: 'pending' },
+      ],
+    });
+    expect(imported).toEqual({ status: 201, body: { imported: 2 } });
+    expect((await call('POST', '/admin/conversions', { conversions: [{ transaction_id: 'api-tx-1', offer_id: offer.body.id, status: 'approved' }] })).body).toEqual({ imported: 0 });
+
+    const sent = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'chargeback', transaction_id: 'api-tx-1' });
+    const postbackId = String(sent.body.postback_id);
+    // No worker runs in this file: the postback waits in the queue, and the API says so.
+    expect((await call('GET', `/admin/postbacks/${postbackId}`)).body).toMatchObject({
+      postback_id: postbackId, outcome: 'queued', transaction_id: 'api-tx-1', attempts: 0, processed_at: null,
+    });
+  });
+
+  it('shows a conversion with its history, and 404 for an unknown one', async () => {
+    const advertiser = await call('POST', '/admin/advertisers', { name: 'Beta' });
+    const offer = await call('POST', '/admin/offers', { advertiser_id: advertiser.body.id, name: 'o' });
+    await call('POST', '/admin/conversions', { conversions: [{ transaction_id: 'show-1', offer_id: offer.body.id, status: 'rejected', rejected_reason: 'dup' }] });
+    expect((await call('GET', '/admin/conversions/show-1')).body).toMatchObject({
+      transaction_id: 'show-1', offer_id: offer.body.id, status: 'rejected', rejected_reason: 'dup', history: [],
+    });
+    expect((await call('GET', '/admin/conversions/nope')).status).toBe(404);
+  });
+
+  it('revokes a rejection URL: the receiver refuses its key within 5 seconds', async () => {
+    const advertiser = await call('POST', '/admin/advertisers', { name: 'Gamma' });
+    const url = await call('POST', '/admin/rejection-endpoints', { advertiser_id: advertiser.body.id });
+    const key = String(url.body.key);
+    expect((await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'r', transaction_id: 'x' })).status).toBe(202);
+    expect((await call('DELETE', `/admin/rejection-endpoints/${url.body.id}`)).status).toBe(200);
+    const start = Date.now();
+    await eventually(async () => (await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'r', transaction_id: 'x' })).status === 401, 5000);
+    expect(Date.now() - start).toBeLessThan(5000);
+  });
+
+  it('answers bad input with 400 naming the field, and unknown references with 404', async () => {
+    expect(await call('POST', '/admin/advertisers', {})).toMatchObject({ status: 400, body: { field: 'name' } });
+    expect((await call('POST', '/admin/offers', { advertiser_id: 999999, name: 'x' })).status).toBe(404);
+    expect((await call('POST', '/admin/rejection-endpoints', { advertiser_id: 1, offer_id: 1 })).status).toBe(400);
+    expect((await call('POST', '/admin/rejection-endpoints', { offer_id: 999999 })).status).toBe(404);
+    expect(await call('POST', '/admin/conversions', { conversions: [{ transaction_id: 'a', offer_id: 1, status: 'weird' }] })).toMatchObject({ status: 400 });
+    expect((await call('POST', '/admin/conversions', { conversions: [{ transaction_id: 'a', offer_id: 999999, status: 'approved' }] })).status).toBe(400);
+    expect((await call('GET', '/admin/postbacks/not-a-uuid')).status).toBe(400);
+    expect((await call('GET', '/admin/postbacks/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await call('DELETE', '/admin/dlq/nope')).status).toBe(404);
+    expect((await call('POST', '/admin/dlq/replay', {})).status).toBe(400);
+  });
+
+  it('lists, replays and deletes dead-lettered postbacks', async () => {
+    const data = { postback: { v: 1, transactionId: 'dlq-tx' }, failedReason: 'boom', errors: ['boom'], attemptsMade: 1, deadLetteredAt: Date.now() };
+    await admin.deadLetters.add('dead', data, { jobId: 'dlq-a' });
+    await admin.deadLetters.add('dead', data, { jobId: 'dlq-b' });
+    const listed = await call('GET', '/admin/dlq');
+    expect(listed.body).toMatchObject({ total: 2, jobs: expect.arrayContaining([expect.objectContaining({ id: 'dlq-a', error: 'boom', attempts: 1 })]) });
+    expect((await call('POST', '/admin/dlq/replay', { ids: ['dlq-a'] })).body).toMatchObject({ replayed: 1 });
+    expect(await admin.queue.getJob('dlq-a')).toBeDefined();
+    expect((await call('DELETE', '/admin/dlq/dlq-b')).body).toEqual({ deleted: 'dlq-b' });
+    expect((await call('GET', '/admin/dlq')).body).toMatchObject({ total: 0 });
+  });
+});

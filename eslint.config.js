@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/core/src/config.ts', 'apps/admin/src/migrateMain.ts', 'test/**', 'bench/**', 'scripts/**', '*.config.*'],
+    files: ['packages/core/src/config.ts', 'test/**', 'bench/**', 'scripts/**', '*.config.*'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

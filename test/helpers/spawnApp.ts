@@ -30,7 +30,12 @@ export function spawnApp(app: 'receiver' | 'worker' | 'admin', env: Record<strin
       return;
     }
     logs.push(line);
-    for (const w of waiters) if (w.match(line)) (waiters.delete(w), w.resolve(line));
+    for (const w of waiters) {
+      if (w.match(line)) {
+        waiters.delete(w);
+        w.resolve(line);
+      }
+    }
   });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -18,6 +18,10 @@ export interface AdminAppDeps extends AdminDeps {
 export function createAdminApp(deps: AdminAppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Liveness for the orchestrator; says nothing about the data, so it needs no token.
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
   app.use('/admin', requireToken(deps.adminToken));
   app.use('/admin', express.json({ limit: '10mb' }));
 

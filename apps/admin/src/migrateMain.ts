@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { loadConfig, migrate } from '@postback/core';
+import { loadConfigOrExit, migrate } from '@postback/core';
 
 // Applies prisma/migrations to DATABASE_URL (npm run db:migrate; the compose stack's one-shot `migrate`).
-const dir = process.env.MIGRATIONS_DIR ?? fileURLToPath(new URL('../../../prisma/migrations', import.meta.url));
-const cfg = loadConfig();
+const cfg = loadConfigOrExit();
+const dir = cfg.MIGRATIONS_DIR ?? fileURLToPath(new URL('../../../prisma/migrations', import.meta.url));
 try {
   const applied = await migrate(cfg.DATABASE_URL, dir);
   console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');

@@ -2,7 +2,6 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 // Every environment variable the pipeline reads, in one place. README "Configuration" mirrors this list.
 const envSchema = z.object({
@@ -37,7 +36,8 @@ const envSchema = z.object({
   STORE_OUTAGE_PAUSE_MS: positiveInt.default(2000),
   KEY_REGISTRY_SYNC_MS: positiveInt.default(30_000),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(15_000),
-  MIGRATE_ON_START: bool.default(false),
+  // Where migrateMain finds prisma/migrations; by default, the repository's (and the image's) own folder.
+  MIGRATIONS_DIR: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

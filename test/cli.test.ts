@@ -1,0 +1,86 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+let t: TestEnvironment;
+
+beforeAll(async () => {
+  t = await createTestEnvironment('cli');
+});
+afterAll(async () => {
+  await t.teardown();
+});
+
+/** Runs the built CLI as `npm run cli -- …` does, and returns its exit code and output. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: () => Record<string, unknown> }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['apps/admin/dist/cli.js', ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, ...t.env },
+    });
+    return { code: 0, stdout, stderr, json: () => JSON.parse(stdout) };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr, json: () => JSON.parse(e.stdout) };
+  }
+}
+
+describe('the operators CLI', () => {
+  it('lists its commands in --help', async () => {
+    const { code, stdout } = await cli('--help');
+    expect(code).toBe(0);
+    for (const command of ['advertiser', 'offer', 'rejection-url', 'conversions', 'conversion', 'postback', 'dlq']) {
+      expect(stdout).toContain(command);
+    }
+  });
+
+  it('creates an advertiser, an offer and a rejection URL, imports NDJSON and shows a conversion, printing JSON', async () => {
+    const advertiser = (await cli('advertiser', 'create', '--name', 'CLI Co')).json();
+    expect(advertiser).toMatchObject({ id: expect.any(Number), name: 'CLI Co' });
+    const offer = (await cli('offer', 'create', '--advertiser', String(advertiser.id), '--name', 'Winter')).json();
+    const url = (await cli('rejection-url', 'create', '--offer', String(offer.id))).json();
+    expect(url).toMatchObject({ scope: 'offer', key: expect.any(String) });
+    expect(String(url.url)).toContain('new_rejected_reason=REPLACE_WITH_REJECTION_REASON&transaction_id=REPLACE');
+
+    const file = join(await mkdtemp(join(tmpdir(), 'cli-')), 'conversions.ndjson');
+    await writeFile(file, [
+      JSON.stringify({ transaction_id: 'cli-1', offer_id: offer.id, status: 'approved', payout: 3 }),
+      '',
+      JSON.stringify({ transaction_id: 'cli-2', offer_id: offer.id, status: 'pending' }),
+    ].join('\n'));
+    expect((await cli('conversions', 'import', file)).json()).toEqual({ imported: 2 });
+    expect((await cli('conversion', 'show', 'cli-2')).json()).toMatchObject({ transaction_id: 'cli-2', status: 'pending', history: [] });
+    expect((await cli('rejection-url', 'revoke', String(url.id))).json()).toMatchObject({ id: url.id });
+    expect((await cli('dlq', 'list')).json()).toEqual({ total: 0, jobs: [] });
+  });
+
+  it('fails with a clear message and exit code 2 on bad input, 1 on something not found', async () => {
+    const bad = await cli('rejection-url', 'create');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('advertiser_id');
+    const missing = await cli('conversion', 'show', 'no-such-tx');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('not found');
+    const unknownCommand = await cli('frobnicate');
+    expect(unknownCommand.code).not.toBe(0);
+    expect(unknownCommand.stderr).toContain('unknown command');
+  });
+});
+
+describe('configuration errors', () => {
+  it('stops a process at start with a message naming the bad variable', async () => {
+    const { code, stderr } = await promisify(execFile)(process.execPath, ['apps/worker/dist/main.js'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, REDIS_URL: 'not a url', WORKER_CONCURRENCY: '-3' },
+    }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+    expect(code).toBe(1);
+    expect(stderr).toContain('REDIS_URL');
+    expect(stderr).toContain('WORKER_CONCURRENCY');
+  });
+});

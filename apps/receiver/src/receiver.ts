@@ -32,6 +32,7 @@ export function createReceiver(cfg: Config, logger: Logger): Receiver {
     conn.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
   }
   const queue = createPostbackQueue(cfg, queueRedis);
+  queue.on('error', (err: Error) => logger.warn({ err: err.message }, 'queue error'));
   const batcher = new EnqueueBatcher(queue, new ReceiptSequence(queueRedis, cfg.QUEUE_PREFIX), (id) =>
     postbackJobOptions(cfg, id),
   );

@@ -27,6 +27,7 @@ export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
   const prisma = createPrisma(cfg.DATABASE_URL, cfg.DATABASE_POOL_SIZE);
   const queue = createPostbackQueue(cfg, redis);
   const deadLetters = createDeadLetterQueue(cfg, redis);
+  for (const q of [queue, deadLetters]) q.on('error', (err: Error) => logger.warn({ err: err.message }, 'queue error'));
   const registry = new KeyRegistry(redis, cfg.QUEUE_PREFIX);
   const worker = createPostbackWorker({ cfg, connection: redis, prisma, queue, deadLetters, logger });
   worker.on('ready', () => logger.info({ concurrency: cfg.WORKER_CONCURRENCY }, 'worker consuming'));

@@ -1,0 +1,196 @@
+// npm run bench [-- --quick]: the pipeline against this machine's own limits, side by side in one run.
+// Writes bench/results.json. See README "Performance" for what each figure means.
+import { writeFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { createLogger, createPostbackQueue, createFailFastRedis, loadConfig, postbackJobOptions, ReceiptSequence } from '@postback/core';
+import { EnqueueBatcher } from '../apps/receiver/dist/enqueueBatcher.js';
+import { burst, summarize } from './load.mjs';
+import { advertiserOf, databaseUrl, dropAll, PREFIX, REDIS_URL, seed } from './seed.mjs';
+import { freePort, peakRssMb, startApp, startExpressFloor, waitForHttp } from './services.mjs';
+
+const quick = process.argv.includes('--quick');
+const CONNECTIONS = 64;
+const SECONDS = quick ? 4 : 15;
+const CONVERSIONS = quick ? 100_000 : 1_000_000;
+const DRAIN = quick ? 20_000 : 200_000;
+const REASONS = ['bot_traffic', 'duplicate', 'chargeback', 'fraud', 'invalid_lead'];
+const log = (...a) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
+
+// Conversions tx-0 … tx-N-1 are split into disjoint ranges so that no phase sees another's effects.
+const range = (from, to) => ({ from, to });
+const RANGES = {
+  sqlFloor: range(0, DRAIN),
+  drain: range(DRAIN, 2 * DRAIN),
+  http: range(2 * DRAIN, CONVERSIONS),
+};
+const randomIn = ({ from, to }) => from + Math.floor(Math.random() * (to - from));
+
+const env = {
+  DATABASE_URL: databaseUrl(),
+  REDIS_URL,
+  QUEUE_PREFIX: PREFIX,
+  LOG_LEVEL: 'info',
+  RATE_LIMIT_PER_KEY: '1000000000',
+  KEY_REGISTRY_SYNC_MS: '600000',
+};
+const cfg = loadConfig(env);
+
+async function main() {
+  const results = { quick, connections: CONNECTIONS, seconds: SECONDS, conversions: CONVERSIONS, drain_jobs: DRAIN };
+  log(`seeding ${CONVERSIONS} conversions`);
+  const { keys } = await seed(CONVERSIONS);
+  const keyOf = (i) => keys[advertiserOf(i) - 1];
+  const httpPostback = () => {
+    const i = randomIn(RANGES.http);
+    return { key: keyOf(i), transactionId: `tx-${i}` };
+  };
+  const redis = new Redis(REDIS_URL);
+  const db = new pg.Client({ connectionString: databaseUrl() });
+  await db.connect();
+
+  try {
+    // 1. Express floor.
+    log('1/5 express floor');
+    const floor = await startExpressFloor();
+    await burst({ url: floor.url, connections: CONNECTIONS, seconds: 1, next: httpPostback }); // warm-up
+    const floorRun = summarize((await burst({ url: floor.url, connections: CONNECTIONS, seconds: SECONDS, next: httpPostback })).result);
+    await floor.stop();
+
+    // 2. The real receiver: key check, validation, rate limiter, access log, durable enqueue.
+    log('2/5 receiver');
+    const port = await freePort();
+    const receiver = startApp('receiver', { ...env, PORT: String(port), HOST: '127.0.0.1' });
+    const receiverUrl = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${receiverUrl}/readyz`);
+    await burst({ url: receiverUrl, connections: CONNECTIONS, seconds: 1, next: httpPostback });
+    const receiverRun = summarize((await burst({ url: receiverUrl, connections: CONNECTIONS, seconds: SECONDS, next: httpPostback })).result);
+    results.receiver_rss_mb = peakRssMb(receiver.child.pid);
+    const queue = createPostbackQueue(cfg, createFailFastRedis(REDIS_URL));
+    await queue.obliterate({ force: true });
+
+    // 3. SQL floor: the same conditional rejections, straight to Postgres, 10,000 per statement.
+    log('3/5 sql floor');
+    const sqlStart = performance.now();
+    for (let i = RANGES.sqlFloor.from; i < RANGES.sqlFloor.to; i += 10_000) {
+      const ids = [];
+      const reasons = [];
+      for (let j = i; j < Math.min(i + 10_000, RANGES.sqlFloor.to); j++) {
+        ids.push(`tx-${j}`);
+        reasons.push(REASONS[j % REASONS.length]);
+      }
+      await db.query(
+        `UPDATE conversions c SET status = 'rejected', rejected_reason = v.reason, updated_at = now()
+         FROM unnest($1::text[], $2::text[]) AS v(tx, reason)
+         WHERE c.transaction_id = v.tx AND (c.status <> 'rejected' OR c.rejected_reason IS DISTINCT FROM v.reason)`,
+        [ids, reasons],
+      );
+    }
+    const sqlSeconds = (performance.now() - sqlStart) / 1000;
+
+    // 4. Worker drain: DRAIN postbacks queued the way the receiver queues them, then one worker process.
+    log(`4/5 worker drain: queueing ${DRAIN}`);
+    const memBefore = await usedMemory(redis);
+    const batcher = new EnqueueBatcher(queue, new ReceiptSequence(queue.opts.connection, PREFIX), (id) => postbackJobOptions(cfg, id));
+    for (let i = RANGES.drain.from; i < RANGES.drain.to; i += 10_000) {
+      const chunk = [];
+      for (let j = i; j < Math.min(i + 10_000, RANGES.drain.to); j++) {
+        chunk.push(batcher.enqueue({
+          v: 1, postbackId: crypto.randomUUID(), endpointId: advertiserOf(j), scope: { advertiserId: advertiserOf(j), offerId: null },
+          transactionId: `tx-${j}`, reason: REASONS[j % REASONS.length], receivedAt: Date.now(),
+        }));
+      }
+      await Promise.all(chunk);
+    }
+    results.redis_bytes_per_job = Math.round((await usedMemory(redis) - memBefore) / DRAIN);
+    log('4/5 worker drain: draining');
+    const worker = startApp('worker', env);
+    await waitFor(async () => (await count(db, 'SELECT count(*) FROM postback_log')) >= DRAIN, 600_000);
+    const { rows: [span] } = await db.query(
+      'SELECT extract(epoch FROM max(processed_at) - min(processed_at)) AS seconds FROM postback_log',
+    );
+    const drainSeconds = Number(span.seconds);
+    results.worker_rss_mb_after_drain = peakRssMb(worker.child.pid);
+    results.redis_completed_jobs_left = await queue.getCompletedCount();
+
+    // 5. End to end: a burst at full speed through the receiver while the worker runs.
+    log('5/5 end to end');
+    const logged = await count(db, 'SELECT count(*) FROM postback_log');
+    const e2eStart = performance.now();
+    const e2e = await burst({ url: receiverUrl, connections: CONNECTIONS, seconds: SECONDS, next: httpPostback });
+    const burstSeconds = (performance.now() - e2eStart) / 1000;
+    await waitFor(async () => (await count(db, 'SELECT count(*) FROM postback_log')) >= logged + e2e.acknowledged.length, 600_000);
+    const e2eSeconds = (performance.now() - e2eStart) / 1000;
+    const applied = await count(db, 'SELECT count(*) FROM postback_log WHERE postback_id = ANY($1::uuid[])', [e2e.acknowledged]);
+    results.worker_rss_mb = peakRssMb(worker.child.pid);
+    results.receiver_rss_mb = Math.max(results.receiver_rss_mb, peakRssMb(receiver.child.pid));
+    await Promise.all([worker.stop(), receiver.stop()]);
+    await queue.close();
+
+    Object.assign(results, {
+      express_floor_rps: floorRun.rps,
+      receiver_rps: receiverRun.rps,
+      receiver_ratio: round(receiverRun.rps / floorRun.rps, 3),
+      ack_p50_ms: receiverRun.p50,
+      ack_p99_ms: receiverRun.p99,
+      receiver_non2xx: receiverRun.non2xx,
+      receiver_errors: receiverRun.errors + receiverRun.timeouts,
+      sql_floor_per_s: Math.round(DRAIN / sqlSeconds),
+      drain_per_s: Math.round(DRAIN / drainSeconds),
+      drain_ratio: round(DRAIN / drainSeconds / (DRAIN / sqlSeconds), 3),
+      e2e_sent: e2e.result.requests.total,
+      e2e_acked: e2e.acknowledged.length,
+      e2e_applied: applied,
+      e2e_lost: e2e.acknowledged.length - applied,
+      e2e_burst_rps: Math.round(e2e.acknowledged.length / burstSeconds),
+      e2e_seconds_to_all_applied: round(e2eSeconds, 1),
+    });
+    results.worker_rss_mb = Math.max(results.worker_rss_mb, results.worker_rss_mb_after_drain);
+    delete results.worker_rss_mb_after_drain;
+  } finally {
+    redis.disconnect();
+    await db.end();
+    await dropAll();
+  }
+  writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  printTable(results);
+}
+
+async function usedMemory(redis) {
+  const info = await redis.info('memory');
+  return Number(/used_memory:(\d+)/.exec(info)[1]);
+}
+
+async function count(db, sql, params = []) {
+  return Number((await db.query(sql, params)).rows[0].count);
+}
+
+async function waitFor(check, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const round = (n, digits) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+function printTable(r) {
+  const rows = [
+    ['Express floor (bare app, 200)', `${r.express_floor_rps} req/s`, ''],
+    ['Receiver (whole middleware + durable enqueue)', `${r.receiver_rps} req/s`, `ratio ${r.receiver_ratio} (target ≥ 0.80)`],
+    ['Ack latency p50 / p99', `${r.ack_p50_ms} / ${r.ack_p99_ms} ms`, 'p99 target ≤ 25 ms'],
+    ['SQL floor (batched UPDATE, 10k/statement)', `${r.sql_floor_per_s} rows/s`, ''],
+    ['Worker drain (1 process)', `${r.drain_per_s} postbacks/s`, `ratio ${r.drain_ratio} (target ≥ 0.15, and > receiver)`],
+    ['End to end: acked / applied / lost', `${r.e2e_acked} / ${r.e2e_applied} / ${r.e2e_lost}`, `all applied ${r.e2e_seconds_to_all_applied} s after the burst began`],
+    ['Redis bytes per queued job', `${r.redis_bytes_per_job}`, 'target ≤ 1000'],
+    ['Peak RSS receiver / worker', `${r.receiver_rss_mb} / ${r.worker_rss_mb} MB`, ''],
+  ];
+  const w = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
+  console.log(`\nPostback Pipeline benchmark (${quick ? 'quick' : 'full'}): ${CONNECTIONS} connections, ${SECONDS} s per HTTP run, ${DRAIN} queued postbacks, ${CONVERSIONS} conversions\n`);
+  for (const row of rows) console.log(row.map((c, i) => c.padEnd(w[i])).join('  │  '));
+  console.log('\nwritten to bench/results.json');
+}
+
+await main();
+process.exit(0);

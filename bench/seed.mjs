@@ -1,0 +1,94 @@
+// The benchmark's own database and Redis prefix: created fresh, seeded, and removed afterwards.
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { generateEndpointKey, hashEndpointKey, KeyRegistry, migrate } from '@postback/core';
+import { fileURLToPath } from 'node:url';
+
+const SERVER_URL = process.env.BENCH_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const PREFIX = '{pp-bench}';
+const DATABASE = 'pp_bench';
+const MIGRATIONS = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
+
+export const ADVERTISERS = 10;
+export const OFFERS_PER_ADVERTISER = 10;
+
+export function databaseUrl() {
+  const u = new URL(SERVER_URL);
+  u.pathname = `/${DATABASE}`;
+  return u.toString();
+}
+
+async function onServer(sql) {
+  const client = new pg.Client({ connectionString: SERVER_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function deleteRedisKeys() {
+  const redis = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+  redis.disconnect();
+}
+
+/**
+ * A fresh database with `conversions` approved conversions (transaction ids tx-0 … tx-N-1) spread over 100 offers
+ * of 10 advertisers, and one global rejection URL per advertiser registered for the receivers.
+ */
+export async function seed(conversions) {
+  await onServer(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await onServer(`CREATE DATABASE ${DATABASE}`);
+  await deleteRedisKeys();
+  await migrate(databaseUrl(), MIGRATIONS);
+  const db = new pg.Client({ connectionString: databaseUrl() });
+  await db.connect();
+  const redis = new Redis(REDIS_URL);
+  const registry = new KeyRegistry(redis, PREFIX);
+  const keys = [];
+  try {
+    for (let a = 1; a <= ADVERTISERS; a++) {
+      await db.query('INSERT INTO advertisers (id, name) VALUES ($1, $2)', [a, `advertiser ${a}`]);
+      for (let o = 0; o < OFFERS_PER_ADVERTISER; o++) {
+        const offerId = (a - 1) * OFFERS_PER_ADVERTISER + o + 1;
+        await db.query('INSERT INTO offers (id, advertiser_id, name) VALUES ($1, $2, $3)', [offerId, a, `offer ${offerId}`]);
+      }
+      const key = generateEndpointKey();
+      const { rows } = await db.query(
+        'INSERT INTO rejection_endpoints (advertiser_id, key_hash) VALUES ($1, $2) RETURNING id',
+        [a, hashEndpointKey(key)],
+      );
+      await registry.register({ endpointId: rows[0].id, keyHash: hashEndpointKey(key), scope: { advertiserId: a, offerId: null } });
+      keys.push(key);
+    }
+    const offers = ADVERTISERS * OFFERS_PER_ADVERTISER;
+    await db.query(
+      `INSERT INTO conversions (transaction_id, offer_id, status)
+       SELECT 'tx-' || i, 1 + (i % ${offers}), 'approved' FROM generate_series(0, $1::int - 1) AS i`,
+      [conversions],
+    );
+    await db.query('ANALYZE');
+  } finally {
+    await db.end();
+    redis.disconnect();
+  }
+  return { keys };
+}
+
+export async function dropAll() {
+  await onServer(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await deleteRedisKeys();
+}
+
+/** The advertiser (1-based) of conversion tx-i, as seed() lays them out. */
+export function advertiserOf(i) {
+  return Math.floor((i % (ADVERTISERS * OFFERS_PER_ADVERTISER)) / OFFERS_PER_ADVERTISER) + 1;
+}

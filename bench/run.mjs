@@ -3,7 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { createLogger, createPostbackQueue, createFailFastRedis, loadConfig, postbackJobOptions, ReceiptSequence } from '@postback/core';
+import { createPostbackQueue, createFailFastRedis, loadConfig, postbackJobOptions } from '@postback/core';
+import { Admission } from '../apps/receiver/dist/admission.js';
 import { EnqueueBatcher } from '../apps/receiver/dist/enqueueBatcher.js';
 import { burst, summarize } from './load.mjs';
 import { advertiserOf, databaseUrl, dropAll, PREFIX, REDIS_URL, seed } from './seed.mjs';
@@ -91,7 +92,8 @@ async function main() {
     // 4. Worker drain: DRAIN postbacks queued the way the receiver queues them, then one worker process.
     log(`4/5 worker drain: queueing ${DRAIN}`);
     const memBefore = await usedMemory(redis);
-    const batcher = new EnqueueBatcher(queue, new ReceiptSequence(queue.opts.connection, PREFIX), (id) => postbackJobOptions(cfg, id));
+    const admission = new Admission(await queue.client, PREFIX, Number(env.RATE_LIMIT_PER_KEY), 1000);
+    const batcher = new EnqueueBatcher(queue, admission, (id) => postbackJobOptions(cfg, id));
     for (let i = RANGES.drain.from; i < RANGES.drain.to; i += 10_000) {
       const chunk = [];
       for (let j = i; j < Math.min(i + 10_000, RANGES.drain.to); j++) {

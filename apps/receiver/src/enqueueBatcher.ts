@@ -1,17 +1,14 @@
 import type { JobsOptions } from 'bullmq';
-import {
-  POSTBACK_JOB_NAME,
-  TransientStoreError,
-  type PostbackJob,
-  type PostbackQueue,
-  type ReceiptSequence,
-} from '@postback/core';
+import { POSTBACK_JOB_NAME, TransientStoreError, type PostbackJob, type PostbackQueue } from '@postback/core';
+import type { Admission } from './admission.js';
 
 type Unsequenced = Omit<PostbackJob, 'seq'>;
 
+export type EnqueueVerdict = { stored: true } | { stored: false; retryAfterSeconds: number };
+
 interface Pending {
   job: Unsequenced;
-  resolve: () => void;
+  resolve: (verdict: EnqueueVerdict) => void;
   reject: (err: Error) => void;
 }
 
@@ -19,9 +16,9 @@ interface Pending {
 const MAX_JOBS_PER_ADD = 1000;
 
 /**
- * Collects the postbacks of every request that arrives in one event-loop turn and stores them with one
- * sequence allocation and one addBulk: one Redis round trip for all of them instead of one per request.
- * A promise resolves only once Redis has acknowledged its job.
+ * Collects the postbacks of every request that arrives in one event-loop turn and stores them with two Redis
+ * round trips in all: one admission call (rate limits and receipt sequence numbers) and one addBulk. A promise
+ * resolves with `stored: true` only once Redis has acknowledged its job; a rate-limited one is not stored.
  */
 export class EnqueueBatcher {
   private pending: Pending[] = [];
@@ -30,12 +27,12 @@ export class EnqueueBatcher {
 
   constructor(
     private readonly queue: PostbackQueue,
-    private readonly sequence: ReceiptSequence,
+    private readonly admission: Admission,
     private readonly jobOptions: (postbackId: string) => JobsOptions,
   ) {}
 
-  enqueue(job: Unsequenced): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  enqueue(job: Unsequenced): Promise<EnqueueVerdict> {
+    return new Promise<EnqueueVerdict>((resolve, reject) => {
       this.pending.push({ job, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
@@ -64,20 +61,35 @@ export class EnqueueBatcher {
   }
 
   private async store(batch: Pending[]): Promise<void> {
+    const counts = new Map<number, number>();
+    for (const { job } of batch) counts.set(job.endpointId, (counts.get(job.endpointId) ?? 0) + 1);
+    const admitted: Pending[] = [];
     try {
-      const firstSeq = await this.sequence.allocate(batch.length);
-      await this.queue.addBulk(
-        batch.map(({ job }, i) => ({
-          name: POSTBACK_JOB_NAME,
-          data: { ...job, seq: firstSeq + i },
-          opts: this.jobOptions(job.postbackId),
-        })),
-      );
+      const { firstSeq, byEndpoint } = await this.admission.admit(counts);
+      // Within a batch, requests are admitted in arrival order until their endpoint's allowance runs out.
+      for (const p of batch) {
+        const allowance = byEndpoint.get(p.job.endpointId)!;
+        if (allowance.admitted > 0) {
+          allowance.admitted -= 1;
+          admitted.push(p);
+        } else {
+          p.resolve({ stored: false, retryAfterSeconds: Math.max(1, Math.ceil(allowance.resetMs / 1000)) });
+        }
+      }
+      if (admitted.length > 0) {
+        await this.queue.addBulk(
+          admitted.map(({ job }, i) => ({
+            name: POSTBACK_JOB_NAME,
+            data: { ...job, seq: firstSeq + i },
+            opts: this.jobOptions(job.postbackId),
+          })),
+        );
+      }
     } catch (err) {
       const failure = new TransientStoreError('the postback queue is unavailable', { cause: err });
-      for (const p of batch) p.reject(failure);
+      for (const p of admitted.length > 0 ? admitted : batch) p.reject(failure);
       return;
     }
-    for (const p of batch) p.resolve();
+    for (const p of admitted) p.resolve({ stored: true });
   }
 }

@@ -13,13 +13,15 @@ export class KeyCache {
     this.cache = new LRUCache<string, EndpointEntry | false>({
       max,
       ttl: Math.max(ttlMs, 1),
-      fetchMethod: async (keyHash) => (await registry.lookup(keyHash)) ?? false,
+      // Keyed by the key itself, so the hot path hashes only on a miss.
+      fetchMethod: async (key) => (await registry.lookup(hashEndpointKey(key))) ?? false,
     });
   }
 
   /** The endpoint a key belongs to, or null when the key is unknown or revoked. Throws when Redis fails. */
   async resolve(key: string): Promise<EndpointEntry | null> {
-    const entry = await this.cache.fetch(hashEndpointKey(key));
+    // get() first: a hit costs no promise; fetch() only on a miss, sharing one Redis look-up per key.
+    const entry = this.cache.get(key) ?? (await this.cache.fetch(key));
     return entry || null;
   }
 }

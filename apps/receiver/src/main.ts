@@ -3,7 +3,7 @@ import { createLogger, loadConfigOrExit } from '@postback/core';
 import { createReceiver } from './receiver.js';
 
 const cfg = loadConfigOrExit();
-const logger = createLogger('receiver', cfg.LOG_LEVEL);
+const logger = createLogger('receiver', cfg.LOG_LEVEL, { buffered: true });
 const receiver = createReceiver(cfg, logger);
 const server = createServer(receiver.app);
 // Listen once Redis is up, or after a while without it: then requests get 503 and /readyz reports it.
@@ -24,6 +24,7 @@ async function shutdown(signal: string): Promise<void> {
   await closed;
   await receiver.close();
   logger.info('receiver stopped');
+  logger.flush();
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -5,14 +5,13 @@ import {
   createPostbackQueue,
   KeyRegistry,
   postbackJobOptions,
-  ReceiptSequence,
   type Config,
   type Logger,
 } from '@postback/core';
 import { createReceiverApp } from './app.js';
 import { EnqueueBatcher } from './enqueueBatcher.js';
 import { KeyCache } from './keyCache.js';
-import { KeyRateLimiter } from './keyRateLimiter.js';
+import { Admission } from './admission.js';
 
 export interface Receiver {
   app: Express;
@@ -25,7 +24,7 @@ export interface Receiver {
 /** Wires the receiver to Redis. Opens connections, listens on nothing: main.ts (or a test) serves `app`. */
 export function createReceiver(cfg: Config, logger: Logger): Receiver {
   // Fail-fast connections: a request never waits on a Redis that is down, it gets a 503.
-  // Auto-pipelining sends the key and rate-limit look-ups of concurrent requests to Redis in one write.
+  // Auto-pipelining sends the key look-ups of concurrent requests to Redis in one write.
   const redis = createFailFastRedis(cfg.REDIS_URL, { enableAutoPipelining: true, commandTimeout: 2000 });
   const queueRedis = createFailFastRedis(cfg.REDIS_URL, { commandTimeout: 5000 });
   for (const conn of [redis, queueRedis]) {
@@ -33,12 +32,10 @@ export function createReceiver(cfg: Config, logger: Logger): Receiver {
   }
   const queue = createPostbackQueue(cfg, queueRedis);
   queue.on('error', (err: Error) => logger.warn({ err: err.message }, 'queue error'));
-  const batcher = new EnqueueBatcher(queue, new ReceiptSequence(queueRedis, cfg.QUEUE_PREFIX), (id) =>
-    postbackJobOptions(cfg, id),
-  );
+  const admission = new Admission(queueRedis, cfg.QUEUE_PREFIX, cfg.RATE_LIMIT_PER_KEY, cfg.RATE_LIMIT_WINDOW_SECONDS * 1000);
+  const batcher = new EnqueueBatcher(queue, admission, (id) => postbackJobOptions(cfg, id));
   const app = createReceiverApp({
     keys: new KeyCache(new KeyRegistry(redis, cfg.QUEUE_PREFIX), cfg.KEY_CACHE_TTL_MS),
-    rateLimiter: new KeyRateLimiter(redis, cfg.QUEUE_PREFIX, cfg.RATE_LIMIT_PER_KEY, cfg.RATE_LIMIT_WINDOW_SECONDS),
     batcher,
     logger,
     pingQueue: () => redis.ping(),

@@ -8,7 +8,6 @@ export * from './outcomes.js';
 export * from './transitions.js';
 export * from './endpointKeys.js';
 export * from './keyRegistry.js';
-export * from './receiptSequence.js';
 export * from './queues.js';
 export * from './storeErrors.js';
 export * from './migrator.js';

@@ -23,6 +23,7 @@ type WorkerConfig = Pick<
   | 'WORKER_CONCURRENCY'
   | 'WORKER_BATCH_SIZE'
   | 'WORKER_BATCH_WAIT_MS'
+  | 'WORKER_BATCHES_IN_FLIGHT'
   | 'STORE_OUTAGE_PAUSE_MS'
   | 'DATABASE_URL'
 >;
@@ -50,7 +51,7 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
   const batcher = new ApplyBatcher<PostbackToApply, Outcome>((items) => applyRejections(deps.prisma, items), {
     maxSize: cfg.WORKER_BATCH_SIZE,
     maxWaitMs: cfg.WORKER_BATCH_WAIT_MS,
-    maxInFlight: 2,
+    maxInFlight: cfg.WORKER_BATCHES_IN_FLIGHT,
     isUnreachable: createStoreProbe(cfg.DATABASE_URL),
   });
   let outageLogged = false;

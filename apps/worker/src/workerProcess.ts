@@ -22,7 +22,8 @@ export interface WorkerProcess {
 
 /** Wires a worker to Redis and Postgres and starts consuming, plus the periodic housekeeping. */
 export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
-  const redis = createWorkerRedis(cfg.REDIS_URL);
+  // Auto-pipelining: the completions of hundreds of concurrent jobs go to Redis in one write, not one each.
+  const redis = createWorkerRedis(cfg.REDIS_URL, { enableAutoPipelining: true });
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
   const prisma = createPrisma(cfg.DATABASE_URL, cfg.DATABASE_POOL_SIZE);
   const queue = createPostbackQueue(cfg, redis);

@@ -30,6 +30,8 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: positiveInt.default(512),
   WORKER_BATCH_SIZE: positiveInt.max(5000).default(500),
   WORKER_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(2),
+  // Batches one worker applies at once, each in its own transaction (and database connection).
+  WORKER_BATCHES_IN_FLIGHT: positiveInt.max(64).default(2),
   JOB_ATTEMPTS: positiveInt.max(100).default(10),
   JOB_BACKOFF_MS: positiveInt.default(1000),
   // While Postgres is unreachable the worker pauses the queue this long per probe instead of burning attempts.

@@ -67,7 +67,9 @@ async function main() {
     await burst({ url: receiverUrl, connections: CONNECTIONS, seconds: 1, next: httpPostback });
     const receiverRun = summarize((await burst({ url: receiverUrl, connections: CONNECTIONS, seconds: SECONDS, next: httpPostback })).result);
     results.receiver_rss_mb = peakRssMb(receiver.child.pid);
-    const queue = createPostbackQueue(cfg, createFailFastRedis(REDIS_URL));
+    const queueRedis = createFailFastRedis(REDIS_URL);
+    await new Promise((r) => queueRedis.once('ready', r));
+    const queue = createPostbackQueue(cfg, queueRedis);
     await queue.obliterate({ force: true });
 
     // 3. SQL floor: the same conditional rejections, straight to Postgres, 10,000 per statement.
@@ -92,13 +94,13 @@ async function main() {
     // 4. Worker drain: DRAIN postbacks queued the way the receiver queues them, then one worker process.
     log(`4/5 worker drain: queueing ${DRAIN}`);
     const memBefore = await usedMemory(redis);
-    const admission = new Admission(await queue.client, PREFIX, Number(env.RATE_LIMIT_PER_KEY), 1000);
+    const admission = new Admission(queueRedis, PREFIX, Number(env.RATE_LIMIT_PER_KEY), 1000);
     const batcher = new EnqueueBatcher(queue, admission, (id) => postbackJobOptions(cfg, id));
     for (let i = RANGES.drain.from; i < RANGES.drain.to; i += 10_000) {
       const chunk = [];
       for (let j = i; j < Math.min(i + 10_000, RANGES.drain.to); j++) {
         chunk.push(batcher.enqueue({
-          v: 1, postbackId: crypto.randomUUID(), endpointId: advertiserOf(j), scope: { advertiserId: advertiserOf(j), offerId: null },
+          endpointId: advertiserOf(j), scope: { advertiserId: advertiserOf(j), offerId: null },
           transactionId: `tx-${j}`, reason: REASONS[j % REASONS.length], receivedAt: Date.now(),
         }));
       }

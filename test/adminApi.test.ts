@@ -111,7 +111,7 @@ describe('admin API', () => {
   });
 
   it('lists, replays and deletes dead-lettered postbacks', async () => {
-    const data = { postback: { v: 1, transactionId: 'dlq-tx' }, failedReason: 'boom', errors: ['boom'], attemptsMade: 1, deadLetteredAt: Date.now() };
+    const data = { job: { v: 1, transactionId: 'dlq-tx' }, failedReason: 'boom', errors: ['boom'], attemptsMade: 1, deadLetteredAt: Date.now() };
     await admin.deadLetters.add('dead', data, { jobId: 'dlq-a' });
     await admin.deadLetters.add('dead', data, { jobId: 'dlq-b' });
     const listed = await call('GET', '/admin/dlq');

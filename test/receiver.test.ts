@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostbackQueue, createWorkerRedis, loadConfig, postbackJobSchema } from '@postback/core';
+import { loadConfig, postbackJobSchema } from '@postback/core';
 import { revokeRejectionEndpoint } from '../apps/admin/src/services/rejectionEndpoints.js';
 import { givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
-import { connectAdminDeps, sendPostback, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
+import { connectAdminDeps, queuedPostback, sendPostback, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
 import { createTestEnvironment, deleteRedisKeys, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
 
 let t: TestEnvironment;
@@ -38,11 +38,11 @@ describe('receiver: accepted postbacks', () => {
     const res = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'bot_traffic', transaction_id: 'abc123' });
     expect(res.status).toBe(202);
     expect(res.body.status).toBe('accepted');
-    const job = await admin.queue.getJob(String(res.body.postback_id));
-    expect(job).toBeDefined();
-    const data = postbackJobSchema.parse(job!.data);
-    expect(data).toMatchObject({ v: 1, endpointId, transactionId: 'abc123', reason: 'bot_traffic' });
-    expect(data.scope.offerId).not.toBeNull();
+    const queued = await queuedPostback(admin.queue, String(res.body.postback_id));
+    expect(queued).toBeDefined();
+    expect(postbackJobSchema.parse(queued!.job).v).toBe(2);
+    expect(queued!.postback).toMatchObject({ endpointId, transactionId: 'abc123', reason: 'bot_traffic' });
+    expect(queued!.postback.scope.offerId).not.toBeNull();
   });
 
   it('accepts POST as a form body, as a JSON body, and with the fields in the query string', async () => {
@@ -62,8 +62,8 @@ describe('receiver: accepted postbacks', () => {
   it('gives later requests a higher receipt sequence number', async () => {
     const first = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'a', transaction_id: 'order1' });
     const second = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'b', transaction_id: 'order1' });
-    const [j1, j2] = await Promise.all([admin.queue.getJob(String(first.body.postback_id)), admin.queue.getJob(String(second.body.postback_id))]);
-    expect(j2!.data.seq).toBeGreaterThan(j1!.data.seq);
+    const [j1, j2] = await Promise.all([queuedPostback(admin.queue, String(first.body.postback_id)), queuedPostback(admin.queue, String(second.body.postback_id))]);
+    expect(j2!.postback.seq).toBeGreaterThan(j1!.postback.seq);
   });
 
   it('never writes the key to its log, and logs the endpoint id instead', async () => {
@@ -186,13 +186,19 @@ describe('receiver: limits and outages', () => {
   });
 });
 
-it('stores the job with every field the worker contract requires', async () => {
-  const redis = createWorkerRedis(t.cfg.REDIS_URL);
-  const queue = createPostbackQueue(t.cfg, redis);
-  const res = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'r', transaction_id: 'contract' });
-  const job = await queue.getJob(String(res.body.postback_id));
+it('stores postbacks that arrive together in one job that meets the worker contract', async () => {
+  const answers = await Promise.all(
+    Array.from({ length: 20 }, (_, i) => sendPostback(rx.baseUrl, { key, new_rejected_reason: 'r', transaction_id: `together-${i}` })),
+  );
+  const jobs = new Map<string, number>();
+  for (const a of answers) {
+    const queued = await queuedPostback(admin.queue, String(a.body.postback_id));
+    expect(queued).toBeDefined();
+    jobs.set(queued!.jobId, (jobs.get(queued!.jobId) ?? 0) + 1);
+  }
+  // Twenty concurrent requests share far fewer than twenty jobs.
+  expect(jobs.size).toBeLessThan(20);
+  const job = await admin.queue.getJob([...jobs.keys()][0]!);
   expect(postbackJobSchema.safeParse(job!.data).success).toBe(true);
   expect(job!.opts.attempts).toBe(t.cfg.JOB_ATTEMPTS);
-  await queue.close();
-  redis.disconnect();
 });

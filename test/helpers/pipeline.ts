@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger, type Config, type Logger } from '@postback/core';
+import { batchJobIdOf, createLogger, postbacksOf, type Config, type Logger, type Postback, type PostbackJob, type PostbackQueue } from '@postback/core';
 import { connectAdminDeps } from '../../apps/admin/src/services/connectAdminDeps.js';
 import { createReceiver, type Receiver } from '../../apps/receiver/src/receiver.js';
 import { startWorker, type WorkerProcess } from '../../apps/worker/src/workerProcess.js';
@@ -59,3 +59,10 @@ export async function sendPostback(baseUrl: string, params: Record<string, strin
 }
 
 export { connectAdminDeps };
+
+/** The queued job that carries a postback, and the postback in it (as the receiver stored it). */
+export async function queuedPostback(queue: PostbackQueue, postbackId: string): Promise<{ jobId: string; job: PostbackJob; postback: Postback } | undefined> {
+  const job = await queue.getJob(batchJobIdOf(postbackId));
+  const postback = job && postbacksOf(job.data).find((p) => p.postbackId === postbackId);
+  return job && postback ? { jobId: job.id!, job: job.data, postback } : undefined;
+}

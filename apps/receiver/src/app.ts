@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { InvalidPostback, TransientStoreError, UnknownKey, type Logger } from '@postback/core';
 import { logAccess, startAccessLog } from './accessLog.js';
@@ -70,10 +69,7 @@ function postbackHandler(deps: ReceiverDeps, accessLogger: Logger) {
     if (!endpoint) throw new UnknownKey('unknown or revoked key');
     res.locals.endpointId = endpoint.endpointId;
 
-    const postbackId = randomUUID();
     const verdict = await deps.batcher.enqueue({
-      v: 1,
-      postbackId,
       endpointId: endpoint.endpointId,
       scope: endpoint.scope,
       transactionId: postback.transactionId,
@@ -86,6 +82,7 @@ function postbackHandler(deps: ReceiverDeps, accessLogger: Logger) {
       logAccess(accessLogger, req, res, 429);
       return;
     }
+    const { postbackId } = verdict;
     res.locals.postbackId = postbackId;
     // Written directly rather than through res.json(): Express's send() (content-type negotiation, freshness
     // checks) is measurable at burst rates and buys nothing for this fixed answer.

@@ -1,24 +1,33 @@
 import type { JobsOptions } from 'bullmq';
-import { POSTBACK_JOB_NAME, TransientStoreError, type PostbackJob, type PostbackQueue } from '@postback/core';
+import {
+  batchIds,
+  POSTBACK_JOB_NAME,
+  POSTBACKS_PER_JOB,
+  TransientStoreError,
+  type Postback,
+  type PostbackQueue,
+} from '@postback/core';
 import type { Admission } from './admission.js';
 
-type Unsequenced = Omit<PostbackJob, 'seq'>;
+/** A postback before the batcher gives it its id and receipt sequence number. */
+export type IncomingPostback = Omit<Postback, 'seq' | 'postbackId'>;
 
-export type EnqueueVerdict = { stored: true } | { stored: false; retryAfterSeconds: number };
+export type EnqueueVerdict = { stored: true; postbackId: string } | { stored: false; retryAfterSeconds: number };
 
 interface Pending {
-  job: Unsequenced;
+  job: IncomingPostback;
   resolve: (verdict: EnqueueVerdict) => void;
   reject: (err: Error) => void;
 }
 
-// BullMQ's addBulk slows down sharply above about a thousand jobs per call (bullmq#1670).
-const MAX_JOBS_PER_ADD = 1000;
+// Requests admitted per admission call: bounds the script's argument list.
+const MAX_PER_ADMISSION = 2000;
 
 /**
  * Collects the postbacks of every request that arrives in one event-loop turn and stores them with two Redis
- * round trips in all: one admission call (rate limits and receipt sequence numbers) and one addBulk. A promise
- * resolves with `stored: true` only once Redis has acknowledged its job; a rate-limited one is not stored.
+ * round trips in all: one admission call (rate limits and receipt sequence numbers) and one addBulk of v: 2
+ * jobs carrying up to POSTBACKS_PER_JOB postbacks each. A promise resolves with `stored: true` only once Redis
+ * has acknowledged the job holding its postback; a rate-limited one is not stored.
  */
 export class EnqueueBatcher {
   private pending: Pending[] = [];
@@ -28,10 +37,10 @@ export class EnqueueBatcher {
   constructor(
     private readonly queue: PostbackQueue,
     private readonly admission: Admission,
-    private readonly jobOptions: (postbackId: string) => JobsOptions,
+    private readonly jobOptions: (jobId: string) => JobsOptions,
   ) {}
 
-  enqueue(job: Unsequenced): Promise<EnqueueVerdict> {
+  enqueue(job: IncomingPostback): Promise<EnqueueVerdict> {
     return new Promise<EnqueueVerdict>((resolve, reject) => {
       this.pending.push({ job, resolve, reject });
       if (!this.scheduled) {
@@ -53,8 +62,8 @@ export class EnqueueBatcher {
     this.scheduled = false;
     const taken = this.pending;
     this.pending = [];
-    for (let i = 0; i < taken.length; i += MAX_JOBS_PER_ADD) {
-      const store = this.store(taken.slice(i, i + MAX_JOBS_PER_ADD));
+    for (let i = 0; i < taken.length; i += MAX_PER_ADMISSION) {
+      const store = this.store(taken.slice(i, i + MAX_PER_ADMISSION));
       this.inFlight.add(store);
       void store.finally(() => this.inFlight.delete(store));
     }
@@ -76,20 +85,27 @@ export class EnqueueBatcher {
           p.resolve({ stored: false, retryAfterSeconds: Math.max(1, Math.ceil(allowance.resetMs / 1000)) });
         }
       }
-      if (admitted.length > 0) {
-        await this.queue.addBulk(
-          admitted.map(({ job }, i) => ({
-            name: POSTBACK_JOB_NAME,
-            data: { ...job, seq: firstSeq + i },
-            opts: this.jobOptions(job.postbackId),
-          })),
-        );
+      const ids: string[] = [];
+      const jobs = [];
+      for (let i = 0; i < admitted.length; i += POSTBACKS_PER_JOB) {
+        const group = admitted.slice(i, i + POSTBACKS_PER_JOB);
+        const { jobId, postbackIds } = batchIds(group.length);
+        ids.push(...postbackIds);
+        jobs.push({
+          name: POSTBACK_JOB_NAME,
+          data: {
+            v: 2 as const,
+            postbacks: group.map(({ job }, j) => ({ ...job, postbackId: postbackIds[j]!, seq: firstSeq + i + j })),
+          },
+          opts: this.jobOptions(jobId),
+        });
       }
+      if (jobs.length > 0) await this.queue.addBulk(jobs);
+      admitted.forEach((p, i) => p.resolve({ stored: true, postbackId: ids[i]! }));
+      return;
     } catch (err) {
       const failure = new TransientStoreError('the postback queue is unavailable', { cause: err });
       for (const p of admitted.length > 0 ? admitted : batch) p.reject(failure);
-      return;
     }
-    for (const p of admitted) p.resolve({ stored: true });
   }
 }

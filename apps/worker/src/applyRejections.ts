@@ -3,12 +3,12 @@ import {
   type ConversionState,
   type ConversionStatus,
   type Outcome,
-  type PostbackJob,
+  type Postback,
   type PrismaClient,
 } from '@postback/core';
 
-/** A postback as the worker applies it: the queued job plus which attempt this is. */
-export interface PostbackToApply extends PostbackJob {
+/** A postback as the worker applies it, with which attempt of its job this is. */
+export interface PostbackToApply extends Postback {
   attempts: number;
 }
 

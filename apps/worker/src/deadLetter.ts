@@ -8,7 +8,7 @@ import {
 } from '@postback/core';
 
 /**
- * Moves a job that failed for good into the dead-letter queue, under its own id, with its error history; then
+ * Moves a job that failed for good into the dead-letter queue, under its own id, with its data and error history; then
  * removes it from the main queue. The add comes first, so a crash in between leaves the job in both queues
  * (the sweep finishes the move), never in neither.
  */
@@ -16,7 +16,7 @@ export async function moveToDeadLetter(job: Job<PostbackJob>, deadLetters: DeadL
   await deadLetters.add(
     DEAD_LETTER_JOB_NAME,
     {
-      postback: job.data,
+      job: job.data,
       failedReason: job.failedReason,
       errors: [...(job.stacktrace ?? [])],
       attemptsMade: job.attemptsMade,

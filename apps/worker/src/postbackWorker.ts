@@ -1,12 +1,16 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
 import {
   PermanentJobError,
-  TransientStoreError,
+  POSTBACK_JOB_NAME,
+  postbackJobOptions,
   postbackJobSchema,
+  postbacksOf,
+  TransientStoreError,
   type Config,
   type DeadLetterQueue,
   type Logger,
   type Outcome,
+  type Postback,
   type PostbackJob,
   type PostbackQueue,
   type PrismaClient,
@@ -26,6 +30,8 @@ type WorkerConfig = Pick<
   | 'WORKER_BATCHES_IN_FLIGHT'
   | 'STORE_OUTAGE_PAUSE_MS'
   | 'DATABASE_URL'
+  | 'JOB_ATTEMPTS'
+  | 'JOB_BACKOFF_MS'
 >;
 
 export interface PostbackWorkerDeps {
@@ -38,15 +44,21 @@ export interface PostbackWorkerDeps {
   autorun?: boolean;
 }
 
+/** What a finished job reports: how many of its postbacks ended with each outcome, and which were split off. */
+export type JobResult = Partial<Record<Outcome | 'split_off', number>>;
+
 /**
- * The BullMQ worker: each job is read against the payload contract, then handed to the batcher, which applies
- * the jobs running together in one transaction. Outcomes:
- * - applied → the job completes (and is removed);
- * - Postgres unreachable → the whole queue pauses for a while and the job goes back to waiting, spending no attempt;
- * - any other error → BullMQ retries with exponential backoff and jitter;
- * - unreadable payload or attempts exhausted → dead-letter queue.
+ * The BullMQ worker. A job carries one postback (v: 1) or the postbacks one receiver accepted together (v: 2);
+ * each postback goes to the batcher, which applies the postbacks of all running jobs together in one transaction.
+ * - all applied → the job completes (and is removed);
+ * - Postgres unreachable → the whole queue pauses for a while and the job goes back to waiting, spending no
+ *   attempt (postbacks it had already applied are recognised as such when it comes back);
+ * - some postbacks of a v: 2 job fail → each goes back on the queue as a job of its own (v: 1, under its
+ *   postback id), so it retries and, if need be, dead-letters alone; the rest are done;
+ * - a v: 1 job fails → BullMQ retries it with exponential backoff and jitter, then it is dead-lettered;
+ * - an unreadable payload → dead-lettered at once.
  */
-export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJob, Outcome> {
+export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJob, JobResult> {
   const { cfg, logger } = deps;
   const batcher = new ApplyBatcher<PostbackToApply, Outcome>((items) => applyRejections(deps.prisma, items), {
     maxSize: cfg.WORKER_BATCH_SIZE,
@@ -56,16 +68,48 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
   });
   let outageLogged = false;
 
-  const worker: Worker<PostbackJob, Outcome> = new Worker<PostbackJob, Outcome>(
+  const processJob = async (job: { id?: string; data: unknown; attemptsMade: number }): Promise<JobResult> => {
+    const parsed = postbackJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new PermanentJobError(`unreadable postback job: ${parsed.error.message}`);
+    const postbacks = postbacksOf(parsed.data);
+    const attempts = job.attemptsMade + 1;
+    const settled = await Promise.allSettled(postbacks.map((p) => batcher.submit({ ...p, attempts })));
+
+    const unreachable = settled.find((s) => s.status === 'rejected' && s.reason instanceof TransientStoreError);
+    if (unreachable) throw (unreachable as PromiseRejectedResult).reason;
+    const failed: Array<{ postback: Postback; error: unknown }> = [];
+    const result: JobResult = {};
+    settled.forEach((s, i) => {
+      if (s.status === 'fulfilled') {
+        result[s.value] = (result[s.value] ?? 0) + 1;
+        logger.debug({ postback_id: postbacks[i]!.postbackId, outcome: s.value }, 'postback applied');
+      } else {
+        failed.push({ postback: postbacks[i]!, error: s.reason });
+      }
+    });
+    if (failed.length === 0) return result;
+    if (parsed.data.v === 1) throw failed[0]!.error;
+    await deps.queue.addBulk(
+      failed.map(({ postback }) => ({
+        name: POSTBACK_JOB_NAME,
+        data: { v: 1 as const, ...postback },
+        opts: postbackJobOptions(cfg, postback.postbackId),
+      })),
+    );
+    for (const { postback, error } of failed) {
+      logger.warn({ postback_id: postback.postbackId, job_id: job.id, err: error }, 'postback failed; retrying it as a job of its own');
+    }
+    result.split_off = failed.length;
+    return result;
+  };
+
+  const worker: Worker<PostbackJob, JobResult> = new Worker<PostbackJob, JobResult>(
     cfg.QUEUE_NAME,
     async (job) => {
-      const parsed = postbackJobSchema.safeParse(job.data);
-      if (!parsed.success) throw new PermanentJobError(`unreadable postback job: ${parsed.error.message}`);
       try {
-        const outcome = await batcher.submit({ ...parsed.data, attempts: job.attemptsMade + 1 });
+        const result = await processJob(job);
         outageLogged = false;
-        logger.debug({ postback_id: job.id, outcome }, 'postback applied');
-        return outcome;
+        return result;
       } catch (err) {
         if (!(err instanceof TransientStoreError)) throw err;
         if (!outageLogged) logger.error({ err }, 'postgres unreachable: pausing the queue, no attempts spent');
@@ -89,12 +133,12 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
     // BullMQ emits 'failed' for every failed attempt; finishedOn is set only once it will not retry.
     if (!job) return;
     if (!job.finishedOn) {
-      logger.warn({ postback_id: job.id, attempt: job.attemptsMade, err: err.message }, 'attempt failed; will retry');
+      logger.warn({ job_id: job.id, attempt: job.attemptsMade, err: err.message }, 'attempt failed; will retry');
       return;
     }
     moveToDeadLetter(job, deps.deadLetters).then(
-      () => logger.error({ postback_id: job.id, reason: job.failedReason }, 'postback dead-lettered'),
-      (moveErr: unknown) => logger.error({ postback_id: job.id, err: moveErr }, 'dead-letter move failed; sweep will retry'),
+      () => logger.error({ job_id: job.id, reason: job.failedReason }, 'job dead-lettered'),
+      (moveErr: unknown) => logger.error({ job_id: job.id, err: moveErr }, 'dead-letter move failed; sweep will retry'),
     );
   });
   worker.on('error', (err) => logger.error({ err }, 'worker error'));

@@ -8,14 +8,13 @@ import {
   syncKeyRegistry,
   type Config,
   type Logger,
-  type Outcome,
   type PostbackJob,
 } from '@postback/core';
 import { sweepFailedJobs } from './deadLetter.js';
-import { createPostbackWorker } from './postbackWorker.js';
+import { createPostbackWorker, type JobResult } from './postbackWorker.js';
 
 export interface WorkerProcess {
-  worker: Worker<PostbackJob, Outcome>;
+  worker: Worker<PostbackJob, JobResult>;
   /** Lets active jobs finish, then closes every connection. */
   close: () => Promise<void>;
 }

@@ -27,7 +27,8 @@ const envSchema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(1),
   // Receivers cache key look-ups this long; a revoked key stops working within it (the product promises 5 s).
   KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(5000).default(2000),
-  WORKER_CONCURRENCY: positiveInt.default(512),
+  // Jobs in flight per worker process; a job carries up to 500 postbacks (the receiver batches them).
+  WORKER_CONCURRENCY: positiveInt.default(32),
   WORKER_BATCH_SIZE: positiveInt.max(5000).default(500),
   WORKER_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(2),
   // Batches one worker applies at once, each in its own transaction (and database connection).

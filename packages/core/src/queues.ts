@@ -16,16 +16,13 @@ export function createDeadLetterQueue(cfg: QueueConfig, connection: ConnectionOp
 }
 
 /**
- * Options of every postback job. The job id is the postback id, so a replay of the same postback is a no-op
- * while the first copy is still queued. Completed jobs are removed by the worker (removeOnComplete there), which
- * keeps them out of each job's stored options.
+ * Options of every postback job. The job id is fixed by its postbacks' ids (see batchIds), so re-adding the same
+ * job, as a replay does, is a no-op while the first copy is still queued. Completed jobs are removed by the
+ * worker (removeOnComplete there), which keeps that out of each job's stored options.
  */
-export function postbackJobOptions(
-  cfg: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>,
-  postbackId: string,
-): JobsOptions {
+export function postbackJobOptions(cfg: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>, jobId: string): JobsOptions {
   return {
-    jobId: postbackId,
+    jobId,
     attempts: cfg.JOB_ATTEMPTS,
     backoff: { type: 'exponential', delay: cfg.JOB_BACKOFF_MS, jitter: 0.5 },
   };

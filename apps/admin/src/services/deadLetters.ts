@@ -3,6 +3,8 @@ import { z } from 'zod';
 import {
   POSTBACK_JOB_NAME,
   postbackJobOptions,
+  postbackJobSchema,
+  postbacksOf,
   type DeadLetterData,
   type PostbackJob,
 } from '@postback/core';
@@ -13,11 +15,15 @@ import { parseInput } from './parseInput.js';
 const PAGE = 500;
 
 function describe(job: Job<DeadLetterData>) {
-  const postback = job.data.postback as Partial<PostbackJob>;
+  const parsed = postbackJobSchema.safeParse(job.data.job);
+  const postbacks = parsed.success ? postbacksOf(parsed.data) : [];
   return {
     id: job.id!,
-    transaction_id: postback.transactionId ?? null,
-    endpoint_id: postback.endpointId ?? null,
+    readable: parsed.success,
+    postbacks: postbacks.length,
+    // For a single postback (the usual case: a postback that failed on its own) its transaction and endpoint.
+    transaction_id: postbacks.length === 1 ? postbacks[0]!.transactionId : null,
+    endpoint_id: postbacks.length === 1 ? postbacks[0]!.endpointId : null,
     error: job.data.failedReason,
     attempts: job.data.attemptsMade,
     errors: job.data.errors,
@@ -43,9 +49,9 @@ const replayInput = z.union(
 );
 
 /**
- * Puts dead-lettered postbacks back on the main queue under their original ids, and removes each from the
- * dead-letter queue only after the main queue has it. Running a replay twice is harmless: the worker's
- * postback log makes a postback that was already applied a no-op.
+ * Puts dead-lettered jobs back on the main queue under their original ids (so their postbacks keep theirs), and
+ * removes each from the dead-letter queue only after the main queue has it. Running a replay twice is harmless:
+ * the worker's postback log makes a postback that was already applied a no-op.
  */
 export async function replayDeadLetters(deps: AdminDeps, input: unknown) {
   const request = parseInput(replayInput, input);
@@ -74,7 +80,7 @@ async function replayOne(deps: AdminDeps, dead: Job<DeadLetterData>): Promise<st
   const current = await deps.queue.getJob(id);
   // A copy left in the main queue's failed set (a move cut short) would make the add below a no-op.
   if (current && (await current.getState()) === 'failed') await current.remove();
-  await deps.queue.add(POSTBACK_JOB_NAME, dead.data.postback as PostbackJob, postbackJobOptions(deps.cfg, id));
+  await deps.queue.add(POSTBACK_JOB_NAME, dead.data.job as PostbackJob, postbackJobOptions(deps.cfg, id));
   await dead.remove();
   return id;
 }

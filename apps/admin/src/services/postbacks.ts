@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import type { Outcome, PendingState, PostbackJob } from '@postback/core';
+import {
+  batchJobIdOf,
+  postbackJobSchema,
+  postbacksOf,
+  type DeadLetterData,
+  type Outcome,
+  type PendingState,
+  type Postback,
+} from '@postback/core';
 import { NotFoundError } from '../adminErrors.js';
 import type { AdminDeps } from './adminDeps.js';
 import { parseInput } from './parseInput.js';
@@ -15,8 +23,8 @@ export interface PostbackStatus {
 }
 
 /**
- * What became of one postback: its log row once processed; until then it is `queued` (main queue, with the
- * attempts and last error so far) or `dead_lettered`.
+ * What became of one postback: its log row once processed; until then it is `queued` (in the main queue, with
+ * its job's attempts and last error so far) or `dead_lettered`.
  */
 export async function showPostback(deps: AdminDeps, rawId: unknown): Promise<PostbackStatus> {
   const postbackId = parseInput(z.uuid(), rawId);
@@ -32,35 +40,29 @@ export async function showPostback(deps: AdminDeps, rawId: unknown): Promise<Pos
       error: null,
     };
   }
-  const dead = await deps.deadLetters.getJob(postbackId);
-  if (dead) {
-    const postback = dead.data.postback as Partial<PostbackJob>;
-    return {
-      postback_id: postbackId,
-      ...receipt(postback),
-      processed_at: null,
-      outcome: 'dead_lettered',
-      attempts: dead.data.attemptsMade,
-      error: dead.data.failedReason,
-    };
-  }
-  const queued = await deps.queue.getJob(postbackId);
-  if (queued) {
-    return {
-      postback_id: postbackId,
-      ...receipt(queued.data),
-      processed_at: null,
-      outcome: 'queued',
-      attempts: queued.attemptsMade,
-      error: queued.failedReason || null,
-    };
+  // Not processed yet: find the job that carries it, under its own id (a single-postback job) or its batch's.
+  for (const [queue, outcome] of [[deps.deadLetters, 'dead_lettered'], [deps.queue, 'queued']] as const) {
+    for (const jobId of new Set([postbackId, batchJobIdOf(postbackId)])) {
+      const job = await queue.getJob(jobId);
+      if (!job) continue;
+      const dead = outcome === 'dead_lettered' ? (job.data as DeadLetterData) : undefined;
+      const postback = findPostback(dead ? dead.job : job.data, postbackId);
+      if (!postback && jobId !== postbackId) continue;
+      return {
+        postback_id: postbackId,
+        transaction_id: postback?.transactionId ?? null,
+        received_at: postback ? new Date(postback.receivedAt).toISOString() : null,
+        processed_at: null,
+        outcome,
+        attempts: dead ? dead.attemptsMade : job.attemptsMade,
+        error: dead ? dead.failedReason : job.failedReason || null,
+      };
+    }
   }
   throw new NotFoundError(`postback ${postbackId} not found`);
 }
 
-function receipt(p: Partial<PostbackJob>) {
-  return {
-    transaction_id: typeof p.transactionId === 'string' ? p.transactionId : null,
-    received_at: typeof p.receivedAt === 'number' ? new Date(p.receivedAt).toISOString() : null,
-  };
+function findPostback(data: unknown, postbackId: string): Postback | undefined {
+  const parsed = postbackJobSchema.safeParse(data);
+  return parsed.success ? postbacksOf(parsed.data).find((p) => p.postbackId === postbackId) : undefined;
 }

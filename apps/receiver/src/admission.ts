@@ -47,20 +47,26 @@ export interface AdmissionResult {
 export class Admission {
   private readonly seqKey: string;
 
+  private readonly admitCommand: (...args: Array<string | number>) => Promise<unknown>;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly prefix: string,
     private readonly limit: number,
     private readonly windowMs: number,
   ) {
     this.seqKey = `${prefix}:receipt-seq`;
+    // A defined command runs by EVALSHA: the script's text crosses the wire once, not with every batch.
+    if (!('postbackAdmit' in redis)) redis.defineCommand('postbackAdmit', { lua: ADMIT_SCRIPT });
+    const command = (redis as unknown as Record<string, (...a: Array<string | number>) => Promise<unknown>>).postbackAdmit!;
+    this.admitCommand = command.bind(redis);
   }
 
   async admit(countsByEndpoint: Map<number, number>): Promise<AdmissionResult> {
     const endpoints = [...countsByEndpoint.keys()];
     const keys = [this.seqKey, ...endpoints.map((id) => `${this.prefix}:rate:${id}`)];
     const args = [this.limit, this.windowMs, ...endpoints.map((id) => countsByEndpoint.get(id)!)];
-    const reply = (await this.redis.eval(ADMIT_SCRIPT, keys.length, ...keys, ...args)) as [string, ...number[]];
+    const reply = (await this.admitCommand(keys.length, ...keys, ...args)) as [string, ...number[]];
     const byEndpoint = new Map<number, { admitted: number; resetMs: number }>();
     endpoints.forEach((id, i) => byEndpoint.set(id, { admitted: reply[1 + 2 * i] as number, resetMs: reply[2 + 2 * i] as number }));
     return { firstSeq: Number(reply[0]), byEndpoint };

@@ -100,7 +100,10 @@ export class EnqueueBatcher {
           opts: this.jobOptions(jobId),
         });
       }
-      if (jobs.length > 0) await this.queue.addBulk(jobs);
+      // add() for the usual single job: addBulk() builds an ioredis pipeline, which copies every script BullMQ
+      // defines onto itself, costing more than the add.
+      if (jobs.length === 1) await this.queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts);
+      else if (jobs.length > 1) await this.queue.addBulk(jobs);
       admitted.forEach((p, i) => p.resolve({ stored: true, postbackId: ids[i]! }));
       return;
     } catch (err) {

@@ -65,7 +65,8 @@ function postbackHandler(deps: ReceiverDeps, accessLogger: Logger) {
     const body = isPlainObject(req.body) ? req.body : undefined;
     const postback = validatePostback(req.query as Record<string, unknown>, body);
     if (postback.key === undefined) throw new UnknownKey('key is required');
-    const endpoint = await lookUp(deps.keys, postback.key);
+    const found = deps.keys.resolve(postback.key);
+    const endpoint = found instanceof Promise ? await guard(() => found) : found;
     if (!endpoint) throw new UnknownKey('unknown or revoked key');
     res.locals.endpointId = endpoint.endpointId;
 
@@ -100,8 +101,6 @@ async function guard<T>(fn: () => Promise<T>): Promise<T> {
     throw new TransientStoreError('redis unavailable', { cause: err });
   }
 }
-
-const lookUp = (keys: KeyCache, key: string) => guard(() => keys.resolve(key));
 
 // A POST body in a type we do not read would otherwise be ignored; say so instead.
 const refuseUnparsedBody: RequestHandler = (req, _res, next) => {

@@ -18,10 +18,14 @@ export class KeyCache {
     });
   }
 
-  /** The endpoint a key belongs to, or null when the key is unknown or revoked. Throws when Redis fails. */
-  async resolve(key: string): Promise<EndpointEntry | null> {
-    // get() first: a hit costs no promise; fetch() only on a miss, sharing one Redis look-up per key.
-    const entry = this.cache.get(key) ?? (await this.cache.fetch(key));
-    return entry || null;
+  /**
+   * The endpoint a key belongs to, or null when the key is unknown or revoked; a plain value when cached (the hot
+   * path pays for no promise), a promise when Redis must be asked. The promise rejects when Redis fails.
+   */
+  resolve(key: string): EndpointEntry | null | Promise<EndpointEntry | null> {
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached || null;
+    // fetch() shares one Redis look-up among concurrent requests for the same key.
+    return this.cache.fetch(key).then((entry) => entry || null);
   }
 }

@@ -17,6 +17,7 @@ export interface ReceiverDeps {
 }
 
 const BODY_LIMIT = '16kb';
+const ACCEPTED_HEADERS = Object.freeze({ 'Content-Type': 'application/json; charset=utf-8' });
 
 export function createReceiverApp(deps: ReceiverDeps): express.Express {
   const app = express();
@@ -87,7 +88,7 @@ function postbackHandler(deps: ReceiverDeps, accessLogger: Logger) {
     res.locals.postbackId = postbackId;
     // Written directly rather than through res.json(): Express's send() (content-type negotiation, freshness
     // checks) is measurable at burst rates and buys nothing for this fixed answer.
-    res.writeHead(202, { 'Content-Type': 'application/json; charset=utf-8' });
+    res.writeHead(202, ACCEPTED_HEADERS);
     res.end(`{"status":"accepted","postback_id":"${postbackId}"}`);
     logAccess(accessLogger, req, res, 202);
   };

@@ -95,7 +95,16 @@ export class EnqueueBatcher {
           name: POSTBACK_JOB_NAME,
           data: {
             v: 2 as const,
-            postbacks: group.map(({ job }, j) => ({ ...job, postbackId: postbackIds[j]!, seq: firstSeq + i + j })),
+            // Spelled out rather than spread: a fixed-shape literal is measurably cheaper per postback.
+            postbacks: group.map(({ job }, j) => ({
+              postbackId: postbackIds[j]!,
+              endpointId: job.endpointId,
+              scope: job.scope,
+              transactionId: job.transactionId,
+              reason: job.reason,
+              seq: firstSeq + i + j,
+              receivedAt: job.receivedAt,
+            })),
           },
           opts: this.jobOptions(jobId),
         });

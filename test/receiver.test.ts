@@ -5,6 +5,7 @@ import { loadConfig, postbackJobSchema } from '@postback/core';
 import { revokeRejectionEndpoint } from '../apps/admin/src/services/rejectionEndpoints.js';
 import { givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
 import { connectAdminDeps, queuedPostback, sendPostback, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
+import { TcpProxy } from './helpers/tcpProxy.js';
 import { createTestEnvironment, deleteRedisKeys, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
 
 let t: TestEnvironment;
@@ -66,11 +67,27 @@ describe('receiver: accepted postbacks', () => {
     expect(j2!.postback.seq).toBeGreaterThan(j1!.postback.seq);
   });
 
-  it('never writes the key to its log, and logs the endpoint id instead', async () => {
-    await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'bot_traffic', transaction_id: 'log1' });
-    await eventually(async () => logLines.some((l) => l.includes('"endpoint_id"')), 5000, 'an access log line');
+  it('never writes the key to its log, accepted or refused, and logs the endpoint id instead', async () => {
+    const unknownKey = 'u'.repeat(43);
+    const answers = await Promise.all([
+      sendPostback(rx.baseUrl, { key, new_rejected_reason: 'bot_traffic', transaction_id: 'log1' }),
+      sendPostback(rx.baseUrl, { key, new_rejected_reason: 'bot_traffic' }),
+      sendPostback(rx.baseUrl, { key: unknownKey, new_rejected_reason: 'bot_traffic', transaction_id: 'log1' }),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([202, 400, 401]);
+    const statuses = () => logLines.map((l) => JSON.parse(l) as { status?: number });
+    await eventually(async () => [202, 400, 401].every((s) => statuses().some((l) => l.status === s)), 5000, 'three access log lines');
     expect(logLines.join('\n')).not.toContain(key);
+    expect(logLines.join('\n')).not.toContain(unknownKey);
     expect(logLines.some((l) => JSON.parse(l).endpoint_id === endpointId)).toBe(true);
+  });
+
+  it('counts the length limits in characters, not UTF-16 units', async () => {
+    const emoji = (n: number) => '\u{1F600}'.repeat(n);
+    const fits = await sendPostback(rx.baseUrl, { key, new_rejected_reason: emoji(255), transaction_id: emoji(128) });
+    const over = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'r', transaction_id: emoji(129) });
+    expect([fits.status, over.status]).toEqual([202, 400]);
+    expect(over.body.field).toBe('transaction_id');
   });
 });
 
@@ -110,6 +127,28 @@ describe('receiver: refused postbacks get a clear error and reach no queue', () 
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ field: 'transaction_id' });
+  });
+
+  it('refuses a field repeated in a JSON body, which JSON.parse would silently collapse', async () => {
+    const before = await admin.queue.count();
+    const res = await fetch(`${rx.baseUrl}/v1/rejections`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"key":"${key}","new_rejected_reason":"r","transaction_id":"a","transaction_id":"b"}`,
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ field: 'transaction_id' });
+    expect(await admin.queue.count()).toBe(before);
+  });
+
+  it('answers 405 to HEAD and other methods, and stores nothing for them', async () => {
+    const before = await admin.queue.count();
+    const query = `key=${key}&new_rejected_reason=r&transaction_id=head1`;
+    const head = await get(query, { method: 'HEAD' });
+    const put = await get(query, { method: 'PUT' });
+    expect([head.status, put.status]).toEqual([405, 405]);
+    expect(head.headers.get('allow')).toBe('GET, POST');
+    expect(await admin.queue.count()).toBe(before);
   });
 
   it('answers 413 to an oversized body', async () => {
@@ -169,16 +208,55 @@ describe('receiver: limits and outages', () => {
   });
 
   it('answers 503 with Retry-After, never 202, when Redis is unreachable; /readyz says so and /healthz stays up', async () => {
-    const down = await startReceiver(loadConfig({ ...t.env, REDIS_URL: 'redis://127.0.0.1:1' }), undefined, false);
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) });
+    const down = await startReceiver(loadConfig({ ...t.env, REDIS_URL: 'redis://127.0.0.1:1' }), pino({ level: 'info' }, sink), false);
     try {
       const res = await sendPostback(down.baseUrl, { key, new_rejected_reason: 'r', transaction_id: 't' });
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
       expect((await fetch(`${down.baseUrl}/readyz`)).status).toBe(503);
       expect((await fetch(`${down.baseUrl}/healthz`)).status).toBe(200);
+      await eventually(async () => lines.some((l) => JSON.parse(l).status === 503), 5000, 'the 503 access log line');
+      expect(lines.join('\n')).not.toContain(key);
     } finally {
       await down.stop();
     }
+  });
+
+  it('answers 202 only for postbacks Redis stored when Redis goes away in the middle of a burst', async () => {
+    const proxy = new TcpProxy('127.0.0.1', 6379);
+    await proxy.start();
+    const viaProxy = await startReceiver(loadConfig({ ...t.env, REDIS_URL: `redis://127.0.0.1:${proxy.port}` }));
+    const answers: Array<{ status: number; postbackId?: string; retryAfter: string | null; afterRestore: boolean }> = [];
+    let phase: 'before' | 'cut' | 'restored' = 'before';
+    let sent = 0;
+    // Sixteen advertisers' servers sending one after another until a postback is accepted after the restore.
+    const sender = async () => {
+      while (!(phase === 'restored' && answers.some((a) => a.afterRestore && a.status === 202))) {
+        const afterRestore = phase === 'restored';
+        const res = await sendPostback(viaProxy.baseUrl, { key, new_rejected_reason: 'r', transaction_id: `cut-${sent++}` });
+        answers.push({ status: res.status, postbackId: res.body.postback_id as string | undefined, retryAfter: res.headers.get('retry-after'), afterRestore });
+      }
+    };
+    try {
+      const senders = Promise.all(Array.from({ length: 16 }, sender));
+      await eventually(async () => answers.filter((a) => a.status === 202).length >= 100, 10_000, '100 postbacks accepted');
+      await proxy.cut();
+      phase = 'cut';
+      await eventually(async () => answers.filter((a) => a.status === 503).length >= 50, 10_000, '50 postbacks refused');
+      await proxy.restore();
+      phase = 'restored';
+      await senders;
+    } finally {
+      await proxy.cut();
+      await viaProxy.stop();
+    }
+    expect(new Set(answers.map((a) => a.status))).toEqual(new Set([202, 503]));
+    expect(answers.filter((a) => a.status === 503).every((a) => a.retryAfter !== null)).toBe(true);
+    const accepted = answers.filter((a) => a.status === 202);
+    const stored = await Promise.all(accepted.map((a) => queuedPostback(admin.queue, a.postbackId!)));
+    expect(stored.filter((q) => q === undefined)).toHaveLength(0);
   });
 
   it('reports ready when Redis answers', async () => {

@@ -4,13 +4,16 @@ import { logAccess, startAccessLog } from './accessLog.js';
 import type { EnqueueBatcher } from './enqueueBatcher.js';
 import { errorHandler, sendError } from './httpErrors.js';
 import type { KeyCache } from './keyCache.js';
-import { validatePostback } from './validatePostback.js';
+import { refuseRepeatedJsonFields } from './repeatedJsonFields.js';
+import { POSTBACK_FIELDS, validatePostback } from './validatePostback.js';
 
 export interface ReceiverDeps {
   keys: KeyCache;
   /** Rate-limits and stores postbacks (see EnqueueBatcher). */
   batcher: EnqueueBatcher;
   logger: Logger;
+  /** Where access log lines go (a buffered logger in production); `logger` when not given. */
+  accessLogger?: Logger;
   /** Resolves when Redis answers; used by /readyz. */
   pingQueue: () => Promise<unknown>;
   trustProxy?: string;
@@ -23,7 +26,7 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
   const app = express();
   // The access log line is built from fixed fields that never include the key, so it skips the redaction pass
   // (a measurable cost per request); every other log line keeps it.
-  const accessLogger = deps.logger.child({}, { redact: [] });
+  const accessLogger = (deps.accessLogger ?? deps.logger).child({}, { redact: [] });
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', parseTrustProxy(deps.trustProxy ?? 'loopback'));
@@ -31,11 +34,17 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
   // GET, the hot path, is one handler: every middleware hop costs measurably at burst rates.
   const handle = postbackHandler(deps, accessLogger);
   const forms = express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 });
-  const json = express.json({ limit: BODY_LIMIT, strict: true });
+  const json = express.json({
+    limit: BODY_LIMIT,
+    strict: true,
+    verify: (_req, _res, raw) => refuseRepeatedJsonFields(raw.toString('utf8'), POSTBACK_FIELDS),
+  });
   const start: RequestHandler = (_req, res, next) => {
     startAccessLog(res);
     next();
   };
+  // Express answers HEAD with the GET handler, which would store a rejection for a link checker or a URL preview.
+  app.head('/v1/rejections', methodNotAllowed);
   app.get('/v1/rejections', (req, res) => {
     startAccessLog(res);
     // A GET carries its fields in the URL; a body on it is a client bug we would otherwise silently ignore.
@@ -43,6 +52,7 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
     return handle(req, res);
   });
   app.post('/v1/rejections', start, forms, json, refuseUnparsedBody, handle);
+  app.all('/v1/rejections', methodNotAllowed);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -102,6 +112,11 @@ async function guard<T>(fn: () => Promise<T>): Promise<T> {
     throw new TransientStoreError('redis unavailable', { cause: err });
   }
 }
+
+const methodNotAllowed: RequestHandler = (_req, res) => {
+  res.set('Allow', 'GET, POST');
+  sendError(res, 405, 'use GET or POST');
+};
 
 // A POST body in a type we do not read would otherwise be ignored; say so instead.
 const refuseUnparsedBody: RequestHandler = (req, _res, next) => {

@@ -22,7 +22,7 @@ export interface Receiver {
 }
 
 /** Wires the receiver to Redis. Opens connections, listens on nothing: main.ts (or a test) serves `app`. */
-export function createReceiver(cfg: Config, logger: Logger): Receiver {
+export function createReceiver(cfg: Config, logger: Logger, accessLogger?: Logger): Receiver {
   // Fail-fast connections: a request never waits on a Redis that is down, it gets a 503.
   // Auto-pipelining sends the key look-ups of concurrent requests to Redis in one write.
   const redis = createFailFastRedis(cfg.REDIS_URL, { enableAutoPipelining: true, commandTimeout: 2000 });
@@ -38,6 +38,7 @@ export function createReceiver(cfg: Config, logger: Logger): Receiver {
     keys: new KeyCache(new KeyRegistry(redis, cfg.QUEUE_PREFIX), cfg.KEY_CACHE_TTL_MS),
     batcher,
     logger,
+    accessLogger,
     pingQueue: () => redis.ping(),
     trustProxy: cfg.TRUST_PROXY,
   });

@@ -8,6 +8,8 @@ export interface PostbackRequest {
 
 const FIELDS = { key: 256, transaction_id: TRANSACTION_ID_MAX, new_rejected_reason: REASON_MAX } as const;
 type Field = keyof typeof FIELDS;
+/** The names of the fields a postback carries. */
+export const POSTBACK_FIELDS: ReadonlySet<string> = new Set(Object.keys(FIELDS));
 
 // C0 and C1 control characters, and U+FFFD, which the URL and form decoders put in place of invalid UTF-8.
 // eslint-disable-next-line no-control-regex
@@ -48,7 +50,9 @@ function readField(field: Field, query: Params, body: Params): string | undefine
   if (Array.isArray(value)) throw new InvalidPostback(`${field} was given more than once`, field);
   if (typeof value !== 'string') throw new InvalidPostback(`${field} must be a string`, field);
   if (value.trim() === '') throw new InvalidPostback(`${field} is empty`, field);
-  if (value.length > FIELDS[field]) {
+  // Limits count characters (code points), as the database columns do; .length counts UTF-16 units, so it is
+  // checked first and the exact count only taken when it could be over.
+  if (value.length > FIELDS[field] && [...value].length > FIELDS[field]) {
     throw new InvalidPostback(`${field} is longer than ${FIELDS[field]} characters`, field);
   }
   if (FORBIDDEN_CHARACTERS.test(value)) {

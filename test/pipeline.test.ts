@@ -3,7 +3,7 @@ import type { Outcome } from '@postback/core';
 import { showConversion } from '../apps/admin/src/services/conversions.js';
 import { showPostback } from '../apps/admin/src/services/postbacks.js';
 import { givenAdvertiser, givenConversion, givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
-import { connectAdminDeps, sendPostback, startInProcessWorker, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
+import { connectAdminDeps, queuedPostback, sendPostback, startInProcessWorker, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
 
 let t: TestEnvironment;
@@ -173,6 +173,29 @@ describe('ordering and redelivery', () => {
     await eventually(async () => (await admin.queue.getJob(redelivered.id!)) === undefined, 20_000, 'the redelivery to complete');
     expect(await historyOf(c.transactionId)).toHaveLength(1);
     expect(await t.prisma.postbackLog.count({ where: { postbackId: first.postbackId } })).toBe(1);
+  });
+
+  it('marks a postback superseded when one received later was applied first, keeping the later reason', async () => {
+    const offer = await givenOffer(t.prisma);
+    const { key } = await givenRejectionUrl(admin, { offerId: offer.id });
+    const c = await givenConversion(t.prisma, { offerId: offer.id, status: 'approved' });
+    // The earlier postback is held back, as when it waits in the dead-letter queue while a later one goes through.
+    await worker.worker.pause();
+    const earlier = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'duplicate', transaction_id: c.transactionId });
+    const held = await queuedPostback(admin.queue, String(earlier.body.postback_id));
+    await admin.queue.remove(held!.jobId);
+    worker.worker.resume();
+    const later = await reject(key, c.transactionId, 'chargeback');
+    expect(later.outcome).toBe('rejected');
+
+    await admin.queue.add('rejection', held!.job, { jobId: held!.jobId });
+    const outcome = await eventually(async () => {
+      const row = await t.prisma.postbackLog.findUnique({ where: { postbackId: String(earlier.body.postback_id) } });
+      return row?.outcome;
+    }, 20_000, 'the earlier postback to be processed');
+    expect(outcome).toBe('superseded');
+    expect(await showConversion(t.prisma, c.transactionId)).toMatchObject({ status: 'rejected', rejected_reason: 'chargeback' });
+    expect(await historyOf(c.transactionId)).toHaveLength(1);
   });
 
   it('removes completed jobs from Redis', async () => {

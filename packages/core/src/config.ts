@@ -44,6 +44,9 @@ const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** The name of every environment variable the pipeline reads. */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(envSchema.shape));
 export type Config = Readonly<Env & { PUBLIC_BASE_URL: string }>;
 
 export class ConfigError extends Error {

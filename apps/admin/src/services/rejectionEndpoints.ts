@@ -12,8 +12,9 @@ const createInput = z.union([
 
 /**
  * Creates a global (advertiser_id) or offer-level (offer_id) rejection URL. The key is returned once, here, and
- * only its hash is stored. The key is registered in Redis inside the Postgres transaction, so a key is never
- * shown that receivers would refuse.
+ * only its hash is stored. The key is registered in Redis once its row is committed (a registry sync drops a
+ * registered key whose row it cannot see), and shown only after that, so a key is never shown that receivers
+ * would refuse.
  */
 export async function createRejectionEndpoint(deps: AdminDeps, input: unknown) {
   const data = parseInput(createInput, input);
@@ -32,10 +33,16 @@ export async function createRejectionEndpoint(deps: AdminDeps, input: unknown) {
       if (!advertiser) throw new NotFoundError(`advertiser ${data.advertiser_id} not found`);
       advertiserId = advertiser.id;
     }
-    const created = await tx.rejectionEndpoint.create({ data: { advertiserId, offerId, keyHash } });
-    await deps.registry.register({ endpointId: created.id, keyHash, scope: { advertiserId, offerId } });
-    return created;
+    return tx.rejectionEndpoint.create({ data: { advertiserId, offerId, keyHash } });
   });
+  const scope = { advertiserId: endpoint.advertiserId, offerId: endpoint.offerId };
+  try {
+    await deps.registry.register({ endpointId: endpoint.id, keyHash, scope });
+  } catch (err) {
+    // Nobody has seen the key: drop its row rather than keep an endpoint no one can use.
+    await deps.prisma.rejectionEndpoint.delete({ where: { id: endpoint.id } }).catch(() => undefined);
+    throw err;
+  }
   return {
     id: endpoint.id,
     scope: endpoint.offerId === null ? 'global' : 'offer',

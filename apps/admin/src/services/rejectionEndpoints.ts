@@ -37,7 +37,7 @@ export async function createRejectionEndpoint(deps: AdminDeps, input: unknown) {
   });
   const scope = { advertiserId: endpoint.advertiserId, offerId: endpoint.offerId };
   try {
-    await deps.registry.register({ endpointId: endpoint.id, keyHash, scope });
+    await deps.withRedis(() => deps.registry.register({ endpointId: endpoint.id, keyHash, scope }));
   } catch (err) {
     // Nobody has seen the key: drop its row rather than keep an endpoint no one can use.
     await deps.prisma.rejectionEndpoint.delete({ where: { id: endpoint.id } }).catch(() => undefined);
@@ -61,6 +61,6 @@ export async function revokeRejectionEndpoint(deps: AdminDeps, rawId: unknown) {
   const revoked = endpoint.revokedAt
     ? endpoint
     : await deps.prisma.rejectionEndpoint.update({ where: { id: endpointId }, data: { revokedAt: new Date() } });
-  await deps.registry.revoke(endpoint.keyHash);
+  await deps.withRedis(() => deps.registry.revoke(endpoint.keyHash));
   return { id: revoked.id, revoked_at: revoked.revokedAt!.toISOString() };
 }

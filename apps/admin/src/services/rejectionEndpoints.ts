@@ -53,14 +53,19 @@ export async function createRejectionEndpoint(deps: AdminDeps, input: unknown) {
   };
 }
 
-/** Revokes a rejection URL: receivers refuse its key within KEY_CACHE_TTL_MS (at most 5 s). Idempotent. */
+/**
+ * Revokes a rejection URL: receivers refuse its key within KEY_CACHE_TTL_MS (at most 5 s). Idempotent. Redis
+ * first: once the key is in the revoked set no receiver finds it and no registry sync brings it back, so the
+ * revocation holds even if the Postgres write after it fails (the operator sees a 503 and retries). When Redis is
+ * unreachable nothing is written and the operator sees a 503: the key still works, and we do not pretend otherwise.
+ */
 export async function revokeRejectionEndpoint(deps: AdminDeps, rawId: unknown) {
   const endpointId = parseInput(id, rawId);
   const endpoint = await deps.prisma.rejectionEndpoint.findUnique({ where: { id: endpointId } });
   if (!endpoint) throw new NotFoundError(`rejection endpoint ${endpointId} not found`);
+  await deps.withRedis(() => deps.registry.revoke(endpoint.keyHash));
   const revoked = endpoint.revokedAt
     ? endpoint
     : await deps.prisma.rejectionEndpoint.update({ where: { id: endpointId }, data: { revokedAt: new Date() } });
-  await deps.withRedis(() => deps.registry.revoke(endpoint.keyHash));
   return { id: revoked.id, revoked_at: revoked.revokedAt!.toISOString() };
 }

@@ -14,6 +14,8 @@ let db: pg.Client;
 beforeAll(async () => {
   t = await createTestEnvironment('key_registry');
   admin = connectAdminDeps(t.cfg);
+  // The admin's Redis connection is fail-fast: the tests below use the registry directly, so wait for it once.
+  await admin.withRedis(async () => undefined);
   db = new pg.Client({ connectionString: t.databaseUrl });
   await db.connect();
 });

@@ -10,7 +10,8 @@ export type RedisWork = <T>(work: () => Promise<T>) => Promise<T>;
 
 /**
  * Runs an admin operation's Redis work on a fail-fast connection: waits for the connection (until it is up, fails,
- * or CONNECT_WAIT_MS pass), and reports a failure while the connection is down as a TransientStoreError rather than as the command's error.
+ * or CONNECT_WAIT_MS pass), and reports a failure while the connection is down as a TransientStoreError rather
+ * than as the command's own error.
  */
 export function redisGate(redis: Redis): RedisWork {
   return async (work) => {

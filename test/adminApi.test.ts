@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '@postback/core';
 import { createAdminApp } from '../apps/admin/src/app.js';
 import { connectAdminDeps, sendPostback, serve, silent, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
@@ -121,4 +122,47 @@ describe('admin API', () => {
     expect((await call('DELETE', '/admin/dlq/dlq-b')).body).toEqual({ deleted: 'dlq-b' });
     expect((await call('GET', '/admin/dlq')).body).toMatchObject({ total: 0 });
   });
+});
+
+describe('admin API with a store down', () => {
+  // Nothing listens on port 1 (a privileged port): connections to it are refused at once.
+  async function adminWith(env: Record<string, string>) {
+    const deps = connectAdminDeps(loadConfig({ ...t.env, ...env }));
+    const { server, baseUrl } = await serve(createAdminApp({ ...deps, adminToken: TOKEN, logger: silent() }));
+    return {
+      async call(method: string, path: string, body?: unknown) {
+        const res = await fetch(`${baseUrl}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as Record<string, unknown> };
+      },
+      async close() {
+        await new Promise((r) => server.close(r));
+        await deps.close();
+      },
+    };
+  }
+
+  it('answers 503 naming Redis, without waiting for it, when Redis is unreachable', async () => {
+    const down = await adminWith({ REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      for (const [method, path, body] of [['GET', '/admin/dlq'], ['POST', '/admin/dlq/replay', { all: true }], ['DELETE', '/admin/dlq/x']] as const) {
+        expect(await down.call(method, path, body)).toEqual({ status: 503, retryAfter: '5', body: { error: 'redis unreachable (REDIS_URL)' } });
+      }
+    } finally {
+      await down.close();
+    }
+  }, 20_000);
+
+  it('answers 503 naming Postgres when Postgres is unreachable', async () => {
+    const down = await adminWith({ DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/postgres' });
+    try {
+      expect(await down.call('POST', '/admin/advertisers', { name: 'x' })).toEqual({ status: 503, retryAfter: '5', body: { error: 'postgres unreachable (DATABASE_URL)' } });
+      expect((await down.call('GET', '/admin/conversions/tx')).status).toBe(503);
+    } finally {
+      await down.close();
+    }
+  }, 20_000);
 });

@@ -17,12 +17,19 @@ afterAll(async () => {
   await t.teardown();
 });
 
+type CliResult = { code: number; stdout: string; stderr: string; json: () => Record<string, unknown> };
+
 /** Runs the built CLI as `npm run cli -- …` does, and returns its exit code and output. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: () => Record<string, unknown> }> {
+function cli(...args: string[]): Promise<CliResult> {
+  return cliWith({}, ...args);
+}
+
+/** The CLI with some environment variables changed (a store at a closed port). */
+async function cliWith(env: Record<string, string>, ...args: string[]): Promise<CliResult> {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, ['apps/admin/dist/cli.js', ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, ...t.env },
+      env: { PATH: process.env.PATH, ...t.env, ...env },
     });
     return { code: 0, stdout, stderr, json: () => JSON.parse(stdout) };
   } catch (err) {
@@ -71,6 +78,35 @@ describe('the operators CLI', () => {
     expect(unknownCommand.code).not.toBe(0);
     expect(unknownCommand.stderr).toContain('unknown command');
   });
+});
+
+// Nothing listens on port 1 (a privileged port): connections to it are refused at once.
+const CLOSED_PORT = 1;
+
+describe('the CLI when something is missing or down', () => {
+  it('names a missing NDJSON file in one line and exits 2', async () => {
+    const { code, stderr } = await cli('conversions', 'import', '/no/such/conversions.ndjson');
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe('error: cannot read /no/such/conversions.ndjson (ENOENT)');
+  });
+
+  it('says Redis is unreachable and exits 1 instead of waiting for it', async () => {
+    const down = { REDIS_URL: `redis://127.0.0.1:${CLOSED_PORT}` };
+    for (const args of [['dlq', 'list'], ['dlq', 'replay', '--all'], ['dlq', 'delete', 'x']]) {
+      const { code, stderr } = await cliWith(down, ...args);
+      expect(code).toBe(1);
+      expect(stderr.trim()).toBe('error: redis unreachable (REDIS_URL)');
+    }
+  }, 20_000);
+
+  it('says Postgres is unreachable and exits 1', async () => {
+    const down = { DATABASE_URL: `postgresql://postgres@127.0.0.1:${CLOSED_PORT}/postgres` };
+    for (const args of [['conversion', 'show', 'tx'], ['advertiser', 'create', '--name', 'x']]) {
+      const { code, stderr } = await cliWith(down, ...args);
+      expect(code).toBe(1);
+      expect(stderr.trim()).toBe('error: postgres unreachable (DATABASE_URL)');
+    }
+  }, 20_000);
 });
 
 describe('configuration errors', () => {

@@ -2,11 +2,16 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { get_dmmf } from '@prisma/prisma-schema-wasm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONVERSION_STATUSES, migrate, OUTCOMES, readMigrations } from '@postback/core';
-import { createTestEnvironment, MIGRATIONS_DIR, type TestEnvironment } from './helpers/testEnvironment.js';
+import { databaseShape } from './helpers/databaseShape.js';
+import { declaredShape } from './helpers/declaredShape.js';
+import { enumLine, type SchemaShape } from './helpers/schemaShape.js';
+import { createEmptyDatabase, createTestEnvironment, eventually, MIGRATIONS_DIR, type TestEnvironment } from './helpers/testEnvironment.js';
+
+// The advisory lock key `prisma migrate deploy` (and our runner) takes.
+const PRISMA_MIGRATE_LOCK_KEY = 72707369;
 
 let t: TestEnvironment;
 let db: pg.Client;
@@ -35,9 +40,26 @@ describe('the offline migration runner', () => {
     }
   });
 
-  it('applies nothing twice, even when two processes start at once', async () => {
-    const results = await Promise.all([migrate(t.databaseUrl, MIGRATIONS_DIR), migrate(t.databaseUrl, MIGRATIONS_DIR)]);
-    expect(results).toEqual([[], []]);
+  it('applies each migration once when two runners start at once on an empty database', async () => {
+    const fresh = await createEmptyDatabase('migrations_race');
+    const holder = new pg.Client({ connectionString: fresh.databaseUrl });
+    await holder.connect();
+    try {
+      // Holding Prisma's migrate lock until both runners queue for it makes them contend for real, every run.
+      await holder.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK_KEY]);
+      const runs = Promise.all([migrate(fresh.databaseUrl, MIGRATIONS_DIR), migrate(fresh.databaseUrl, MIGRATIONS_DIR)]);
+      await eventually(async () => (await holder.query(
+        "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND NOT granted", [PRISMA_MIGRATE_LOCK_KEY],
+      )).rowCount === 2, 10_000, 'both runners to wait for the lock');
+      await holder.query('SELECT pg_advisory_unlock($1)', [PRISMA_MIGRATE_LOCK_KEY]);
+      const names = (await readMigrations(MIGRATIONS_DIR)).map((m) => m.name);
+      expect((await runs).sort((a, b) => b.length - a.length)).toEqual([names, []]);
+      const { rows } = await holder.query('SELECT migration_name, count(*)::int AS n FROM "_prisma_migrations" GROUP BY 1 ORDER BY 1');
+      expect(rows).toEqual(names.map((name) => ({ migration_name: name, n: 1 })));
+    } finally {
+      await holder.end();
+      await fresh.drop();
+    }
   });
 
   it('applies new migrations in name order, each in its own transaction, and stops at a failing one', async () => {
@@ -63,51 +85,32 @@ describe('the offline migration runner', () => {
 });
 
 describe('schema.prisma and the migrations describe the same database', () => {
-  interface Column {
-    table: string;
-    column: string;
-    nullable: boolean;
-  }
-
-  interface Dmmf {
-    datamodel: {
-      models: Array<{ name: string; dbName: string | null; fields: Array<{ name: string; dbName?: string | null; kind: string; isRequired: boolean }> }>;
-      enums: Array<{ name: string; dbName?: string | null; values: Array<{ name: string; dbName?: string | null }> }>;
-    };
-  }
-  let dmmf: Dmmf;
+  let declared: SchemaShape;
+  let built: SchemaShape;
   beforeAll(async () => {
-    const schema = await readFile(new URL('../prisma/schema.prisma', import.meta.url), 'utf8');
-    dmmf = JSON.parse(get_dmmf(JSON.stringify({ prismaSchema: [['schema.prisma', schema]] }))) as Dmmf;
+    declared = declaredShape(await readFile(new URL('../prisma/schema.prisma', import.meta.url), 'utf8'));
+    // The database createTestEnvironment built from the migrations; mig_* are the runner tests' own tables.
+    built = await databaseShape(db, /^mig_/);
   });
 
-  it('has every model field as a column with the same nullability, and no column the schema lacks', async () => {
-    const fromSchema: Column[] = dmmf.datamodel.models.flatMap((m) =>
-      m.fields
-        .filter((f) => f.kind !== 'object')
-        .map((f) => ({ table: m.dbName ?? m.name, column: f.dbName ?? f.name, nullable: !f.isRequired })),
-    );
-    const { rows } = await db.query<{ table_name: string; column_name: string; is_nullable: string }>(
-      `SELECT table_name, column_name, is_nullable FROM information_schema.columns
-       WHERE table_schema = 'public' AND table_name NOT IN ('_prisma_migrations') AND table_name NOT LIKE 'mig_%'`,
-    );
-    const fromDatabase: Column[] = rows.map((r) => ({ table: r.table_name, column: r.column_name, nullable: r.is_nullable === 'YES' }));
-    const key = (c: Column) => `${c.table}.${c.column} ${c.nullable ? 'NULL' : 'NOT NULL'}`;
-    expect(fromDatabase.map(key).sort()).toEqual(fromSchema.map(key).sort());
+  it('has every model field as a column of the same type (with lengths and precision) and nullability, and no other', () => {
+    expect(declared.columns).toContain('conversions.transaction_id character varying(128) NOT NULL');
+    expect(built.columns.sort()).toEqual(declared.columns.sort());
   });
 
-  it('has the enums of the schema with the same values', async () => {
-    const { rows } = await db.query<{ typname: string; labels: string[] }>(
-      `SELECT t.typname, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
-       FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname ORDER BY t.typname`,
-    );
-    const fromSchema = dmmf.datamodel.enums
-      .map((e) => ({ typname: e.dbName ?? e.name, labels: e.values.map((v) => v.dbName ?? v.name) }))
-      .sort((a, b) => a.typname.localeCompare(b.typname));
-    expect(fromSchema.length).toBeGreaterThan(0);
-    expect(rows).toEqual(fromSchema);
-    // The TypeScript lists the code uses are the same values.
-    expect(fromSchema.find((e) => e.typname === 'postback_outcome')?.labels).toEqual([...OUTCOMES]);
-    expect(fromSchema.find((e) => e.typname === 'conversion_status')?.labels).toEqual([...CONVERSION_STATUSES]);
+  it('has the primary keys, unique and plain indexes of the schema, and no other', () => {
+    expect(declared.indexes).toContain('rejection_endpoints (key_hash) UNIQUE');
+    expect(built.indexes.sort()).toEqual(declared.indexes.sort());
+  });
+
+  it('has the foreign keys of the schema with the same ON DELETE / ON UPDATE actions, and no other', () => {
+    expect(declared.foreignKeys.length).toBeGreaterThan(0);
+    expect(built.foreignKeys.sort()).toEqual(declared.foreignKeys.sort());
+  });
+
+  it('has the enums of the schema with the same values, which are the lists the code uses', () => {
+    expect(built.enums.sort()).toEqual(declared.enums.sort());
+    expect(declared.enums).toContain(enumLine('postback_outcome', [...OUTCOMES]));
+    expect(declared.enums).toContain(enumLine('conversion_status', [...CONVERSION_STATUSES]));
   });
 });

@@ -52,6 +52,13 @@ export async function createTestEnvironment(tag: string, env: Record<string, str
   };
 }
 
+/** An empty database of its own (no migrations applied), for tests of the migration runner itself. */
+export async function createEmptyDatabase(tag: string): Promise<{ databaseUrl: string; drop: () => Promise<void> }> {
+  const database = `pp_test_${tag.replace(/\W/g, '_')}`;
+  await recreateDatabase(database);
+  return { databaseUrl: withDatabase(SERVER_URL, database), drop: () => dropDatabase(database) };
+}
+
 export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;

@@ -1,13 +1,16 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Logger } from '@postback/core';
-import { AdminInputError, NotFoundError } from './adminErrors.js';
+import { AdminInputError, NotFoundError, storeOutage } from './adminErrors.js';
 import type { AdminDeps } from './services/adminDeps.js';
 import { createAdvertiser, createOffer } from './services/advertisers.js';
 import { importConversions, showConversion } from './services/conversions.js';
 import { deleteDeadLetter, listDeadLetters, replayDeadLetters } from './services/deadLetters.js';
 import { showPostback } from './services/postbacks.js';
 import { createRejectionEndpoint, revokeRejectionEndpoint } from './services/rejectionEndpoints.js';
+
+// Seconds an operator's script should wait before retrying while Postgres or Redis is unreachable.
+const STORE_RETRY_AFTER_SECONDS = 5;
 
 export interface AdminAppDeps extends AdminDeps {
   adminToken: string;
@@ -85,6 +88,11 @@ function adminErrorHandler(logger: Logger): ErrorRequestHandler {
       return void res.status(400).json(err.field ? { error: err.message, field: err.field } : { error: err.message });
     }
     if (err instanceof NotFoundError) return void res.status(404).json({ error: err.message });
+    const outage = storeOutage(err);
+    if (outage) {
+      logger.warn({ err: outage.cause }, outage.message);
+      return void res.set('Retry-After', String(STORE_RETRY_AFTER_SECONDS)).status(503).json({ error: outage.message });
+    }
     const parserError = err as { type?: string; status?: number };
     if (parserError.type === 'entity.too.large') return void res.status(413).json({ error: 'request body too large' });
     if (parserError.type === 'entity.parse.failed') return void res.status(400).json({ error: 'body is not valid JSON' });

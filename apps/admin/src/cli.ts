@@ -1,8 +1,8 @@
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '@postback/core';
-import { AdminInputError, NotFoundError } from './adminErrors.js';
+import { AdminInputError, NotFoundError, storeOutage } from './adminErrors.js';
 import type { AdminDeps } from './services/adminDeps.js';
 import { createAdvertiser, createOffer } from './services/advertisers.js';
 import { connectAdminDeps } from './services/connectAdminDeps.js';
@@ -11,7 +11,8 @@ import { deleteDeadLetter, listDeadLetters, replayDeadLetters } from './services
 import { showPostback } from './services/postbacks.js';
 import { createRejectionEndpoint, revokeRejectionEndpoint } from './services/rejectionEndpoints.js';
 
-// The admin operations from a shell: `npm run cli -- <command>`. Prints JSON; exits 2 on bad input, 1 otherwise.
+// The admin operations from a shell: `npm run cli -- <command>`. Prints JSON; exits 2 on bad input, 1 otherwise
+// (something not found, Postgres or Redis unreachable), with a one-line message on stderr.
 type Action = (deps: AdminDeps, ...args: never[]) => Promise<unknown>;
 
 function run(action: Action) {
@@ -29,7 +30,7 @@ function run(action: Action) {
 const IMPORT_CHUNK = 1000;
 
 async function importFile(deps: AdminDeps, file: string) {
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  const lines = createInterface({ input: (await openInput(file)).createReadStream(), crlfDelay: Infinity });
   let imported = 0;
   let lineNo = 0;
   let chunk: unknown[] = [];
@@ -50,6 +51,17 @@ async function importFile(deps: AdminDeps, file: string) {
   }
   await flush();
   return { imported };
+}
+
+// Opened before reading, so a missing or unreadable file is bad input (exit 2), not a crash mid-stream.
+async function openInput(file: string) {
+  try {
+    return await open(file, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new AdminInputError(`cannot read ${file} (${code})`);
+    throw err;
+  }
 }
 
 const toInt = (v: string) => Number(v);
@@ -132,8 +144,9 @@ try {
     console.error(`error: ${err.message}`);
     process.exit(2);
   }
-  if (err instanceof NotFoundError) {
-    console.error(`error: ${err.message}`);
+  const outage = storeOutage(err);
+  if (err instanceof NotFoundError || outage) {
+    console.error(`error: ${(outage ?? err as Error).message}`);
     process.exit(1);
   }
   throw err;

@@ -17,8 +17,8 @@ if (!adminToken) {
   logger.warn({ admin_token: adminToken }, 'ADMIN_TOKEN not set: generated one for this run');
 }
 
-const deps = connectAdminDeps(cfg);
-syncKeyRegistry(deps.prisma, deps.registry).catch((err: unknown) =>
+const deps = connectAdminDeps(cfg, logger);
+deps.withRedis(() => syncKeyRegistry(deps.prisma, deps.registry)).catch((err: unknown) =>
   logger.warn({ err }, 'could not sync the key registry at start; the worker will'),
 );
 const server = createServer(createAdminApp({ ...deps, adminToken, logger }));

@@ -51,16 +51,29 @@ export class KeyRegistry {
     await this.redis.multi().sadd(this.revokedKey, keyHash).hdel(this.activeKey, keyHash).exec();
   }
 
-  /** Makes the registry match Postgres: adds what is missing, drops what is revoked or gone. */
+  /**
+   * Brings in what Postgres says: adds the active keys (unless revoked meanwhile) and drops the revoked ones. It
+   * never drops a key merely because `active` lacks it: `active` is a snapshot, and a key created after it was
+   * read is valid. Keys whose endpoint is gone are dropped by forget(), after a fresh look at Postgres.
+   */
   async syncFrom(active: readonly ActiveEndpoint[], revokedHashes: readonly string[]): Promise<void> {
-    for (const chunk of chunks(revokedHashes, 1000)) await this.redis.sadd(this.revokedKey, ...chunk);
+    for (const chunk of chunks(revokedHashes, 1000)) {
+      await this.redis.multi().sadd(this.revokedKey, ...chunk).hdel(this.activeKey, ...chunk).exec();
+    }
     for (const chunk of chunks(active, 500)) {
       const args = chunk.flatMap((e) => [e.keyHash, encode(e)]);
       await this.redis.eval(REGISTER_SCRIPT, 2, this.activeKey, this.revokedKey, ...args);
     }
-    const wanted = new Set(active.map((e) => e.keyHash));
-    const stale = (await this.redis.hkeys(this.activeKey)).filter((h) => !wanted.has(h));
-    for (const chunk of chunks(stale, 1000)) await this.redis.hdel(this.activeKey, ...chunk);
+  }
+
+  /** The registered key hashes that `known` lacks: candidates for forget(), once Postgres confirms they are gone. */
+  async hashesOutside(known: ReadonlySet<string>): Promise<string[]> {
+    return (await this.redis.hkeys(this.activeKey)).filter((h) => !known.has(h));
+  }
+
+  /** Drops keys whose endpoint no longer exists in Postgres. */
+  async forget(keyHashes: readonly string[]): Promise<void> {
+    for (const chunk of chunks(keyHashes, 1000)) await this.redis.hdel(this.activeKey, ...chunk);
   }
 }
 

@@ -11,5 +11,21 @@ export async function syncKeyRegistry(prisma: PrismaClient, registry: KeyRegistr
     .map((e) => ({ endpointId: e.id, keyHash: e.keyHash, scope: { advertiserId: e.advertiserId, offerId: e.offerId } }));
   const revoked = endpoints.filter((e) => e.revokedAt !== null).map((e) => e.keyHash);
   await registry.syncFrom(active, revoked);
+  await forgetGoneEndpoints(prisma, registry, new Set(endpoints.map((e) => e.keyHash)));
   return active.length;
+}
+
+/**
+ * A registered key the snapshot above lacks may belong to an endpoint created since it was read (the admin
+ * registers a key only after its row is committed), so Postgres is asked again about those keys alone, and only
+ * the ones whose row is gone are dropped.
+ */
+async function forgetGoneEndpoints(prisma: PrismaClient, registry: KeyRegistry, known: ReadonlySet<string>): Promise<void> {
+  const unknown = await registry.hashesOutside(known);
+  for (let i = 0; i < unknown.length; i += 1000) {
+    const chunk = unknown.slice(i, i + 1000);
+    const rows = await prisma.rejectionEndpoint.findMany({ where: { keyHash: { in: chunk } }, select: { keyHash: true } });
+    const present = new Set(rows.map((r) => r.keyHash));
+    await registry.forget(chunk.filter((h) => !present.has(h)));
+  }
 }

@@ -1,4 +1,5 @@
 import type { Config, DeadLetterQueue, KeyRegistry, PostbackQueue, PrismaClient } from '@postback/core';
+import type { RedisWork } from './redisGate.js';
 
 /** What every admin operation may need; built once in main.ts (or by a test) and passed in. */
 export interface AdminDeps {
@@ -6,5 +7,7 @@ export interface AdminDeps {
   registry: KeyRegistry;
   queue: PostbackQueue;
   deadLetters: DeadLetterQueue;
+  /** Every use of registry, queue and deadLetters goes through this: it turns a Redis outage into a TransientStoreError. */
+  withRedis: RedisWork;
   cfg: Pick<Config, 'PUBLIC_BASE_URL' | 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>;
 }

@@ -1,28 +1,36 @@
 import {
   createDeadLetterQueue,
+  createFailFastRedis,
   createPostbackQueue,
   createPrisma,
-  createWorkerRedis,
   KeyRegistry,
   type Config,
+  type Logger,
 } from '@postback/core';
 import type { AdminDeps } from './adminDeps.js';
+import { redisGate } from './redisGate.js';
 
 /** Opens the connections admin operations use; close() releases them. */
-export function connectAdminDeps(cfg: Config): AdminDeps & { close: () => Promise<void> } {
+export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { close: () => Promise<void> } {
   const prisma = createPrisma(cfg.DATABASE_URL, 5);
-  const redis = createWorkerRedis(cfg.REDIS_URL);
+  // Fail-fast: an operator's request or CLI command gets a clear "redis unreachable" instead of waiting forever.
+  const redis = createFailFastRedis(cfg.REDIS_URL, { commandTimeout: 5000 });
+  // A listener keeps ioredis from printing every failed reconnect; redisGate reports the outage.
+  redis.on('error', (err: Error) => logger?.warn({ err: err.message }, 'redis connection error'));
   const queue = createPostbackQueue(cfg, redis);
   const deadLetters = createDeadLetterQueue(cfg, redis);
+  for (const q of [queue, deadLetters]) q.on('error', () => undefined);
   return {
     prisma,
     registry: new KeyRegistry(redis, cfg.QUEUE_PREFIX),
     queue,
     deadLetters,
+    withRedis: redisGate(redis),
     cfg,
     async close() {
-      await Promise.all([queue.close(), deadLetters.close(), prisma.$disconnect()]);
+      // Disconnecting first ends a connection attempt still in progress, so closing never waits for Redis.
       redis.disconnect();
+      await Promise.all([queue.close(), deadLetters.close(), prisma.$disconnect()]);
     },
   };
 }

@@ -36,10 +36,10 @@ export async function listDeadLetters(deps: AdminDeps, input: unknown) {
     z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) }),
     input,
   );
-  const [jobs, total] = await Promise.all([
+  const [jobs, total] = await deps.withRedis(() => Promise.all([
     deps.deadLetters.getWaiting(offset, offset + limit - 1),
     deps.deadLetters.getWaitingCount(),
-  ]);
+  ]));
   return { total, jobs: jobs.map(describe) };
 }
 
@@ -55,6 +55,10 @@ const replayInput = z.union(
  */
 export async function replayDeadLetters(deps: AdminDeps, input: unknown) {
   const request = parseInput(replayInput, input);
+  return deps.withRedis(() => replay(deps, request));
+}
+
+async function replay(deps: AdminDeps, request: z.infer<typeof replayInput>) {
   const replayed: string[] = [];
   const missing: string[] = [];
   if ('ids' in request) {
@@ -87,8 +91,10 @@ async function replayOne(deps: AdminDeps, dead: Job<DeadLetterData>): Promise<st
 
 export async function deleteDeadLetter(deps: AdminDeps, rawId: unknown) {
   const id = parseInput(z.string().min(1), rawId);
-  const job = await deps.deadLetters.getJob(id);
-  if (!job) throw new NotFoundError(`dead-lettered postback ${id} not found`);
-  await job.remove();
-  return { deleted: id };
+  return deps.withRedis(async () => {
+    const job = await deps.deadLetters.getJob(id);
+    if (!job) throw new NotFoundError(`dead-lettered postback ${id} not found`);
+    await job.remove();
+    return { deleted: id };
+  });
 }

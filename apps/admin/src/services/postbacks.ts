@@ -40,7 +40,14 @@ export async function showPostback(deps: AdminDeps, rawId: unknown): Promise<Pos
       error: null,
     };
   }
-  // Not processed yet: find the job that carries it, under its own id (a single-postback job) or its batch's.
+  // Not processed yet: find the job that carries it.
+  const queued = await deps.withRedis(() => findQueued(deps, postbackId));
+  if (!queued) throw new NotFoundError(`postback ${postbackId} not found`);
+  return queued;
+}
+
+/** The postback in the dead-letter or main queue, under its own job id (a single-postback job) or its batch's. */
+async function findQueued(deps: AdminDeps, postbackId: string): Promise<PostbackStatus | undefined> {
   for (const [queue, outcome] of [[deps.deadLetters, 'dead_lettered'], [deps.queue, 'queued']] as const) {
     for (const jobId of new Set([postbackId, batchJobIdOf(postbackId)])) {
       const job = await queue.getJob(jobId);
@@ -59,7 +66,7 @@ export async function showPostback(deps: AdminDeps, rawId: unknown): Promise<Pos
       };
     }
   }
-  throw new NotFoundError(`postback ${postbackId} not found`);
+  return undefined;
 }
 
 function findPostback(data: unknown, postbackId: string): Postback | undefined {

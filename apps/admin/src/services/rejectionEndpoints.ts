@@ -12,8 +12,9 @@ const createInput = z.union([
 
 /**
  * Creates a global (advertiser_id) or offer-level (offer_id) rejection URL. The key is returned once, here, and
- * only its hash is stored. The key is registered in Redis inside the Postgres transaction, so a key is never
- * shown that receivers would refuse.
+ * only its hash is stored. The key is registered in Redis once its row is committed (a registry sync drops a
+ * registered key whose row it cannot see), and shown only after that, so a key is never shown that receivers
+ * would refuse.
  */
 export async function createRejectionEndpoint(deps: AdminDeps, input: unknown) {
   const data = parseInput(createInput, input);
@@ -32,10 +33,16 @@ export async function createRejectionEndpoint(deps: AdminDeps, input: unknown) {
       if (!advertiser) throw new NotFoundError(`advertiser ${data.advertiser_id} not found`);
       advertiserId = advertiser.id;
     }
-    const created = await tx.rejectionEndpoint.create({ data: { advertiserId, offerId, keyHash } });
-    await deps.registry.register({ endpointId: created.id, keyHash, scope: { advertiserId, offerId } });
-    return created;
+    return tx.rejectionEndpoint.create({ data: { advertiserId, offerId, keyHash } });
   });
+  const scope = { advertiserId: endpoint.advertiserId, offerId: endpoint.offerId };
+  try {
+    await deps.withRedis(() => deps.registry.register({ endpointId: endpoint.id, keyHash, scope }));
+  } catch (err) {
+    // Nobody has seen the key: drop its row rather than keep an endpoint no one can use.
+    await deps.prisma.rejectionEndpoint.delete({ where: { id: endpoint.id } }).catch(() => undefined);
+    throw err;
+  }
   return {
     id: endpoint.id,
     scope: endpoint.offerId === null ? 'global' : 'offer',
@@ -46,14 +53,19 @@ export async function createRejectionEndpoint(deps: AdminDeps, input: unknown) {
   };
 }
 
-/** Revokes a rejection URL: receivers refuse its key within KEY_CACHE_TTL_MS (at most 5 s). Idempotent. */
+/**
+ * Revokes a rejection URL: receivers refuse its key within KEY_CACHE_TTL_MS (at most 5 s). Idempotent. Redis
+ * first: once the key is in the revoked set no receiver finds it and no registry sync brings it back, so the
+ * revocation holds even if the Postgres write after it fails (the operator sees a 503 and retries). When Redis is
+ * unreachable nothing is written and the operator sees a 503: the key still works, and we do not pretend otherwise.
+ */
 export async function revokeRejectionEndpoint(deps: AdminDeps, rawId: unknown) {
   const endpointId = parseInput(id, rawId);
   const endpoint = await deps.prisma.rejectionEndpoint.findUnique({ where: { id: endpointId } });
   if (!endpoint) throw new NotFoundError(`rejection endpoint ${endpointId} not found`);
+  await deps.withRedis(() => deps.registry.revoke(endpoint.keyHash));
   const revoked = endpoint.revokedAt
     ? endpoint
     : await deps.prisma.rejectionEndpoint.update({ where: { id: endpointId }, data: { revokedAt: new Date() } });
-  await deps.registry.revoke(endpoint.keyHash);
   return { id: revoked.id, revoked_at: revoked.revokedAt!.toISOString() };
 }

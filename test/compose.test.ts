@@ -62,9 +62,13 @@ describe('docker-compose.yml', () => {
     expect(new URL(env.REDIS_URL!).hostname).toBe('redis');
   });
 
-  it('runs redis with an append-only file and without evicting queue keys', () => {
+  it('runs redis with an append-only file fsynced before each reply, and a memory cap that refuses rather than evicts', () => {
     const args = services.redis!.command!.join(' ');
     expect(args).toContain('--appendonly yes');
+    // everysec (the default) can lose up to a second of postbacks already answered 202.
+    expect(args).toContain('--appendfsync always');
+    // noeviction only takes effect once maxmemory is set.
+    expect(args).toMatch(/--maxmemory \d+(kb|mb|gb)\b/);
     expect(args).toContain('--maxmemory-policy noeviction');
   });
 

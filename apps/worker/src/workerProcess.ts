@@ -11,6 +11,7 @@ import {
   type PostbackJob,
 } from '@postback/core';
 import { sweepFailedJobs } from './deadLetter.js';
+import { startHeartbeat } from './heartbeat.js';
 import { createPostbackWorker, type JobResult } from './postbackWorker.js';
 
 export interface WorkerProcess {
@@ -45,9 +46,19 @@ export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
   void housekeeping();
   const timer = setInterval(() => void housekeeping(), cfg.KEY_REGISTRY_SYNC_MS);
 
+  // Liveness is Redis and the consuming loop, not Postgres: during a Postgres outage the worker pauses on
+  // purpose, and a restart would not help.
+  const stopHeartbeat = cfg.WORKER_HEARTBEAT_FILE
+    ? startHeartbeat(cfg.WORKER_HEARTBEAT_FILE, cfg.WORKER_HEARTBEAT_MS, async () => {
+        if (!worker.isRunning() || redis.status !== 'ready') return false;
+        return (await redis.ping()) === 'PONG';
+      })
+    : () => undefined;
+
   return {
     worker,
     async close() {
+      stopHeartbeat();
       clearInterval(timer);
       await worker.close();
       await Promise.all([queue.close(), deadLetters.close()]);

@@ -1,8 +1,11 @@
+import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDeadLetterQueue, createPostbackQueue, createWorkerRedis, loadConfig } from '@postback/core';
 import { deleteDeadLetter, listDeadLetters, replayDeadLetters } from '../apps/admin/src/services/deadLetters.js';
 import { showPostback } from '../apps/admin/src/services/postbacks.js';
 import { givenConversion, givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
 import { connectAdminDeps, sendPostback, startInProcessWorker, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
+import { freePort } from './helpers/freePort.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
 
 let t: TestEnvironment;
@@ -82,6 +85,37 @@ describe('dead-letter queue', () => {
       expect(await t.prisma.postbackLog.count({ where: { postbackId: badId } })).toBe(1);
     } finally {
       await fixDatabase();
+    }
+  });
+
+  it('sweeps a job left in the failed set to the dead-letter queue while Postgres is unreachable', async () => {
+    // Queues of their own, so the other worker of this file (which reaches Postgres) cannot do the sweep.
+    const cfg = loadConfig({
+      ...t.env,
+      QUEUE_NAME: 'sweep-test',
+      DEAD_LETTER_QUEUE_NAME: 'sweep-test-dead',
+      DATABASE_URL: `postgresql://postgres@127.0.0.1:${await freePort()}/nowhere`,
+    });
+    const redis = createWorkerRedis(cfg.REDIS_URL);
+    const queue = createPostbackQueue(cfg, redis);
+    const deadLetters = createDeadLetterQueue(cfg, redis);
+    // A failed job as a crash between "failed" and the dead-letter move leaves it.
+    await queue.add('rejection', { v: 99 } as never, { jobId: 'left-failed', attempts: 1 });
+    const picker = new Worker(cfg.QUEUE_NAME, null, { connection: redis, prefix: cfg.QUEUE_PREFIX, autorun: false });
+    const job = (await picker.getNextJob('test-token'))!;
+    await job.moveToFailed(new Error('crashed before the move'), 'test-token');
+    await picker.close();
+    expect(await queue.getFailedCount()).toBe(1);
+
+    const cutOff = startInProcessWorker(cfg);
+    try {
+      const moved = await eventually(async () => (await deadLetters.getJob('left-failed')) ?? undefined, 10_000, 'the sweep');
+      expect(moved.data.failedReason).toBe('crashed before the move');
+      expect(await queue.getFailedCount()).toBe(0);
+    } finally {
+      await cutOff.close();
+      await Promise.all([queue.close(), deadLetters.close()]);
+      redis.disconnect();
     }
   });
 

@@ -33,14 +33,20 @@ export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
   const worker = createPostbackWorker({ cfg, connection: redis, prisma, queue, deadLetters, logger });
   worker.on('ready', () => logger.info({ concurrency: cfg.WORKER_CONCURRENCY }, 'worker consuming'));
 
-  // Housekeeping any number of workers may run at once: both steps are idempotent.
+  // Housekeeping any number of workers may run at once: both steps are idempotent. Each has its own try: the
+  // sweep needs only Redis, so a Postgres outage (which fails the sync) must not stop it.
   const housekeeping = async () => {
     try {
       const activeKeys = await syncKeyRegistry(prisma, registry);
-      const swept = await sweepFailedJobs(queue, deadLetters, logger);
-      logger.debug({ active_keys: activeKeys, swept }, 'housekeeping done');
+      logger.debug({ active_keys: activeKeys }, 'key registry synced');
     } catch (err) {
-      logger.warn({ err }, 'housekeeping failed; will try again');
+      logger.warn({ err }, 'key registry sync failed; will try again');
+    }
+    try {
+      const swept = await sweepFailedJobs(queue, deadLetters, logger);
+      logger.debug({ swept }, 'failed jobs swept');
+    } catch (err) {
+      logger.warn({ err }, 'dead-letter sweep failed; will try again');
     }
   };
   void housekeeping();

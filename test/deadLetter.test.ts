@@ -88,6 +88,40 @@ describe('dead-letter queue', () => {
     }
   });
 
+  it('dead-letters at once a postback whose data Postgres refuses (check_violation), and applies the rest of its burst', async () => {
+    const broken = await givenConversion(t.prisma, { offerId, transactionId: 'tx-check-violation' });
+    const healthy = await Promise.all(Array.from({ length: 20 }, () => givenConversion(t.prisma, { offerId })));
+    await t.prisma.$executeRawUnsafe(`
+      CREATE OR REPLACE FUNCTION violate_check() RETURNS trigger AS $$
+      BEGIN
+        IF NEW.transaction_id = '${broken.transactionId}' THEN
+          RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'refused by test constraint';
+        END IF;
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql`);
+    await t.prisma.$executeRawUnsafe(
+      'CREATE TRIGGER violate_check BEFORE INSERT ON postback_log FOR EACH ROW EXECUTE FUNCTION violate_check()',
+    );
+    try {
+      const answers = await Promise.all(
+        [broken, ...healthy].map((c) => sendPostback(rx.baseUrl, { key, new_rejected_reason: 'fraud', transaction_id: c.transactionId })),
+      );
+      const [badId, ...goodIds] = answers.map((a) => String(a.body.postback_id));
+      const dead = await deadLettered(badId!);
+      // JOB_ATTEMPTS is 3 in this file: a retried failure would show 3.
+      expect(dead.data.attemptsMade).toBe(1);
+      expect(dead.data.failedReason).toContain('23514');
+      expect(dead.data.failedReason).toContain('refused by test constraint');
+      await eventually(
+        async () => (await t.prisma.postbackLog.count({ where: { postbackId: { in: goodIds }, outcome: 'rejected' } })) === goodIds.length,
+        20_000,
+        'the rest of the burst to be applied',
+      );
+    } finally {
+      await t.prisma.$executeRawUnsafe('DROP TRIGGER IF EXISTS violate_check ON postback_log');
+    }
+  });
+
   it('sweeps a job left in the failed set to the dead-letter queue while Postgres is unreachable', async () => {
     // Queues of their own, so the other worker of this file (which reaches Postgres) cannot do the sweep.
     const cfg = loadConfig({

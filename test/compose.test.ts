@@ -33,6 +33,8 @@ const interpolate = (value: string) =>
 const envOf = (s: Service) =>
   Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, interpolate(v)]));
 const seconds = (duration: string) => Number(/^(\d+)s$/.exec(duration)?.[1]);
+const runtime = dockerfile.split(/^FROM /m).slice(1).at(-1)!;
+const runtimeCopies = () => runtime.split('\n').filter((line) => line.startsWith('COPY '));
 
 describe('docker-compose.yml', () => {
   it('builds the app image for the receiver, worker, admin and migrate services', () => {
@@ -62,9 +64,13 @@ describe('docker-compose.yml', () => {
     expect(new URL(env.REDIS_URL!).hostname).toBe('redis');
   });
 
-  it('runs redis with an append-only file and without evicting queue keys', () => {
+  it('runs redis with an append-only file fsynced before each reply, and a memory cap that refuses rather than evicts', () => {
     const args = services.redis!.command!.join(' ');
     expect(args).toContain('--appendonly yes');
+    // everysec (the default) can lose up to a second of postbacks already answered 202.
+    expect(args).toContain('--appendfsync always');
+    // noeviction only takes effect once maxmemory is set.
+    expect(args).toMatch(/--maxmemory \d+(kb|mb|gb)\b/);
     expect(args).toContain('--maxmemory-policy noeviction');
   });
 
@@ -100,6 +106,38 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  const longRunning = Object.entries(services).filter(([, s]) => s.restart !== 'no');
+
+  it('covers every long-running service in the healthcheck checks below', () => {
+    expect(longRunning.map(([name]) => name).sort()).toEqual(['admin', 'postgres', 'receiver', 'redis', 'worker']);
+  });
+
+  it.each(longRunning)('gives %s a healthcheck', (_name, service) => {
+    expect(service.healthcheck?.test.length).toBeGreaterThan(0);
+  });
+
+  it.each(longRunning)('%s: the healthcheck runs files that are built and copied into the image', (_name, service) => {
+    const scripts = service.healthcheck!.test.filter((arg) => /\.js$/.test(arg));
+    for (const script of scripts) {
+      expect(existsSync(new URL(script, root)), `${script} (npm run build first)`).toBe(true);
+      const dir = script.replace(/\/[^/]+\.js$/, '');
+      expect(runtimeCopies().some((line) => line.trim().endsWith(` ${dir}`)), `${dir} in the runtime stage`).toBe(true);
+    }
+  });
+
+  it.each(longRunning.filter(([, s]) => s.build !== undefined && s.healthcheck?.test.includes('-e')))(
+    '%s: the inline HTTP healthcheck asks the port the service listens on',
+    (_name, service) => {
+      const cfg = loadConfig(envOf(service));
+      const port = /127\.0\.0\.1:(\d+)\//.exec(service.healthcheck!.test.join(' '))?.[1];
+      expect([cfg.PORT, cfg.ADMIN_PORT]).toContain(Number(port));
+    },
+  );
+
+  it('gives the worker a heartbeat file for its healthcheck to read', () => {
+    expect(loadConfig(envOf(services.worker!)).WORKER_HEARTBEAT_FILE).toMatch(/^\//);
+  });
+
   it('migrates with the same entry point as npm run db:migrate', () => {
     const fromScript = /node (\S+\.js)\s*$/.exec(npmScripts['db:migrate']!)?.[1];
     expect(services.migrate!.command).toEqual(['node', fromScript]);
@@ -107,8 +145,6 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Dockerfile', () => {
-  const stages = dockerfile.split(/^FROM /m).slice(1);
-  const runtime = stages.at(-1)!;
 
   it('runs only npm scripts that package.json defines', () => {
     const used = [...dockerfile.matchAll(/npm run (\S+)/g)].map((m) => m[1]!);
@@ -117,8 +153,7 @@ describe('Dockerfile', () => {
   });
 
   it('copies into the runtime stage the dist of every command, the migrations and production node_modules', () => {
-    const copies = runtime.split('\n').filter((line) => line.startsWith('COPY '));
-    const copied = (path: string) => copies.some((line) => line.trim().endsWith(` ${path}`));
+    const copied = (path: string) => runtimeCopies().some((line) => line.trim().endsWith(` ${path}`));
     for (const [, service] of appServices) {
       expect(copied(service.command![1]!.replace(/\/[^/]+\.js$/, '')), service.command![1]).toBe(true);
     }

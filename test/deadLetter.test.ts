@@ -1,8 +1,11 @@
+import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDeadLetterQueue, createPostbackQueue, createWorkerRedis, loadConfig } from '@postback/core';
 import { deleteDeadLetter, listDeadLetters, replayDeadLetters } from '../apps/admin/src/services/deadLetters.js';
 import { showPostback } from '../apps/admin/src/services/postbacks.js';
 import { givenConversion, givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
 import { connectAdminDeps, sendPostback, startInProcessWorker, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
+import { freePort } from './helpers/freePort.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
 
 let t: TestEnvironment;
@@ -82,6 +85,71 @@ describe('dead-letter queue', () => {
       expect(await t.prisma.postbackLog.count({ where: { postbackId: badId } })).toBe(1);
     } finally {
       await fixDatabase();
+    }
+  });
+
+  it('dead-letters at once a postback whose data Postgres refuses (check_violation), and applies the rest of its burst', async () => {
+    const broken = await givenConversion(t.prisma, { offerId, transactionId: 'tx-check-violation' });
+    const healthy = await Promise.all(Array.from({ length: 20 }, () => givenConversion(t.prisma, { offerId })));
+    await t.prisma.$executeRawUnsafe(`
+      CREATE OR REPLACE FUNCTION violate_check() RETURNS trigger AS $$
+      BEGIN
+        IF NEW.transaction_id = '${broken.transactionId}' THEN
+          RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'refused by test constraint';
+        END IF;
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql`);
+    await t.prisma.$executeRawUnsafe(
+      'CREATE TRIGGER violate_check BEFORE INSERT ON postback_log FOR EACH ROW EXECUTE FUNCTION violate_check()',
+    );
+    try {
+      const answers = await Promise.all(
+        [broken, ...healthy].map((c) => sendPostback(rx.baseUrl, { key, new_rejected_reason: 'fraud', transaction_id: c.transactionId })),
+      );
+      const [badId, ...goodIds] = answers.map((a) => String(a.body.postback_id));
+      const dead = await deadLettered(badId!);
+      // JOB_ATTEMPTS is 3 in this file: a retried failure would show 3.
+      expect(dead.data.attemptsMade).toBe(1);
+      expect(dead.data.failedReason).toContain('23514');
+      expect(dead.data.failedReason).toContain('refused by test constraint');
+      await eventually(
+        async () => (await t.prisma.postbackLog.count({ where: { postbackId: { in: goodIds }, outcome: 'rejected' } })) === goodIds.length,
+        20_000,
+        'the rest of the burst to be applied',
+      );
+    } finally {
+      await t.prisma.$executeRawUnsafe('DROP TRIGGER IF EXISTS violate_check ON postback_log');
+    }
+  });
+
+  it('sweeps a job left in the failed set to the dead-letter queue while Postgres is unreachable', async () => {
+    // Queues of their own, so the other worker of this file (which reaches Postgres) cannot do the sweep.
+    const cfg = loadConfig({
+      ...t.env,
+      QUEUE_NAME: 'sweep-test',
+      DEAD_LETTER_QUEUE_NAME: 'sweep-test-dead',
+      DATABASE_URL: `postgresql://postgres@127.0.0.1:${await freePort()}/nowhere`,
+    });
+    const redis = createWorkerRedis(cfg.REDIS_URL);
+    const queue = createPostbackQueue(cfg, redis);
+    const deadLetters = createDeadLetterQueue(cfg, redis);
+    // A failed job as a crash between "failed" and the dead-letter move leaves it.
+    await queue.add('rejection', { v: 99 } as never, { jobId: 'left-failed', attempts: 1 });
+    const picker = new Worker(cfg.QUEUE_NAME, null, { connection: redis, prefix: cfg.QUEUE_PREFIX, autorun: false });
+    const job = (await picker.getNextJob('test-token'))!;
+    await job.moveToFailed(new Error('crashed before the move'), 'test-token');
+    await picker.close();
+    expect(await queue.getFailedCount()).toBe(1);
+
+    const cutOff = startInProcessWorker(cfg);
+    try {
+      const moved = await eventually(async () => (await deadLetters.getJob('left-failed')) ?? undefined, 10_000, 'the sweep');
+      expect(moved.data.failedReason).toBe('crashed before the move');
+      expect(await queue.getFailedCount()).toBe(0);
+    } finally {
+      await cutOff.close();
+      await Promise.all([queue.close(), deadLetters.close()]);
+      redis.disconnect();
     }
   });
 

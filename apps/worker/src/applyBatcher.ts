@@ -1,4 +1,4 @@
-import { TransientStoreError } from '@postback/core';
+import { PermanentJobError, TransientStoreError } from '@postback/core';
 
 interface Pending<I, O> {
   item: I;
@@ -14,12 +14,15 @@ export interface ApplyBatcherOptions {
   maxInFlight: number;
   /** Tells whether a failure means the store is unreachable (then retrying item by item is pointless). */
   isUnreachable: (err: unknown) => Promise<boolean>;
+  /** Tells whether an item's own failure would recur on every retry (then it fails with a PermanentJobError). */
+  isPermanent: (err: unknown) => boolean;
 }
 
 /**
  * Gathers the items of concurrently running jobs into batches for one `apply` call each, and hands every item
  * its own result. When the store is unreachable every item fails with a TransientStoreError; when a batch fails
- * for any other reason its items are applied one by one, so that one bad item fails alone, not its neighbours.
+ * for any other reason its items are applied one by one, so that one bad item fails alone, not its neighbours,
+ * and with a PermanentJobError when its failure is one no retry can cure.
  */
 export class ApplyBatcher<I, O> {
   private pending: Pending<I, O>[] = [];
@@ -61,10 +64,15 @@ export class ApplyBatcher<I, O> {
         const failure = new TransientStoreError('the database is unreachable', { cause: err });
         for (const p of batch) p.reject(failure);
       } else if (batch.length === 1) {
-        batch[0]!.reject(err);
+        // Failing alone, in a transaction of its own: the failure is this item's, so its kind decides.
+        batch[0]!.reject(this.options.isPermanent(err) ? new PermanentJobError(permanentMessage(err), { cause: err }) : err);
       } else {
         for (const p of batch) await this.run([p]);
       }
     }
   }
+}
+
+function permanentMessage(err: unknown): string {
+  return `refused for good: ${err instanceof Error ? err.message : String(err)}`;
 }

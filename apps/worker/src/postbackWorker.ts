@@ -1,5 +1,6 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
 import {
+  isRefusedData,
   PermanentJobError,
   POSTBACK_JOB_NAME,
   postbackJobOptions,
@@ -56,7 +57,8 @@ export type JobResult = Partial<Record<Outcome | 'split_off', number>>;
  * - some postbacks of a v: 2 job fail → each goes back on the queue as a job of its own (v: 1, under its
  *   postback id), so it retries and, if need be, dead-letters alone; the rest are done;
  * - a v: 1 job fails → BullMQ retries it with exponential backoff and jitter, then it is dead-lettered;
- * - an unreadable payload → dead-lettered at once.
+ * - an unreadable payload, or a postback whose data Postgres refuses (SQLSTATE class 22/23) → dead-lettered at
+ *   once (PermanentJobError).
  */
 export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJob, JobResult> {
   const { cfg, logger } = deps;
@@ -65,6 +67,7 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
     maxWaitMs: cfg.WORKER_BATCH_WAIT_MS,
     maxInFlight: cfg.WORKER_BATCHES_IN_FLIGHT,
     isUnreachable: createStoreProbe(cfg.DATABASE_URL),
+    isPermanent: isRefusedData,
   });
   let outageLogged = false;
 

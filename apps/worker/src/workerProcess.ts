@@ -11,6 +11,7 @@ import {
   type PostbackJob,
 } from '@postback/core';
 import { sweepFailedJobs } from './deadLetter.js';
+import { startHeartbeat } from './heartbeat.js';
 import { createPostbackWorker, type JobResult } from './postbackWorker.js';
 
 export interface WorkerProcess {
@@ -32,22 +33,38 @@ export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
   const worker = createPostbackWorker({ cfg, connection: redis, prisma, queue, deadLetters, logger });
   worker.on('ready', () => logger.info({ concurrency: cfg.WORKER_CONCURRENCY }, 'worker consuming'));
 
-  // Housekeeping any number of workers may run at once: both steps are idempotent.
+  // Housekeeping any number of workers may run at once: both steps are idempotent. Each has its own try: the
+  // sweep needs only Redis, so a Postgres outage (which fails the sync) must not stop it.
   const housekeeping = async () => {
     try {
       const activeKeys = await syncKeyRegistry(prisma, registry);
-      const swept = await sweepFailedJobs(queue, deadLetters, logger);
-      logger.debug({ active_keys: activeKeys, swept }, 'housekeeping done');
+      logger.debug({ active_keys: activeKeys }, 'key registry synced');
     } catch (err) {
-      logger.warn({ err }, 'housekeeping failed; will try again');
+      logger.warn({ err }, 'key registry sync failed; will try again');
+    }
+    try {
+      const swept = await sweepFailedJobs(queue, deadLetters, logger);
+      logger.debug({ swept }, 'failed jobs swept');
+    } catch (err) {
+      logger.warn({ err }, 'dead-letter sweep failed; will try again');
     }
   };
   void housekeeping();
   const timer = setInterval(() => void housekeeping(), cfg.KEY_REGISTRY_SYNC_MS);
 
+  // Liveness is Redis and the consuming loop, not Postgres: during a Postgres outage the worker pauses on
+  // purpose, and a restart would not help.
+  const stopHeartbeat = cfg.WORKER_HEARTBEAT_FILE
+    ? startHeartbeat(cfg.WORKER_HEARTBEAT_FILE, cfg.WORKER_HEARTBEAT_MS, async () => {
+        if (!worker.isRunning() || redis.status !== 'ready') return false;
+        return (await redis.ping()) === 'PONG';
+      })
+    : () => undefined;
+
   return {
     worker,
     async close() {
+      stopHeartbeat();
       clearInterval(timer);
       await worker.close();
       await Promise.all([queue.close(), deadLetters.close()]);

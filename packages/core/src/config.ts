@@ -38,6 +38,10 @@ const envSchema = z.object({
   // While Postgres is unreachable the worker pauses the queue this long per probe instead of burning attempts.
   STORE_OUTAGE_PAUSE_MS: positiveInt.default(2000),
   KEY_REGISTRY_SYNC_MS: positiveInt.default(30_000),
+  // The worker touches this file every WORKER_HEARTBEAT_MS while it is consuming (connected to Redis); its
+  // healthcheck (apps/worker/dist/healthcheck.js) fails once it is 3 intervals old. Unset: no heartbeat.
+  WORKER_HEARTBEAT_FILE: z.string().min(1).optional(),
+  WORKER_HEARTBEAT_MS: positiveInt.default(5000),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(15_000),
   // Where migrateMain finds prisma/migrations; by default, the repository's (and the image's) own folder.
   MIGRATIONS_DIR: z.string().min(1).optional(),

@@ -5,6 +5,7 @@ import type { EnqueueBatcher } from './enqueueBatcher.js';
 import { errorHandler, sendError } from './httpErrors.js';
 import type { KeyCache } from './keyCache.js';
 import { refuseRepeatedJsonFields } from './repeatedJsonFields.js';
+import { refuseMalformedForm, refuseMalformedTarget } from './urlEncoding.js';
 import { POSTBACK_FIELDS, validatePostback } from './validatePostback.js';
 
 export interface ReceiverDeps {
@@ -33,7 +34,12 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
 
   // GET, the hot path, is one handler: every middleware hop costs measurably at burst rates.
   const handle = postbackHandler(deps, accessLogger);
-  const forms = express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 });
+  const forms = express.urlencoded({
+    extended: false,
+    limit: BODY_LIMIT,
+    parameterLimit: 50,
+    verify: (_req, _res, raw) => refuseMalformedForm(raw.toString('latin1')),
+  });
   const json = express.json({
     limit: BODY_LIMIT,
     strict: true,
@@ -73,6 +79,7 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
 
 function postbackHandler(deps: ReceiverDeps, accessLogger: Logger) {
   return async (req: Request, res: Response): Promise<void> => {
+    refuseMalformedTarget(req.url);
     const body = isPlainObject(req.body) ? req.body : undefined;
     const postback = validatePostback(req.query as Record<string, unknown>, body);
     if (postback.key === undefined) throw new UnknownKey('key is required');

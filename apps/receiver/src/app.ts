@@ -4,12 +4,15 @@ import { logAccess, startAccessLog } from './accessLog.js';
 import type { EnqueueBatcher } from './enqueueBatcher.js';
 import { errorHandler, sendError } from './httpErrors.js';
 import type { KeyCache } from './keyCache.js';
+import type { KeyFailureLimiter } from './keyFailureLimiter.js';
 import { refuseRepeatedJsonFields } from './repeatedJsonFields.js';
 import { refuseMalformedForm, refuseMalformedTarget } from './urlEncoding.js';
 import { POSTBACK_FIELDS, validatePostback } from './validatePostback.js';
 
 export interface ReceiverDeps {
   keys: KeyCache;
+  /** Counts unknown and revoked keys per client address (see KeyFailureLimiter). */
+  keyFailures: KeyFailureLimiter;
   /** Rate-limits and stores postbacks (see EnqueueBatcher). */
   batcher: EnqueueBatcher;
   logger: Logger;
@@ -85,7 +88,11 @@ function postbackHandler(deps: ReceiverDeps, accessLogger: Logger) {
     if (postback.key === undefined) throw new UnknownKey('key is required');
     const found = deps.keys.resolve(postback.key);
     const endpoint = found instanceof Promise ? await guard(() => found) : found;
-    if (!endpoint) throw new UnknownKey('unknown or revoked key');
+    if (!endpoint) {
+      // Only here, on the failure path, is the address counted: valid keys pay no extra Redis round trip.
+      await deps.keyFailures.recordFailure(req.ip ?? '');
+      throw new UnknownKey('unknown or revoked key');
+    }
     res.locals.endpointId = endpoint.endpointId;
 
     const verdict = await deps.batcher.enqueue({

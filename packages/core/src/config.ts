@@ -25,6 +25,9 @@ const envSchema = z.object({
   TRUST_PROXY: z.string().default('loopback'),
   RATE_LIMIT_PER_KEY: positiveInt.default(5000),
   RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(1),
+  // Requests with an unknown or revoked key one client address may send per window before it gets 429 for them.
+  AUTH_FAILURES_PER_ADDRESS: positiveInt.default(100),
+  AUTH_FAILURE_WINDOW_SECONDS: positiveInt.default(60),
   // Receivers cache key look-ups this long; a revoked key stops working within it (the product promises 5 s).
   KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(5000).default(2000),
   // Jobs in flight per worker process; a job carries up to 500 postbacks (the receiver batches them).

@@ -21,6 +21,8 @@ export interface ReceiverDeps {
   /** Resolves when Redis answers; used by /readyz. */
   pingQueue: () => Promise<unknown>;
   trustProxy?: string;
+  /** Refuse postbacks that did not arrive over HTTPS (directly, or per X-Forwarded-Proto from a trusted proxy). */
+  requireHttps?: boolean;
 }
 
 const BODY_LIMIT = '16kb';
@@ -52,6 +54,8 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
     startAccessLog(res);
     next();
   };
+  // Registered only when asked for: a middleware hop on the hot path costs measurably.
+  if (deps.requireHttps) app.use('/v1', refusePlainHttp);
   // Express answers HEAD with the GET handler, which would store a rejection for a link checker or a URL preview.
   app.head('/v1/rejections', methodNotAllowed);
   app.get('/v1/rejections', (req, res) => {
@@ -126,6 +130,12 @@ async function guard<T>(fn: () => Promise<T>): Promise<T> {
     throw new TransientStoreError('redis unavailable', { cause: err });
   }
 }
+
+// req.secure is true for a TLS connection, or when a TRUST_PROXY address says X-Forwarded-Proto: https.
+const refusePlainHttp: RequestHandler = (req, res, next) => {
+  if (req.secure) return next();
+  sendError(res, 403, 'use https');
+};
 
 const methodNotAllowed: RequestHandler = (_req, res) => {
   res.set('Allow', 'GET, POST');

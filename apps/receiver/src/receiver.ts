@@ -43,6 +43,7 @@ export function createReceiver(cfg: Config, logger: Logger, accessLogger?: Logge
     accessLogger,
     pingQueue: () => redis.ping(),
     trustProxy: cfg.TRUST_PROXY,
+    requireHttps: cfg.REQUIRE_HTTPS,
   });
   return {
     app,

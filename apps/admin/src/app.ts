@@ -1,7 +1,7 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Logger } from '@postback/core';
 import { AdminInputError, NotFoundError, storeOutage } from './adminErrors.js';
+import { createTokenCheck } from './adminToken.js';
 import type { AdminDeps } from './services/adminDeps.js';
 import { createAdvertiser, createOffer } from './services/advertisers.js';
 import { importConversions, showConversion } from './services/conversions.js';
@@ -66,15 +66,12 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
   return app;
 }
 
-// Both sides are hashed to a fixed length first, so timingSafeEqual never sees unequal lengths and the
-// comparison takes the same time whatever the token sent.
 function requireToken(token: string): RequestHandler {
-  const expected = createHash('sha256').update(token).digest();
+  const matches = createTokenCheck(token);
   return (req, res, next) => {
     const header = req.headers.authorization ?? '';
     const sent = header.startsWith('Bearer ') ? header.slice(7) : '';
-    const given = createHash('sha256').update(sent).digest();
-    if (sent === '' || !timingSafeEqual(given, expected)) {
+    if (!matches(sent)) {
       res.set('WWW-Authenticate', 'Bearer').status(401).json({ error: 'missing or wrong admin token' });
       return;
     }

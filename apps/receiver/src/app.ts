@@ -4,11 +4,15 @@ import { logAccess, startAccessLog } from './accessLog.js';
 import type { EnqueueBatcher } from './enqueueBatcher.js';
 import { errorHandler, sendError } from './httpErrors.js';
 import type { KeyCache } from './keyCache.js';
+import type { KeyFailureLimiter } from './keyFailureLimiter.js';
 import { refuseRepeatedJsonFields } from './repeatedJsonFields.js';
+import { refuseMalformedForm, refuseMalformedTarget } from './urlEncoding.js';
 import { POSTBACK_FIELDS, validatePostback } from './validatePostback.js';
 
 export interface ReceiverDeps {
   keys: KeyCache;
+  /** Counts unknown and revoked keys per client address (see KeyFailureLimiter). */
+  keyFailures: KeyFailureLimiter;
   /** Rate-limits and stores postbacks (see EnqueueBatcher). */
   batcher: EnqueueBatcher;
   logger: Logger;
@@ -17,6 +21,8 @@ export interface ReceiverDeps {
   /** Resolves when Redis answers; used by /readyz. */
   pingQueue: () => Promise<unknown>;
   trustProxy?: string;
+  /** Refuse postbacks that did not arrive over HTTPS (directly, or per X-Forwarded-Proto from a trusted proxy). */
+  requireHttps?: boolean;
 }
 
 const BODY_LIMIT = '16kb';
@@ -33,7 +39,12 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
 
   // GET, the hot path, is one handler: every middleware hop costs measurably at burst rates.
   const handle = postbackHandler(deps, accessLogger);
-  const forms = express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 });
+  const forms = express.urlencoded({
+    extended: false,
+    limit: BODY_LIMIT,
+    parameterLimit: 50,
+    verify: (_req, _res, raw) => refuseMalformedForm(raw.toString('latin1')),
+  });
   const json = express.json({
     limit: BODY_LIMIT,
     strict: true,
@@ -43,6 +54,8 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
     startAccessLog(res);
     next();
   };
+  // Registered only when asked for: a middleware hop on the hot path costs measurably.
+  if (deps.requireHttps) app.use('/v1', refusePlainHttp);
   // Express answers HEAD with the GET handler, which would store a rejection for a link checker or a URL preview.
   app.head('/v1/rejections', methodNotAllowed);
   app.get('/v1/rejections', (req, res) => {
@@ -73,12 +86,17 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
 
 function postbackHandler(deps: ReceiverDeps, accessLogger: Logger) {
   return async (req: Request, res: Response): Promise<void> => {
+    refuseMalformedTarget(req.url);
     const body = isPlainObject(req.body) ? req.body : undefined;
     const postback = validatePostback(req.query as Record<string, unknown>, body);
     if (postback.key === undefined) throw new UnknownKey('key is required');
     const found = deps.keys.resolve(postback.key);
     const endpoint = found instanceof Promise ? await guard(() => found) : found;
-    if (!endpoint) throw new UnknownKey('unknown or revoked key');
+    if (!endpoint) {
+      // Only here, on the failure path, is the address counted: valid keys pay no extra Redis round trip.
+      await deps.keyFailures.recordFailure(req.ip ?? '');
+      throw new UnknownKey('unknown or revoked key');
+    }
     res.locals.endpointId = endpoint.endpointId;
 
     const verdict = await deps.batcher.enqueue({
@@ -112,6 +130,12 @@ async function guard<T>(fn: () => Promise<T>): Promise<T> {
     throw new TransientStoreError('redis unavailable', { cause: err });
   }
 }
+
+// req.secure is true for a TLS connection, or when a TRUST_PROXY address says X-Forwarded-Proto: https.
+const refusePlainHttp: RequestHandler = (req, res, next) => {
+  if (req.secure) return next();
+  sendError(res, 403, 'use https');
+};
 
 const methodNotAllowed: RequestHandler = (_req, res) => {
   res.set('Allow', 'GET, POST');

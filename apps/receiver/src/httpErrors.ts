@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import { InvalidPostback, TransientStoreError, UnknownKey, type Logger } from '@postback/core';
+import { InvalidPostback, TooManyKeyFailures, TransientStoreError, UnknownKey, type Logger } from '@postback/core';
 import { logAccess } from './accessLog.js';
 
 /** Seconds a client should wait before retrying when we could not store its postback. */
@@ -20,6 +20,10 @@ export function errorHandler(logger: Logger, accessLogger: Logger): ErrorRequest
 function answerError(err: unknown, res: Response, logger: Logger): void {
   if (err instanceof InvalidPostback) return sendError(res, 400, err.message, err.field);
   if (err instanceof UnknownKey) return sendError(res, 401, err.message, 'key');
+  if (err instanceof TooManyKeyFailures) {
+    res.set('Retry-After', String(err.retryAfterSeconds));
+    return sendError(res, 429, err.message, 'key');
+  }
   if (err instanceof TransientStoreError) {
     res.set('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
     return sendError(res, 503, 'postback not stored, try again later');

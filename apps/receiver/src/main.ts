@@ -1,6 +1,6 @@
-import { createServer } from 'node:http';
 import { createLogger, loadConfigOrExit } from '@postback/core';
 import { createReceiver } from './receiver.js';
+import { createReceiverServer } from './server.js';
 
 const cfg = loadConfigOrExit();
 const logger = createLogger('receiver', cfg.LOG_LEVEL);
@@ -9,10 +9,10 @@ const logger = createLogger('receiver', cfg.LOG_LEVEL);
 const accessLogger = createLogger('receiver', cfg.LOG_LEVEL, { buffered: true });
 setInterval(() => accessLogger.flush(), 1000).unref();
 const receiver = createReceiver(cfg, logger, accessLogger);
-const server = createServer(receiver.app);
+const server = createReceiverServer(cfg, receiver.app);
 // Listen once Redis is up, or after a while without it: then requests get 503 and /readyz reports it.
 await Promise.race([receiver.ready().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
-server.listen(cfg.PORT, cfg.HOST, () => logger.info({ port: cfg.PORT }, 'receiver listening'));
+server.listen(cfg.PORT, cfg.HOST, () => logger.info({ port: cfg.PORT, tls: cfg.TLS_CERT_FILE !== undefined }, 'receiver listening'));
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

@@ -11,6 +11,7 @@ import {
 import { createReceiverApp } from './app.js';
 import { EnqueueBatcher } from './enqueueBatcher.js';
 import { KeyCache } from './keyCache.js';
+import { KeyFailureLimiter } from './keyFailureLimiter.js';
 import { Admission } from './admission.js';
 
 export interface Receiver {
@@ -36,11 +37,13 @@ export function createReceiver(cfg: Config, logger: Logger, accessLogger?: Logge
   const batcher = new EnqueueBatcher(queue, admission, (id) => postbackJobOptions(cfg, id));
   const app = createReceiverApp({
     keys: new KeyCache(new KeyRegistry(redis, cfg.QUEUE_PREFIX), cfg.KEY_CACHE_TTL_MS),
+    keyFailures: new KeyFailureLimiter(redis, cfg.QUEUE_PREFIX, cfg.AUTH_FAILURES_PER_ADDRESS, cfg.AUTH_FAILURE_WINDOW_SECONDS, logger),
     batcher,
     logger,
     accessLogger,
     pingQueue: () => redis.ping(),
     trustProxy: cfg.TRUST_PROXY,
+    requireHttps: cfg.REQUIRE_HTTPS,
   });
   return {
     app,

@@ -11,9 +11,10 @@ type Field = keyof typeof FIELDS;
 /** The names of the fields a postback carries. */
 export const POSTBACK_FIELDS: ReadonlySet<string> = new Set(Object.keys(FIELDS));
 
-// C0 and C1 control characters, and U+FFFD, which the URL and form decoders put in place of invalid UTF-8.
+// C0 and C1 control characters, U+FFFD, which the URL and form decoders put in place of invalid UTF-8, and a lone
+// surrogate (a JSON "\ud800" escape), which is no character at all and which Postgres could not store.
 // eslint-disable-next-line no-control-regex
-const FORBIDDEN_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\ufffd]/;
+const FORBIDDEN_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\ufffd]|\p{Cs}/u;
 // `transaction_id[]=…` or `transaction_id[0]=…`: array syntax on one of our fields.
 const ARRAY_SYNTAX = /^(key|transaction_id|new_rejected_reason)\[/;
 

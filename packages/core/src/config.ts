@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const existingFile = z.string().refine((path) => existsSync(path), 'no such file');
 
 // Every environment variable the pipeline reads, in one place. README "Configuration" mirrors this list.
 const envSchema = z.object({
@@ -23,8 +25,16 @@ const envSchema = z.object({
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   TRUST_PROXY: z.string().default('loopback'),
+  // The receiver serves HTTPS itself when given both; otherwise plain HTTP, for a TLS-terminating proxy in front.
+  TLS_CERT_FILE: existingFile.optional(),
+  TLS_KEY_FILE: existingFile.optional(),
+  // Refuse (403) requests that did not arrive over HTTPS, directly or per X-Forwarded-Proto from a TRUST_PROXY address.
+  REQUIRE_HTTPS: z.stringbool().default(false),
   RATE_LIMIT_PER_KEY: positiveInt.default(5000),
   RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(1),
+  // Requests with an unknown or revoked key one client address may send per window before it gets 429 for them.
+  AUTH_FAILURES_PER_ADDRESS: positiveInt.default(100),
+  AUTH_FAILURE_WINDOW_SECONDS: positiveInt.default(60),
   // Receivers cache key look-ups this long; a revoked key stops working within it (the product promises 5 s).
   KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(5000).default(2000),
   // Jobs in flight per worker process; a job carries up to 500 postbacks (the receiver batches them).
@@ -45,6 +55,9 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(15_000),
   // Where migrateMain finds prisma/migrations; by default, the repository's (and the image's) own folder.
   MIGRATIONS_DIR: z.string().min(1).optional(),
+}).refine((env) => (env.TLS_CERT_FILE === undefined) === (env.TLS_KEY_FILE === undefined), {
+  message: 'TLS_CERT_FILE and TLS_KEY_FILE must be given together',
+  path: ['TLS_KEY_FILE'],
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
@@ -8,6 +8,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
+    // The fault scenarios kill processes and stop servers: they run on their own (npm run test:faults).
+    exclude: [...configDefaults.exclude, 'test/faults/**'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -74,25 +74,25 @@ const get = (query: string): Pick<ReturnType<Case['build']>, 'method' | 'target'
 // Query-string corruptions of a request that would otherwise be valid.
 const queryCorruption: fc.Arbitrary<(pairs: Pairs) => Pairs | Buffer> = fc.oneof(
   // A bad escape spliced into a field's value.
-  fc.tuple(field, badEscape, fc.nat(30)).map(([f, esc, at]) => (pairs: Pairs) => {
+  fc.tuple(field, badEscape, fc.nat(30)).map(([f, esc, at]) => (pairs: Pairs): Pairs => {
     const v = pairs.find(([k]) => k === f)?.[1] ?? 'x';
     const i = Math.min(at, v.length);
     return withField(pairs.some(([k]) => k === f) ? pairs : [...pairs, [f, v]], f, v.slice(0, i) + esc + v.slice(i));
   }),
   // A field given twice, or with array / object syntax.
-  fc.tuple(field, plainValue, fc.constantFrom('', '[]', '[0]', '[a]', '[]=&x', '[__proto__]')).map(([f, v, suffix]) => (pairs: Pairs) =>
+  fc.tuple(field, plainValue, fc.constantFrom('', '[]', '[0]', '[a]', '[]=&x', '[__proto__]')).map(([f, v, suffix]) => (pairs: Pairs): Pairs =>
     suffix === '' ? [...pairs, [f, v]] : [...pairs, [`${f}${suffix}`, v]],
   ),
   // Over the length limit (by a little or by a lot; the largest overflow Node's 16 kB header limit).
   fc.tuple(fc.constantFrom<Field>('transaction_id', 'new_rejected_reason', 'key'), fc.integer({ min: 1, max: 20_000 })).map(
-    ([f, extra]) => (pairs: Pairs) => withField(pairs, f, 'a'.repeat(LIMITS[f] + extra)),
+    ([f, extra]) => (pairs: Pairs): Pairs => withField(pairs, f, 'a'.repeat(LIMITS[f] + extra)),
   ),
   // Empty or blank, or missing altogether.
   fc.tuple(fc.constantFrom<Field>('transaction_id', 'new_rejected_reason'), fc.constantFrom('', '+', '%20', '%20%20+', '%09', 'DELETE')).map(
-    ([f, v]) => (pairs: Pairs) => (v === 'DELETE' ? pairs.filter(([k]) => k !== f) : withField(pairs, f, v)),
+    ([f, v]) => (pairs: Pairs): Pairs => (v === 'DELETE' ? pairs.filter(([k]) => k !== f) : withField(pairs, f, v)),
   ),
   // A raw byte in the request target.
-  fc.tuple(rawByte, fc.nat(60)).map(([byte, at]) => (pairs: Pairs) => {
+  fc.tuple(rawByte, fc.nat(60)).map(([byte, at]) => (pairs: Pairs): Buffer => {
     const q = Buffer.from(encodePairs(pairs), 'latin1');
     const i = Math.min(at, q.length);
     return Buffer.concat([q.subarray(0, i), Buffer.from([byte]), q.subarray(i)]);
@@ -119,25 +119,26 @@ const formCase: fc.Arbitrary<Case> = fc.tuple(plainValue, plainValue, queryCorru
 }));
 
 // JSON bodies that parse but are not a postback, or do not parse.
-const jsonBody: fc.Arbitrary<(key: string | undefined, tx: string, reason: string) => Buffer> = fc.oneof(
+type JsonBuilder = (key: string | undefined, tx: string, reason: string) => Buffer;
+const jsonBody: fc.Arbitrary<JsonBuilder> = fc.oneof(
   fc.tuple(field, fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(plainValue, { minLength: 1, maxLength: 3 }), fc.dictionary(plainValue, plainValue, { minKeys: 0, maxKeys: 2 }))).map(
-    ([f, value]) => (key, tx, reason) => Buffer.from(JSON.stringify({ key, transaction_id: tx, new_rejected_reason: reason, [f]: value })),
+    ([f, value]) => (key: string | undefined, tx: string, reason: string) => Buffer.from(JSON.stringify({ key, transaction_id: tx, new_rejected_reason: reason, [f]: value })),
   ),
   fc.tuple(field, fc.constantFrom('\\u0000', '\\u001f', '\\u007f', '\\u0085', '\\ud800', '\\udfff', '\\ud83d', '\\ufffd', '\\n')).map(
-    ([f, escape]) => (key, tx, reason) =>
+    ([f, escape]) => (key: string | undefined, tx: string, reason: string) =>
       Buffer.from(JSON.stringify({ key, transaction_id: tx, new_rejected_reason: reason, [f]: 'x' }).replace(`"${f}":"x`, `"${f}":"x${escape}`)),
   ),
-  fc.tuple(field, fc.constantFrom([0xff], [0xc3, 0x28], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xc0, 0xaf])).map(([f, bytes]) => (key, tx, reason) => {
+  fc.tuple(field, fc.constantFrom([0xff], [0xc3, 0x28], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xc0, 0xaf])).map(([f, bytes]) => (key: string | undefined, tx: string, reason: string) => {
     const text = JSON.stringify({ key, transaction_id: tx, new_rejected_reason: reason, [f]: 'MARK' });
     const [before, after] = text.split('MARK') as [string, string];
     return Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from(after)]);
   }),
-  fc.tuple(field, plainValue).map(([f, v]) => (key, tx, reason) =>
+  fc.tuple(field, plainValue).map(([f, v]) => (key: string | undefined, tx: string, reason: string) =>
     Buffer.from(`${JSON.stringify({ key, transaction_id: tx, new_rejected_reason: reason }).slice(0, -1)},"${f}":"${v}"}`),
   ),
   fc.constantFrom('[]', '"text"', '1', 'null', 'true', '{', '{"key":', '{"a":1}x', '', ' ').map((text) => () => Buffer.from(text)),
   // Over the 16 kB body limit.
-  fc.integer({ min: 17_000, max: 40_000 }).map((n) => (key, tx, reason) =>
+  fc.integer({ min: 17_000, max: 40_000 }).map((n) => (key: string | undefined, tx: string, reason: string) =>
     Buffer.from(JSON.stringify({ key, transaction_id: tx, new_rejected_reason: reason, padding: 'p'.repeat(n) })),
   ),
 );
@@ -200,8 +201,8 @@ const headerCase: fc.Arbitrary<Case> = fc.tuple(
   name: `headers ${headers[0]!.slice(0, 30)}`,
   build: (key) => {
     const q = get(encodePairs(basePairs(key, tx, reason)));
-    const chunked = headers.includes('Transfer-Encoding: chunked');
-    return { ...q, method: 'POST', headers, body: Buffer.from(chunked ? 'zz\r\nabc\r\n0\r\n\r\n' : 'abc') };
+    const chunked = (headers as readonly string[]).includes('Transfer-Encoding: chunked');
+    return { ...q, method: 'POST', headers: [...headers], body: Buffer.from(chunked ? 'zz\r\nabc\r\n0\r\n\r\n' : 'abc') };
   },
 }));
 

@@ -1,4 +1,4 @@
-import type { ConversionStatus, PrismaClient } from '@postback/core';
+import type { ConversionStatus, Prisma, PrismaClient } from '@postback/core';
 import type { AdminDeps } from '../../apps/admin/src/services/adminDeps.js';
 import { createRejectionEndpoint } from '../../apps/admin/src/services/rejectionEndpoints.js';
 
@@ -17,7 +17,7 @@ export async function givenOffer(prisma: PrismaClient, advertiserId?: number) {
 export async function givenConversion(
   prisma: PrismaClient,
   opts: { offerId: number; status?: ConversionStatus; rejectedReason?: string | null; transactionId?: string },
-) {
+): Promise<Prisma.ConversionGetPayload<object>> {
   return prisma.conversion.create({
     data: {
       transactionId: opts.transactionId ?? unique('tx'),

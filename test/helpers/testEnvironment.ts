@@ -21,16 +21,23 @@ export interface TestEnvironment {
  * Every test file gets a database of its own (created fresh and migrated) and a Redis key prefix of its own,
  * so files can run in parallel against the one Postgres and Redis of the machine.
  */
-export async function createTestEnvironment(tag: string, env: Record<string, string> = {}): Promise<TestEnvironment> {
+export async function createTestEnvironment(
+  tag: string,
+  env: Record<string, string> = {},
+  // The machine's Postgres and Redis unless a test brings servers of its own (the fault suite stops those).
+  servers: { databaseServerUrl?: string; redisUrl?: string } = {},
+): Promise<TestEnvironment> {
+  const serverUrl = servers.databaseServerUrl ?? SERVER_URL;
+  const redisUrl = servers.redisUrl ?? REDIS_URL;
   const database = `pp_test_${tag.replace(/\W/g, '_')}`;
-  await recreateDatabase(database);
-  const databaseUrl = withDatabase(SERVER_URL, database);
+  await recreateDatabase(serverUrl, database);
+  const databaseUrl = withDatabase(serverUrl, database);
   await migrate(databaseUrl, MIGRATIONS_DIR);
   const prefix = `{pp-test-${tag}}`;
-  await deleteRedisKeys(prefix);
+  await deleteRedisKeys(prefix, redisUrl);
   const appEnv: Record<string, string> = {
     DATABASE_URL: databaseUrl,
-    REDIS_URL,
+    REDIS_URL: redisUrl,
     QUEUE_PREFIX: prefix,
     LOG_LEVEL: 'silent',
     JOB_BACKOFF_MS: '100',
@@ -46,8 +53,8 @@ export async function createTestEnvironment(tag: string, env: Record<string, str
     databaseUrl,
     async teardown() {
       await prisma.$disconnect();
-      await deleteRedisKeys(prefix);
-      await dropDatabase(database);
+      await deleteRedisKeys(prefix, redisUrl);
+      await dropDatabase(serverUrl, database);
     },
   };
 }
@@ -55,8 +62,8 @@ export async function createTestEnvironment(tag: string, env: Record<string, str
 /** An empty database of its own (no migrations applied), for tests of the migration runner itself. */
 export async function createEmptyDatabase(tag: string): Promise<{ databaseUrl: string; drop: () => Promise<void> }> {
   const database = `pp_test_${tag.replace(/\W/g, '_')}`;
-  await recreateDatabase(database);
-  return { databaseUrl: withDatabase(SERVER_URL, database), drop: () => dropDatabase(database) };
+  await recreateDatabase(SERVER_URL, database);
+  return { databaseUrl: withDatabase(SERVER_URL, database), drop: () => dropDatabase(SERVER_URL, database) };
 }
 
 export function withDatabase(url: string, database: string): string {
@@ -65,8 +72,8 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: SERVER_URL });
+async function adminQuery(serverUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
     await client.query(sql);
@@ -75,17 +82,17 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-async function recreateDatabase(name: string): Promise<void> {
-  await dropDatabase(name);
-  await adminQuery(`CREATE DATABASE "${name}"`);
+async function recreateDatabase(serverUrl: string, name: string): Promise<void> {
+  await dropDatabase(serverUrl, name);
+  await adminQuery(serverUrl, `CREATE DATABASE "${name}"`);
 }
 
-async function dropDatabase(name: string): Promise<void> {
-  await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 }
 
-export async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
+export async function deleteRedisKeys(prefix: string, redisUrl = REDIS_URL): Promise<void> {
+  const redis = new Redis(redisUrl);
   try {
     let cursor = '0';
     do {

@@ -1,4 +1,5 @@
 import { createLogger, loadConfigOrExit } from '@postback/core';
+import { gracefulClose } from './gracefulClose.js';
 import { createReceiver } from './receiver.js';
 import { createReceiverServer } from './server.js';
 
@@ -10,6 +11,7 @@ const accessLogger = createLogger('receiver', cfg.LOG_LEVEL, { buffered: true })
 setInterval(() => accessLogger.flush(), 1000).unref();
 const receiver = createReceiver(cfg, logger, accessLogger);
 const server = createReceiverServer(cfg, receiver.app);
+const closeServer = gracefulClose(server);
 // Listen once Redis is up, or after a while without it: then requests get 503 and /readyz reports it.
 await Promise.race([receiver.ready().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
 server.listen(cfg.PORT, cfg.HOST, () => logger.info({ port: cfg.PORT, tls: cfg.TLS_CERT_FILE !== undefined }, 'receiver listening'));
@@ -23,9 +25,7 @@ async function shutdown(signal: string): Promise<void> {
     logger.error('shutdown timed out; exiting');
     accessLogger.flush(() => process.exit(1));
   }, cfg.SHUTDOWN_TIMEOUT_MS).unref();
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  await closed;
+  await closeServer();
   await receiver.close();
   logger.info('receiver stopped');
   accessLogger.flush(() => process.exit(0));

@@ -1,0 +1,87 @@
+import http from 'node:http';
+import type { PlannedPostback } from './world.js';
+
+/** What became of one request: an HTTP answer, or a connection-level error (never both). */
+export interface Answer {
+  /** Index of the request in the plan. */
+  index: number;
+  /** Which of the targets it went to. */
+  target: number;
+  status?: number;
+  postbackId?: string;
+  retryAfter?: string;
+  /** Connection-level failure (ECONNREFUSED, ECONNRESET, timeout…): the request got no HTTP answer. */
+  error?: string;
+  startedAt: number;
+  endedAt: number;
+}
+
+export interface BurstOptions {
+  /** Base URLs of the receivers; request i goes to targets[i % targets.length]. */
+  targets: string[];
+  /** Requests in flight at once. */
+  concurrency: number;
+  /** Pace: request i is not sent before start + i / perSecond seconds, so the burst lasts long enough to meet the fault. */
+  perSecond: number;
+  timeoutMs?: number;
+}
+
+export interface Burst {
+  answers: Answer[];
+  /** Requests answered (or failed) so far. */
+  finished: () => number;
+  done: Promise<Answer[]>;
+}
+
+/**
+ * The advertisers' side of a scenario: sends every planned postback as a GET over keep-alive connections, the way
+ * a tracker's server does, and records each answer. No retries: a refused or failed request stays so.
+ */
+export function startBurst(plan: readonly PlannedPostback[], opts: BurstOptions): Burst {
+  const agents = opts.targets.map(() => new http.Agent({ keepAlive: true, maxSockets: opts.concurrency }));
+  const answers: Answer[] = new Array(plan.length);
+  let next = 0;
+  let finished = 0;
+  const start = Date.now();
+
+  const loop = async () => {
+    for (let index = next++; index < plan.length; index = next++) {
+      const wait = start + (index * 1000) / opts.perSecond - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const target = index % opts.targets.length;
+      answers[index] = await send(opts.targets[target]!, agents[target]!, plan[index]!, opts.timeoutMs ?? 30_000, index, target);
+      finished += 1;
+    }
+  };
+  const done = Promise.all(Array.from({ length: opts.concurrency }, loop)).then(() => {
+    for (const agent of agents) agent.destroy();
+    return answers;
+  });
+  return { answers, finished: () => finished, done };
+}
+
+function send(baseUrl: string, agent: http.Agent, p: PlannedPostback, timeoutMs: number, index: number, target: number): Promise<Answer> {
+  const query = new URLSearchParams({ key: p.key, new_rejected_reason: p.reason, transaction_id: p.transactionId });
+  const startedAt = Date.now();
+  return new Promise((resolve) => {
+    const req = http.get(`${baseUrl}/v1/rejections?${query}`, { agent, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', (err: NodeJS.ErrnoException) => resolve({ index, target, error: err.code ?? err.message, startedAt, endedAt: Date.now() }));
+      res.on('end', () => {
+        const answer: Answer = { index, target, status: res.statusCode, startedAt, endedAt: Date.now() };
+        const retryAfter = res.headers['retry-after'];
+        if (retryAfter !== undefined) answer.retryAfter = retryAfter;
+        if (res.statusCode === 202) answer.postbackId = (JSON.parse(Buffer.concat(chunks).toString()) as { postback_id: string }).postback_id;
+        resolve(answer);
+      });
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
+    req.on('error', (err: NodeJS.ErrnoException) => resolve({ index, target, error: err.code ?? err.message, startedAt, endedAt: Date.now() }));
+  });
+}
+
+/** Resolves once `count` requests of the burst have finished. */
+export async function whenFinished(burst: Burst, count: number): Promise<void> {
+  while (burst.finished() < count) await new Promise((r) => setTimeout(r, 20));
+}

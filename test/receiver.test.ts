@@ -184,7 +184,7 @@ describe('receiver: refused postbacks get a clear error and reach no queue', () 
 
 describe('receiver: limits and outages', () => {
   it('answers 429 with Retry-After once the key exceeds its rate limit, counted in Redis across receivers', async () => {
-    const cfg = loadConfig({ ...t.env, RATE_LIMIT_PER_KEY: '5', RATE_LIMIT_WINDOW_SECONDS: '30', QUEUE_PREFIX: '{pp-test-receiver-rl}' });
+    const cfg = loadConfig({ ...t.env, RATE_LIMIT_PER_KEY: '5', RATE_LIMIT_WINDOW_SECONDS: '30', QUEUE_PREFIX: `${t.cfg.QUEUE_PREFIX.slice(0, -1)}-rl}` });
     await deleteRedisKeys(cfg.QUEUE_PREFIX);
     const offer = await givenOffer(t.prisma);
     const registryAdmin = connectAdminDeps(cfg);

@@ -6,6 +6,10 @@ import { createPrisma, loadConfig, migrate, type Config, type PrismaClient } fro
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
 const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+// Names carry the run's own suffix (the vitest process's pid), so two runs on one machine (two checkouts, CI and a
+// developer) never recreate each other's databases or delete each other's keys.
+const RUN = process.env.TEST_RUN_ID ?? String(process.ppid);
+const databaseName = (tag: string) => `pp_test_${tag.replace(/\W/g, '_')}_${RUN}`;
 
 export interface TestEnvironment {
   /** Environment variables for the apps: this file's own database and Redis key prefix. */
@@ -29,11 +33,11 @@ export async function createTestEnvironment(
 ): Promise<TestEnvironment> {
   const serverUrl = servers.databaseServerUrl ?? SERVER_URL;
   const redisUrl = servers.redisUrl ?? REDIS_URL;
-  const database = `pp_test_${tag.replace(/\W/g, '_')}`;
+  const database = databaseName(tag);
   await recreateDatabase(serverUrl, database);
   const databaseUrl = withDatabase(serverUrl, database);
   await migrate(databaseUrl, MIGRATIONS_DIR);
-  const prefix = `{pp-test-${tag}}`;
+  const prefix = `{pp-test-${tag}-${RUN}}`;
   await deleteRedisKeys(prefix, redisUrl);
   const appEnv: Record<string, string> = {
     DATABASE_URL: databaseUrl,
@@ -61,7 +65,7 @@ export async function createTestEnvironment(
 
 /** An empty database of its own (no migrations applied), for tests of the migration runner itself. */
 export async function createEmptyDatabase(tag: string): Promise<{ databaseUrl: string; drop: () => Promise<void> }> {
-  const database = `pp_test_${tag.replace(/\W/g, '_')}`;
+  const database = databaseName(tag);
   await recreateDatabase(SERVER_URL, database);
   return { databaseUrl: withDatabase(SERVER_URL, database), drop: () => dropDatabase(SERVER_URL, database) };
 }

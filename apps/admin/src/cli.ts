@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Command, CommanderError } from 'commander';
-import { ConfigError, loadConfig } from '@postback/core';
+import { ConfigError, loadConfig, pruneOptionsOf, prunePostbackLog } from '@postback/core';
 import { AdminInputError, NotFoundError, storeOutage } from './adminErrors.js';
 import type { AdminDeps } from './services/adminDeps.js';
 import { createAdvertiser, createOffer } from './services/advertisers.js';
@@ -134,6 +134,11 @@ export function buildCli(): Command {
         transaction_id: o.transactionId, endpoint_id: o.endpoint, outcome: o.outcome, since: o.since, until: o.until,
         limit: o.limit, cursor: o.cursor,
       }).filter(([, v]) => v !== undefined)))));
+  postbacks
+    .command('prune')
+    .description('delete postback-log rows older than POSTBACK_LOG_RETENTION_DAYS now (workers do it every RETENTION_INTERVAL_MS)')
+    .option('--dry-run', 'only count the rows that would be deleted')
+    .action(run((d, o: { dryRun?: boolean }) => prunePostbackLog(d.prisma, pruneOptionsOf(loadConfig(), o.dryRun))));
 
   const dlq = program.command('dlq').description('the dead-letter queue');
   dlq

@@ -6,6 +6,7 @@ import type { AdminDeps } from './services/adminDeps.js';
 import { createAdvertiser, createOffer } from './services/advertisers.js';
 import { importConversions, showConversion } from './services/conversions.js';
 import { deleteDeadLetter, listDeadLetters, replayDeadLetters } from './services/deadLetters.js';
+import { searchPostbackLog } from './services/postbackLogSearch.js';
 import { showPostback } from './services/postbacks.js';
 import { createRejectionEndpoint, revokeRejectionEndpoint } from './services/rejectionEndpoints.js';
 
@@ -45,6 +46,9 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
   });
   app.get('/admin/conversions/:transactionId', async (req, res) => {
     res.json(await showConversion(deps.prisma, req.params.transactionId));
+  });
+  app.get('/admin/postbacks', async (req, res) => {
+    res.json(await searchPostbackLog(deps.prisma, req.query));
   });
   app.get('/admin/postbacks/:id', async (req, res) => {
     res.json(await showPostback(deps, req.params.id));

@@ -1,13 +1,14 @@
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Command, CommanderError } from 'commander';
-import { ConfigError, loadConfig } from '@postback/core';
+import { ConfigError, loadConfig, pruneOptionsOf, prunePostbackLog } from '@postback/core';
 import { AdminInputError, NotFoundError, storeOutage } from './adminErrors.js';
 import type { AdminDeps } from './services/adminDeps.js';
 import { createAdvertiser, createOffer } from './services/advertisers.js';
 import { connectAdminDeps } from './services/connectAdminDeps.js';
 import { importConversions, showConversion } from './services/conversions.js';
 import { deleteDeadLetter, listDeadLetters, replayDeadLetters } from './services/deadLetters.js';
+import { searchPostbackLog } from './services/postbackLogSearch.js';
 import { showPostback } from './services/postbacks.js';
 import { createRejectionEndpoint, revokeRejectionEndpoint } from './services/rejectionEndpoints.js';
 
@@ -116,6 +117,28 @@ export function buildCli(): Command {
     .command('show <postbackId>')
     .description('what became of a postback: its outcome, or queued / dead_lettered')
     .action(run((d, id: string) => showPostback(d, id)));
+
+  const postbacks = program.command('postbacks').description('the postback log');
+  postbacks
+    .command('list')
+    .description('processed postbacks, newest first; pass the printed next_cursor as --cursor for the next page')
+    .option('--transaction-id <id>', 'only this transaction')
+    .option('--endpoint <id>', 'only this rejection URL (endpoint id)')
+    .option('--outcome <outcome>', 'only this outcome')
+    .option('--since <time>', 'received at or after (ISO 8601)')
+    .option('--until <time>', 'received before (ISO 8601)')
+    .option('--limit <n>', 'rows per page (at most 1000)', '100')
+    .option('--cursor <cursor>', 'the next_cursor of the previous page')
+    .action(run((d, o: Record<string, string | undefined>) =>
+      searchPostbackLog(d.prisma, Object.fromEntries(Object.entries({
+        transaction_id: o.transactionId, endpoint_id: o.endpoint, outcome: o.outcome, since: o.since, until: o.until,
+        limit: o.limit, cursor: o.cursor,
+      }).filter(([, v]) => v !== undefined)))));
+  postbacks
+    .command('prune')
+    .description('delete postback-log rows older than POSTBACK_LOG_RETENTION_DAYS now (workers do it every RETENTION_INTERVAL_MS)')
+    .option('--dry-run', 'only count the rows that would be deleted')
+    .action(run((d, o: { dryRun?: boolean }) => prunePostbackLog(d.prisma, pruneOptionsOf(loadConfig(), o.dryRun))));
 
   const dlq = program.command('dlq').description('the dead-letter queue');
   dlq

@@ -90,7 +90,14 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
         failed.push({ postback: postbacks[i]!, error: s.reason });
       }
     });
-    if (failed.length === 0) return result;
+    // One info line per applied job, not per postback: a job carries up to 500 of them, and their ids all start
+    // with the job id's first 32 hex digits (see batchIds), so grepping a postback id's first 32 digits finds it.
+    const logApplied = () =>
+      logger.info({ job_id: job.id, attempt: attempts, postbacks: postbacks.length, outcomes: result }, 'job applied');
+    if (failed.length === 0) {
+      logApplied();
+      return result;
+    }
     if (parsed.data.v === 1) throw failed[0]!.error;
     await deps.queue.addBulk(
       failed.map(({ postback }) => ({
@@ -103,6 +110,7 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
       logger.warn({ postback_id: postback.postbackId, job_id: job.id, err: error }, 'postback failed; retrying it as a job of its own');
     }
     result.split_off = failed.length;
+    logApplied();
     return result;
   };
 

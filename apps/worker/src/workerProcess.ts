@@ -13,6 +13,7 @@ import {
 import { sweepFailedJobs } from './deadLetter.js';
 import { startHeartbeat } from './heartbeat.js';
 import { createPostbackWorker, type JobResult } from './postbackWorker.js';
+import { startRetentionSchedule } from './retentionSchedule.js';
 
 export interface WorkerProcess {
   worker: Worker<PostbackJob, JobResult>;
@@ -51,6 +52,7 @@ export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
   };
   void housekeeping();
   const timer = setInterval(() => void housekeeping(), cfg.KEY_REGISTRY_SYNC_MS);
+  const retention = startRetentionSchedule(cfg, redis, prisma, logger);
 
   // Liveness is Redis and the consuming loop, not Postgres: during a Postgres outage the worker pauses on
   // purpose, and a restart would not help.
@@ -66,7 +68,7 @@ export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
     async close() {
       stopHeartbeat();
       clearInterval(timer);
-      await worker.close();
+      await Promise.all([worker.close(), retention.close()]);
       await Promise.all([queue.close(), deadLetters.close()]);
       await prisma.$disconnect();
       redis.disconnect();

@@ -53,6 +53,11 @@ const envSchema = z.object({
   WORKER_HEARTBEAT_FILE: z.string().min(1).optional(),
   WORKER_HEARTBEAT_MS: positiveInt.default(5000),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(15_000),
+  // postback_log rows older than this are deleted, RETENTION_BATCH_SIZE rows per statement, by a job that runs once
+  // per RETENTION_INTERVAL_MS across all workers (a BullMQ job scheduler).
+  POSTBACK_LOG_RETENTION_DAYS: positiveInt.default(90),
+  RETENTION_BATCH_SIZE: positiveInt.max(100_000).default(5000),
+  RETENTION_INTERVAL_MS: positiveInt.min(1000).default(3_600_000),
   // Where migrateMain finds prisma/migrations; by default, the repository's (and the image's) own folder.
   MIGRATIONS_DIR: z.string().min(1).optional(),
 }).refine((env) => (env.TLS_CERT_FILE === undefined) === (env.TLS_KEY_FILE === undefined), {

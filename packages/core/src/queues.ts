@@ -27,3 +27,14 @@ export function postbackJobOptions(cfg: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKO
     backoff: { type: 'exponential', delay: cfg.JOB_BACKOFF_MS, jitter: 0.5 },
   };
 }
+
+/**
+ * Periodic upkeep (the postback-log retention) runs as jobs of this queue, under the same prefix as the others:
+ * a BullMQ job scheduler adds one job per interval however many workers there are, and one worker takes it.
+ */
+export const MAINTENANCE_QUEUE_NAME = 'maintenance';
+export type MaintenanceQueue = Queue<Record<string, never>>;
+
+export function createMaintenanceQueue(cfg: Pick<Config, 'QUEUE_PREFIX'>, connection: ConnectionOptions): MaintenanceQueue {
+  return new Queue<Record<string, never>>(MAINTENANCE_QUEUE_NAME, { connection, prefix: cfg.QUEUE_PREFIX });
+}

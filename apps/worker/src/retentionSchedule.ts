@@ -1,0 +1,82 @@
+import { Worker, type ConnectionOptions } from 'bullmq';
+import {
+  createMaintenanceQueue,
+  MAINTENANCE_QUEUE_NAME,
+  pruneOptionsOf,
+  prunePostbackLog,
+  type Config,
+  type Logger,
+  type PrismaClient,
+  type PruneResult,
+} from '@postback/core';
+
+/** The id of the one job scheduler every worker upserts: the same id, so there is one entry however many start. */
+export const RETENTION_SCHEDULER_ID = 'postback-log-retention';
+const RETENTION_JOB_NAME = 'prune-postback-log';
+
+type RetentionConfig = Pick<
+  Config,
+  'QUEUE_PREFIX' | 'POSTBACK_LOG_RETENTION_DAYS' | 'RETENTION_BATCH_SIZE' | 'RETENTION_INTERVAL_MS'
+>;
+
+export interface RetentionSchedule {
+  /** Stops taking maintenance jobs; a prune in progress stops after its current batch. */
+  close: () => Promise<void>;
+}
+
+/**
+ * Schedules the postback-log retention and takes its jobs. Every worker process upserts the same job scheduler
+ * (idempotent, so restarts and many workers leave one entry) and listens on the maintenance queue; BullMQ hands
+ * each interval's job to one of them, so the prune runs once per RETENTION_INTERVAL_MS across the fleet.
+ */
+export function startRetentionSchedule(
+  cfg: RetentionConfig,
+  connection: ConnectionOptions,
+  prisma: PrismaClient,
+  logger: Logger,
+): RetentionSchedule {
+  const queue = createMaintenanceQueue(cfg, connection);
+  queue.on('error', (err: Error) => logger.warn({ err: err.message }, 'maintenance queue error'));
+  const stopping = new AbortController();
+
+  const schedule = () =>
+    queue.upsertJobScheduler(RETENTION_SCHEDULER_ID, { every: cfg.RETENTION_INTERVAL_MS }, { name: RETENTION_JOB_NAME });
+  // Redis may be down at start: try again at each interval until the scheduler is in place.
+  void schedule().then(
+    () => undefined,
+    (err: unknown) => {
+      logger.warn({ err }, 'could not schedule the postback-log retention; will try again');
+      const retry = setInterval(() => {
+        schedule().then(() => clearInterval(retry), () => undefined);
+      }, cfg.RETENTION_INTERVAL_MS);
+      stopping.signal.addEventListener('abort', () => clearInterval(retry));
+    },
+  );
+
+  const worker = new Worker<Record<string, never>, PruneResult>(
+    MAINTENANCE_QUEUE_NAME,
+    async () => {
+      const result = await prunePostbackLog(prisma, { ...pruneOptionsOf(cfg), signal: stopping.signal });
+      logger.info(result, 'postback log pruned');
+      return result;
+    },
+    {
+      connection,
+      prefix: cfg.QUEUE_PREFIX,
+      concurrency: 1,
+      removeOnComplete: { count: 10 },
+      removeOnFail: { count: 10 },
+    },
+  );
+  // A failed prune is tried again at the next interval; the rows it left are still due then.
+  worker.on('failed', (_job, err) => logger.warn({ err }, 'postback-log retention failed; the next run will retry'));
+  worker.on('error', (err) => logger.warn({ err: err.message }, 'maintenance worker error'));
+
+  return {
+    async close() {
+      stopping.abort();
+      await worker.close();
+      await queue.close();
+    },
+  };
+}

@@ -53,6 +53,9 @@ const envSchema = z.object({
   WORKER_HEARTBEAT_FILE: z.string().min(1).optional(),
   WORKER_HEARTBEAT_MS: positiveInt.default(5000),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(15_000),
+  // Dead-lettered jobs a replay puts back on the main queue per second (a replay may ask for less or more), so
+  // replaying a large dead-letter queue leaves the workers room for live postbacks.
+  DLQ_REPLAY_RATE_PER_SECOND: positiveInt.max(100_000).default(200),
   // Where migrateMain finds prisma/migrations; by default, the repository's (and the image's) own folder.
   MIGRATIONS_DIR: z.string().min(1).optional(),
 }).refine((env) => (env.TLS_CERT_FILE === undefined) === (env.TLS_KEY_FILE === undefined), {

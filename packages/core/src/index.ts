@@ -12,3 +12,4 @@ export * from './queues.js';
 export * from './storeErrors.js';
 export * from './migrator.js';
 export * from './syncKeyRegistry.js';
+export * from './deadLetterKind.js';

@@ -1,12 +1,18 @@
-import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from '@postback/core';
 import { AdminInputError, NotFoundError, storeOutage } from './adminErrors.js';
-import { createTokenCheck } from './adminToken.js';
+import { requireAdmin } from './adminAuth.js';
+import { createAdminSessions } from './dashboard/adminSession.js';
+import { registerDlqConsole } from './dashboard/dlqConsole.js';
+import { registerLoginRoutes } from './dashboard/loginRoutes.js';
+import { mountQueueDashboard } from './dashboard/queueDashboard.js';
+import { registerDlqRoutes } from './dlqRoutes.js';
 import type { AdminDeps } from './services/adminDeps.js';
 import { createAdvertiser, createOffer } from './services/advertisers.js';
 import { importConversions, showConversion } from './services/conversions.js';
 import { deleteDeadLetter, listDeadLetters, replayDeadLetters } from './services/deadLetters.js';
 import { searchPostbackLog } from './services/postbackLogSearch.js';
+import { createDlqReplays, type DlqReplays } from './services/dlqReplays.js';
 import { showPostback } from './services/postbacks.js';
 import { createRejectionEndpoint, revokeRejectionEndpoint } from './services/rejectionEndpoints.js';
 
@@ -16,6 +22,8 @@ const STORE_RETRY_AFTER_SECONDS = 5;
 export interface AdminAppDeps extends AdminDeps {
   adminToken: string;
   logger: Logger;
+  /** Filtered dead-letter replays; main.ts passes its own to stop them on shutdown. */
+  replays?: DlqReplays;
 }
 
 /** The operators' HTTP API. It listens on its own port (ADMIN_PORT), never on the public one. */
@@ -26,7 +34,9 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.use('/admin', requireToken(deps.adminToken));
+  const sessions = createAdminSessions(deps.adminToken);
+  registerLoginRoutes(app, deps.adminToken, sessions);
+  app.use('/admin', requireAdmin(deps.adminToken, sessions));
   app.use('/admin', express.json({ limit: '10mb' }));
 
   app.post('/admin/advertisers', async (req, res) => {
@@ -62,25 +72,15 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
   app.delete('/admin/dlq/:id', async (req, res) => {
     res.json(await deleteDeadLetter(deps, req.params.id));
   });
+  registerDlqRoutes(app, deps, deps.replays ?? createDlqReplays(deps, deps.logger), deps.adminToken);
+  registerDlqConsole(app);
+  mountQueueDashboard(app, deps);
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
   app.use(adminErrorHandler(deps.logger));
   return app;
-}
-
-function requireToken(token: string): RequestHandler {
-  const matches = createTokenCheck(token);
-  return (req, res, next) => {
-    const header = req.headers.authorization ?? '';
-    const sent = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!matches(sent)) {
-      res.set('WWW-Authenticate', 'Bearer').status(401).json({ error: 'missing or wrong admin token' });
-      return;
-    }
-    next();
-  };
 }
 
 function adminErrorHandler(logger: Logger): ErrorRequestHandler {

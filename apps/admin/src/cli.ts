@@ -3,11 +3,12 @@ import { createInterface } from 'node:readline';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig, pruneOptionsOf, prunePostbackLog } from '@postback/core';
 import { AdminInputError, NotFoundError, storeOutage } from './adminErrors.js';
+import { addDlqCommands } from './dlqCommands.js';
 import type { AdminDeps } from './services/adminDeps.js';
 import { createAdvertiser, createOffer } from './services/advertisers.js';
 import { connectAdminDeps } from './services/connectAdminDeps.js';
 import { importConversions, showConversion } from './services/conversions.js';
-import { deleteDeadLetter, listDeadLetters, replayDeadLetters } from './services/deadLetters.js';
+import { deleteDeadLetter, listDeadLetters } from './services/deadLetters.js';
 import { searchPostbackLog } from './services/postbackLogSearch.js';
 import { showPostback } from './services/postbacks.js';
 import { createRejectionEndpoint, revokeRejectionEndpoint } from './services/rejectionEndpoints.js';
@@ -147,15 +148,10 @@ export function buildCli(): Command {
     .option('--offset <n>', 'skip this many', '0')
     .action(run((d, o: { limit: string; offset: string }) => listDeadLetters(d, o)));
   dlq
-    .command('replay [ids...]')
-    .description('put dead-lettered postbacks back on the main queue (by id, or --all)')
-    .option('--all', 'replay every dead-lettered postback')
-    .action(run((d, ids: string[], o: { all?: boolean }) =>
-      replayDeadLetters(d, o.all ? { all: true } : { ids })));
-  dlq
     .command('delete <id>')
     .description('drop one dead-lettered postback for good')
     .action(run((d, id: string) => deleteDeadLetter(d, id)));
+  addDlqCommands(dlq, run);
   return program;
 }
 

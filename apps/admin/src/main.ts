@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { createLogger, loadConfigOrExit, syncKeyRegistry } from '@postback/core';
 import { createAdminApp } from './app.js';
 import { connectAdminDeps } from './services/connectAdminDeps.js';
+import { createDlqReplays } from './services/dlqReplays.js';
 
 const cfg = loadConfigOrExit();
 const logger = createLogger('admin', cfg.LOG_LEVEL);
@@ -21,7 +22,8 @@ const deps = connectAdminDeps(cfg, logger);
 deps.withRedis(() => syncKeyRegistry(deps.prisma, deps.registry)).catch((err: unknown) =>
   logger.warn({ err }, 'could not sync the key registry at start; the worker will'),
 );
-const server = createServer(createAdminApp({ ...deps, adminToken, logger }));
+const replays = createDlqReplays(deps, logger);
+const server = createServer(createAdminApp({ ...deps, adminToken, logger, replays }));
 server.listen(cfg.ADMIN_PORT, cfg.HOST, () => logger.info({ port: cfg.ADMIN_PORT }, 'admin API listening'));
 
 let stopping = false;
@@ -31,6 +33,8 @@ async function shutdown(signal: string): Promise<void> {
   logger.info({ signal }, 'admin stopping');
   setTimeout(() => process.exit(1), cfg.SHUTDOWN_TIMEOUT_MS).unref();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  // A replay still running is recorded as interrupted; a new one picks up whatever it left in the DLQ.
+  await replays.close();
   await deps.close();
   process.exit(0);
 }

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import {
   DEAD_LETTER_JOB_NAME,
+  deadLetterKindOf,
   type DeadLetterQueue,
   type Logger,
   type PostbackJob,
@@ -10,9 +11,9 @@ import {
 /**
  * Moves a job that failed for good into the dead-letter queue, under its own id, with its data and error history; then
  * removes it from the main queue. The add comes first, so a crash in between leaves the job in both queues
- * (the sweep finishes the move), never in neither.
+ * (the sweep finishes the move), never in neither. Given the error, it records its kind for operators' filters.
  */
-export async function moveToDeadLetter(job: Job<PostbackJob>, deadLetters: DeadLetterQueue): Promise<void> {
+export async function moveToDeadLetter(job: Job<PostbackJob>, deadLetters: DeadLetterQueue, err?: Error): Promise<void> {
   await deadLetters.add(
     DEAD_LETTER_JOB_NAME,
     {
@@ -21,6 +22,8 @@ export async function moveToDeadLetter(job: Job<PostbackJob>, deadLetters: DeadL
       errors: [...(job.stacktrace ?? [])],
       attemptsMade: job.attemptsMade,
       deadLetteredAt: Date.now(),
+      // Only the worker's failed event has the error itself; the sweep leaves the admin to tell from failedReason.
+      ...(err ? { errorKind: deadLetterKindOf(job.data, err) } : {}),
     },
     { jobId: job.id!, removeOnComplete: true, removeOnFail: false },
   );

@@ -147,7 +147,7 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
       logger.warn({ job_id: job.id, attempt: job.attemptsMade, err: err.message }, 'attempt failed; will retry');
       return;
     }
-    moveToDeadLetter(job, deps.deadLetters).then(
+    moveToDeadLetter(job, deps.deadLetters, err).then(
       () => logger.error({ job_id: job.id, reason: job.failedReason }, 'job dead-lettered'),
       (moveErr: unknown) => logger.error({ job_id: job.id, err: moveErr }, 'dead-letter move failed; sweep will retry'),
     );

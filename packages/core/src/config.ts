@@ -58,6 +58,9 @@ const envSchema = z.object({
   POSTBACK_LOG_RETENTION_DAYS: positiveInt.default(90),
   RETENTION_BATCH_SIZE: positiveInt.max(100_000).default(5000),
   RETENTION_INTERVAL_MS: positiveInt.min(1000).default(3_600_000),
+  // Dead-lettered jobs a replay puts back on the main queue per second (a replay may ask for less or more), so
+  // replaying a large dead-letter queue leaves the workers room for live postbacks.
+  DLQ_REPLAY_RATE_PER_SECOND: positiveInt.max(100_000).default(200),
   // Where migrateMain finds prisma/migrations; by default, the repository's (and the image's) own folder.
   MIGRATIONS_DIR: z.string().min(1).optional(),
 }).refine((env) => (env.TLS_CERT_FILE === undefined) === (env.TLS_KEY_FILE === undefined), {

@@ -13,3 +13,4 @@ export * from './storeErrors.js';
 export * from './migrator.js';
 export * from './syncKeyRegistry.js';
 export * from './postbackLogRetention.js';
+export * from './deadLetterKind.js';

@@ -79,4 +79,6 @@ export interface DeadLetterData {
   errors: string[];
   attemptsMade: number;
   deadLetteredAt: number;
+  /** See deadLetterKindOf; absent on jobs dead-lettered by the sweep or before the field existed. */
+  errorKind?: string;
 }

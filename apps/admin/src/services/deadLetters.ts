@@ -10,6 +10,7 @@ import {
 } from '@postback/core';
 import { NotFoundError } from '../adminErrors.js';
 import type { AdminDeps } from './adminDeps.js';
+import { deadLetterKind } from './deadLetterFilter.js';
 import { parseInput } from './parseInput.js';
 
 const PAGE = 500;
@@ -25,6 +26,7 @@ function describe(job: Job<DeadLetterData>) {
     transaction_id: postbacks.length === 1 ? postbacks[0]!.transactionId : null,
     endpoint_id: postbacks.length === 1 ? postbacks[0]!.endpointId : null,
     error: job.data.failedReason,
+    error_kind: deadLetterKind(job.data),
     attempts: job.data.attemptsMade,
     errors: job.data.errors,
     dead_lettered_at: new Date(job.data.deadLetteredAt).toISOString(),
@@ -79,7 +81,8 @@ async function replay(deps: AdminDeps, request: z.infer<typeof replayInput>) {
   return { replayed: replayed.length, ids: replayed, missing };
 }
 
-async function replayOne(deps: AdminDeps, dead: Job<DeadLetterData>): Promise<string> {
+/** Puts one dead-lettered job back on the main queue under its own id, then takes it off the dead-letter queue. */
+export async function replayOne(deps: AdminDeps, dead: Job<DeadLetterData>): Promise<string> {
   const id = dead.id!;
   const current = await deps.queue.getJob(id);
   // A copy left in the main queue's failed set (a move cut short) would make the add below a no-op.

@@ -1,0 +1,35 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type express from 'express';
+import type { AdminDeps } from '../services/adminDeps.js';
+
+export const DASHBOARD_PATH = '/admin/queues';
+
+/**
+ * bull-board over the main and dead-letter queues, at /admin/queues behind the admin check. The main queue is
+ * read-only there: live postbacks are the workers' business. bull-board cannot move a job to another queue, so
+ * replays go through the dead-letter console (/admin/dlq/console), linked from the dashboard.
+ */
+export function mountQueueDashboard(app: express.Express, deps: Pick<AdminDeps, 'queue' | 'deadLetters'>): void {
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(DASHBOARD_PATH);
+  createBullBoard({
+    queues: [
+      new BullMQAdapter(deps.queue, { readOnlyMode: true, description: 'postbacks waiting for a worker' }),
+      new BullMQAdapter(deps.deadLetters, { allowRetries: false, description: 'postbacks that could not be applied' }),
+    ],
+    serverAdapter,
+    options: {
+      uiConfig: {
+        boardTitle: 'Postback Pipeline',
+        hideDocsLink: true,
+        miscLinks: [
+          { text: 'Dead-letter console (replay, purge)', url: '/admin/dlq/console' },
+          { text: 'Log out', url: '/admin/logout' },
+        ],
+      },
+    },
+  });
+  app.use(DASHBOARD_PATH, serverAdapter.getRouter() as express.Router);
+}

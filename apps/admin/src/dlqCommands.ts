@@ -1,0 +1,109 @@
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { loadConfig } from '@postback/core';
+import { AdminInputError } from './adminErrors.js';
+import type { AdminDeps } from './services/adminDeps.js';
+import { purgeDeadLetters } from './services/dlqPurge.js';
+import { createDlqReplays, tokenFingerprint, type ReplayRecord } from './services/dlqReplays.js';
+
+type Run = (action: (deps: AdminDeps, ...args: never[]) => Promise<unknown>) => (...args: unknown[]) => Promise<void>;
+
+interface FilterOptions {
+  all?: boolean;
+  errorKind?: string[];
+  from?: string;
+  to?: string;
+  olderThan?: string;
+  advertiser?: string;
+  offer?: string;
+  endpoint?: string;
+}
+
+function withFilterOptions(command: Command): Command {
+  return command
+    .option('--all', 'every dead-lettered job (when no ids or filter are given)')
+    .option('--error-kind <kinds...>', 'failure kind: unreadable, a SQLSTATE (23514, P0001) or an error class name')
+    .option('--from <time>', 'dead-lettered at or after this ISO time (2026-11-27T08:00:00Z)')
+    .option('--to <time>', 'dead-lettered before this ISO time')
+    .option('--older-than <age>', 'dead-lettered longer ago than this: 90s, 30m, 12h, 7d, 2w')
+    .option('--advertiser <id>', "postbacks of this advertiser's URLs")
+    .option('--offer <id>', "postbacks for this offer (its own URL, or a global URL for one of its conversions)")
+    .option('--endpoint <id>', 'postbacks sent to this rejection URL');
+}
+
+/** The filter the options give; with neither ids, a filter nor --all, an error: "everything" is said out loud. */
+function filterOf(ids: string[], o: FilterOptions): Record<string, unknown> {
+  const filter = Object.fromEntries(
+    Object.entries({
+      ids: ids.length > 0 ? ids : undefined,
+      error_kind: o.errorKind,
+      from: o.from,
+      to: o.to,
+      older_than: o.olderThan,
+      advertiser_id: o.advertiser,
+      offer_id: o.offer,
+      endpoint_id: o.endpoint,
+    }).filter(([, v]) => v !== undefined),
+  );
+  if (Object.keys(filter).length === 0 && !o.all) throw new AdminInputError('give ids, a filter (--error-kind, --from, --to, --older-than, --advertiser, --offer, --endpoint) or --all');
+  return filter;
+}
+
+function defaultOperator(): string {
+  const token = loadConfig().ADMIN_TOKEN;
+  return token ? tokenFingerprint(token) : `cli:${userInfo().username}`;
+}
+
+const progressLine = (r: ReplayRecord) =>
+  `replay ${r.id}: ${r.status}, ${r.replayed} of ${r.matched ?? '?'} replayed${r.missing ? `, ${r.missing} gone meanwhile` : ''}\n`;
+
+/**
+ * The dead-letter commands beyond list/delete: filtered replay (in the foreground, progress on stderr, Ctrl-C
+ * cancels), its history, and purge. The same services as the admin API's.
+ */
+export function addDlqCommands(dlq: Command, run: Run): void {
+  withFilterOptions(dlq.command('replay [ids...]'))
+    .description('put dead-lettered jobs back on the main queue (by id, by filter, or --all), at a capped rate; recorded in the history')
+    .option('--dry-run', 'only count what would be replayed')
+    .option('--rate <perSecond>', 'jobs per second (default DLQ_REPLAY_RATE_PER_SECOND)')
+    .option('--operator <name>', 'who the history records (default: a fingerprint of ADMIN_TOKEN)')
+    .action(run(async (d, ids: string[], o: FilterOptions & { dryRun?: boolean; rate?: string; operator?: string }) => {
+      const replays = createDlqReplays(d);
+      let current: string | undefined;
+      const cancel = () => {
+        process.stderr.write('cancelling…\n');
+        if (current) void replays.cancel(current);
+      };
+      process.on('SIGINT', cancel);
+      try {
+        return await replays.run(
+          { filter: filterOf(ids, o), dry_run: o.dryRun ?? false, rate_per_second: o.rate, operator: o.operator },
+          defaultOperator(),
+          { rethrow: true, onProgress: (r) => { current = r.id; process.stderr.write(progressLine(r)); } },
+        );
+      } finally {
+        process.off('SIGINT', cancel);
+      }
+    }));
+  dlq
+    .command('history')
+    .description('past and running replays, newest first')
+    .option('--limit <n>', 'how many', '50')
+    .action(run((d, o: { limit: string }) => createDlqReplays(d).list(o)));
+  dlq
+    .command('show-replay <replayId>')
+    .description('one replay: its filter, status and progress')
+    .action(run((d, id: string) => createDlqReplays(d).get(id)));
+  dlq
+    .command('cancel <replayId>')
+    .description('stop a running replay (whichever admin process or CLI runs it) before its next job')
+    .action(run((d, id: string) => createDlqReplays(d).cancel(id)));
+  withFilterOptions(dlq.command('purge [ids...]'))
+    .description('drop the dead-lettered jobs a filter matches, for good; without --confirm only counts them (exit 2)')
+    .option('--confirm', 'really purge')
+    .action(run(async (d, ids: string[], o: FilterOptions & { confirm?: boolean }) => {
+      const result = await purgeDeadLetters(d, { filter: filterOf(ids, o), confirm: o.confirm ?? false });
+      if (!result.confirmed) throw new AdminInputError(`would purge ${result.would_purge} dead-lettered jobs; run again with --confirm`);
+      return { purged: result.purged };
+    }));
+}

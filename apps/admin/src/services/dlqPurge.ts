@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import type { AdminDeps } from './adminDeps.js';
+import { deadLetterFilterSchema, scanDeadLetters } from './deadLetterFilter.js';
+import { parseInput } from './parseInput.js';
+
+const purgeRequestSchema = z.strictObject({
+  filter: deadLetterFilterSchema,
+  confirm: z.boolean().default(false),
+});
+
+/**
+ * Drops the dead-lettered jobs a filter matches, for good. Without confirm it only counts them: the caller
+ * answers 400 (API) or exits 2 (CLI) with that count, so a purge is always seen before it is done.
+ */
+export async function purgeDeadLetters(deps: AdminDeps, input: unknown) {
+  const request = parseInput(purgeRequestSchema, input);
+  const ids = await scanDeadLetters(deps, request.filter);
+  if (!request.confirm) return { confirmed: false as const, would_purge: ids.length, filter: request.filter };
+  let purged = 0;
+  for (const id of ids) {
+    // 1 when the job was still there: one replayed or deleted since the scan is not counted.
+    purged += await deps.withRedis(() => deps.deadLetters.remove(id));
+  }
+  return { confirmed: true as const, purged, filter: request.filter };
+}

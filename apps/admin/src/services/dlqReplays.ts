@@ -1,0 +1,224 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Logger } from '@postback/core';
+import { NotFoundError } from '../adminErrors.js';
+import type { AdminDeps } from './adminDeps.js';
+import { deadLetterFilterSchema, scanDeadLetters, type DeadLetterFilter } from './deadLetterFilter.js';
+import { replayOne } from './deadLetters.js';
+import { parseInput } from './parseInput.js';
+import { createRatePacer } from './ratePacer.js';
+
+// A running replay writes its progress (and so its heartbeat) about this often…
+const PROGRESS_EVERY_MS = 1000;
+// …and one whose heartbeat is this old was cut short: its process stopped without finishing it.
+const STALE_AFTER_SECONDS = 30;
+
+export const replayRequestSchema = z.strictObject({
+  filter: deadLetterFilterSchema.default({}),
+  /** Count what the filter matches; replay nothing, record nothing. */
+  dry_run: z.boolean().default(false),
+  rate_per_second: z.coerce.number().int().positive().max(100_000).optional(),
+  operator: z.string().trim().min(1).max(100).optional(),
+});
+export type ReplayRequest = z.infer<typeof replayRequestSchema>;
+
+/** Who a replay is recorded as when no operator name is given: a short fingerprint of the admin token. */
+export function tokenFingerprint(token: string): string {
+  return `token:${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
+}
+
+type ReplayRow = NonNullable<Awaited<ReturnType<AdminDeps['prisma']['dlqReplay']['findUnique']>>>;
+
+/** A replay as the API and the CLI show it. */
+export interface ReplayRecord {
+  id: string;
+  status: 'running' | 'completed' | 'cancelled' | 'failed' | 'interrupted';
+  filter: unknown;
+  rate_per_second: number;
+  operator: string;
+  matched: number | null;
+  replayed: number;
+  missing: number;
+  cancel_requested: boolean;
+  error: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface ReplayEstimate {
+  dry_run: true;
+  matched: number;
+  filter: DeadLetterFilter;
+}
+
+function present(row: ReplayRow): ReplayRecord {
+  return {
+    id: row.id,
+    status: row.status,
+    filter: row.filter,
+    rate_per_second: row.ratePerSecond,
+    operator: row.operator,
+    matched: row.matched,
+    replayed: row.replayed,
+    missing: row.missing,
+    cancel_requested: row.cancelRequested,
+    error: row.error,
+    created_at: row.createdAt.toISOString(),
+    started_at: row.startedAt?.toISOString() ?? null,
+    finished_at: row.finishedAt?.toISOString() ?? null,
+  };
+}
+
+export interface ReplayHooks {
+  /** Called with the record after each progress write (the CLI prints it). */
+  onProgress?: (record: ReplayRecord) => void;
+  /** Once the failure is recorded, reject with its error rather than resolve with the record (the CLI's exit code). */
+  rethrow?: boolean;
+}
+
+export interface DlqReplays {
+  start(input: unknown, defaultOperator: string): Promise<ReplayEstimate | ReplayRecord>;
+  run(input: unknown, defaultOperator: string, hooks?: ReplayHooks): Promise<ReplayEstimate | ReplayRecord>;
+  get(id: string): Promise<ReplayRecord>;
+  list(input: unknown): Promise<{ replays: ReplayRecord[] }>;
+  cancel(id: string): Promise<ReplayRecord>;
+  /** Waits for this process's replay to end (tests); for any other, its record as it stands. */
+  settled(id: string): Promise<ReplayRecord>;
+  /** Stops this process's replays (recorded as interrupted) and waits for them to write their last state. */
+  close(): Promise<void>;
+}
+
+interface Running {
+  controller: AbortController;
+  done: Promise<ReplayRecord>;
+}
+
+/**
+ * Replays of dead-lettered jobs, recorded in dlq_replays. A replay scans the dead-letter queue for what its filter
+ * matches, then puts those jobs back on the main queue (under their ids, see replayOne) at no more than its rate,
+ * writing its progress about every second. It stops between two jobs when cancelled, from this process or from any
+ * other (cancel_requested); close() stops this process's replays and records them as interrupted.
+ */
+export function createDlqReplays(deps: AdminDeps, logger?: Logger): DlqReplays {
+  const running = new Map<string, Running>();
+
+  // A replay whose process died (crash, kill -9) keeps status running; its silent heartbeat gives it away.
+  const markInterrupted = () => deps.prisma.$executeRaw`
+    UPDATE dlq_replays SET status = 'interrupted', finished_at = heartbeat_at, error = 'stopped before it finished'
+    WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => ${STALE_AFTER_SECONDS})`;
+
+  async function execute(id: string, filter: DeadLetterFilter, rate: number, controller: AbortController, hooks: ReplayHooks): Promise<ReplayRecord> {
+    const signal = controller.signal;
+    let lastWrite = Date.now();
+    const progress = async (data: { matched?: number; replayed?: number; missing?: number; startedAt?: Date }, force = false) => {
+      if (!force && Date.now() - lastWrite < PROGRESS_EVERY_MS) return;
+      lastWrite = Date.now();
+      const row = await deps.prisma.dlqReplay.update({ where: { id }, data: { ...data, heartbeatAt: new Date() } });
+      if (row.cancelRequested) controller.abort('cancel');
+      hooks.onProgress?.(present(row));
+    };
+    const finish = (data: Partial<Pick<ReplayRow, 'status' | 'error' | 'replayed' | 'missing'>>) =>
+      deps.prisma.dlqReplay.update({ where: { id }, data: { ...data, finishedAt: new Date(), heartbeatAt: new Date() } });
+    const stoppedStatus = () => (signal.reason === 'cancel' ? 'cancelled' : 'interrupted');
+
+    let replayed = 0;
+    let missing = 0;
+    try {
+      const ids = (await scanDeadLetters(deps, filter, { signal, onPage: ({ matched }) => progress({ matched }) })).reverse();
+      if (signal.aborted) return present(await finish({ status: stoppedStatus() }));
+      const startedAt = Date.now();
+      await progress({ matched: ids.length, startedAt: new Date(startedAt) }, true);
+      const pace = createRatePacer(rate, startedAt, signal);
+      for (const jobId of ids) {
+        if (!(await pace())) break;
+        const dead = await deps.withRedis(() => deps.deadLetters.getJob(jobId));
+        if (dead) {
+          await deps.withRedis(() => replayOne(deps, dead));
+          replayed += 1;
+        } else {
+          missing += 1;
+        }
+        await progress({ replayed, missing });
+      }
+      const status = signal.aborted ? stoppedStatus() : 'completed';
+      const done = present(await finish({ status, replayed, missing }));
+      hooks.onProgress?.(done);
+      return done;
+    } catch (err) {
+      logger?.error({ err, replay_id: id }, 'dead-letter replay failed');
+      const failed = present(await finish({ status: 'failed', error: err instanceof Error ? err.message : String(err), replayed, missing }));
+      if (hooks.rethrow) throw err;
+      return failed;
+    }
+  }
+
+  async function begin(input: unknown, defaultOperator: string): Promise<{ estimate: ReplayEstimate } | { row: ReplayRow; filter: DeadLetterFilter }> {
+    const request = parseInput(replayRequestSchema, input);
+    if (request.dry_run) {
+      const ids = await scanDeadLetters(deps, request.filter);
+      return { estimate: { dry_run: true, matched: ids.length, filter: request.filter } };
+    }
+    const row = await deps.prisma.dlqReplay.create({
+      data: {
+        id: randomUUID(),
+        filter: request.filter,
+        ratePerSecond: request.rate_per_second ?? deps.cfg.DLQ_REPLAY_RATE_PER_SECOND,
+        operator: request.operator ?? defaultOperator,
+      },
+    });
+    return { row, filter: request.filter };
+  }
+
+  function launch(row: ReplayRow, filter: DeadLetterFilter, hooks: ReplayHooks): Running {
+    const controller = new AbortController();
+    const done = execute(row.id, filter, row.ratePerSecond, controller, hooks).finally(() => running.delete(row.id));
+    const handle = { controller, done };
+    running.set(row.id, handle);
+    return handle;
+  }
+
+  const replays: DlqReplays = {
+    /** A dry run's count, or a replay started in the background: its record, to poll with get(). */
+    async start(input: unknown, defaultOperator: string): Promise<ReplayEstimate | ReplayRecord> {
+      const begun = await begin(input, defaultOperator);
+      if ('estimate' in begun) return begun.estimate;
+      launch(begun.row, begun.filter, {});
+      return present(begun.row);
+    },
+    /** The same, run to its end in the foreground (the CLI). */
+    async run(input: unknown, defaultOperator: string, hooks: ReplayHooks = {}): Promise<ReplayEstimate | ReplayRecord> {
+      const begun = await begin(input, defaultOperator);
+      if ('estimate' in begun) return begun.estimate;
+      return launch(begun.row, begun.filter, hooks).done;
+    },
+    async get(id: string) {
+      await markInterrupted();
+      const row = await deps.prisma.dlqReplay.findUnique({ where: { id: parseInput(z.uuid(), id) } });
+      if (!row) throw new NotFoundError(`replay ${id} not found`);
+      return present(row);
+    },
+    async list(input: unknown) {
+      const { limit } = parseInput(z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) }), input);
+      await markInterrupted();
+      const rows = await deps.prisma.dlqReplay.findMany({ orderBy: { createdAt: 'desc' }, take: limit });
+      return { replays: rows.map(present) };
+    },
+    /** Asks a running replay to stop; whichever process runs it stops before its next job. */
+    async cancel(id: string) {
+      const replayId = parseInput(z.uuid(), id);
+      await deps.prisma.dlqReplay.updateMany({ where: { id: replayId, status: 'running' }, data: { cancelRequested: true } });
+      running.get(replayId)?.controller.abort('cancel');
+      return replays.get(replayId);
+    },
+    async settled(id: string) {
+      return running.get(id)?.done ?? replays.get(id);
+    },
+    async close() {
+      const all = [...running.values()];
+      for (const r of all) r.controller.abort('shutdown');
+      await Promise.allSettled(all.map((r) => r.done));
+    },
+  };
+  return replays;
+}

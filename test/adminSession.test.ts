@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdminApp } from '../apps/admin/src/app.js';
+import { createAdminSessions, SESSION_COOKIE, SESSION_TTL_MS } from '../apps/admin/src/dashboard/adminSession.js';
+import { connectAdminDeps, serve, silent, type AdminHandle } from './helpers/pipeline.js';
+import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
+
+const TOKEN = 'admin-session-token-0123456789';
+let t: TestEnvironment;
+let admin: AdminHandle;
+let api: string;
+let closeApi: () => Promise<void>;
+
+beforeAll(async () => {
+  t = await createTestEnvironment('admin_session');
+  admin = connectAdminDeps(t.cfg);
+  const { server, baseUrl } = await serve(createAdminApp({ ...admin, adminToken: TOKEN, logger: silent() }));
+  api = baseUrl;
+  closeApi = () => new Promise((r) => server.close(() => r()));
+});
+
+afterAll(async () => {
+  await closeApi();
+  await admin.close();
+  await t.teardown();
+});
+
+const login = (token: string, next = '/admin/dlq/console') =>
+  fetch(`${api}/admin/login`, { method: 'POST', body: new URLSearchParams({ token, next }), redirect: 'manual' });
+const withCookie = (value: string, accept = 'application/json') =>
+  fetch(`${api}/admin/dlq`, { headers: { cookie: `${SESSION_COOKIE}=${value}`, accept }, redirect: 'manual' });
+
+describe('logging in to the admin dashboard', () => {
+  it('sends a browser without a session to the login form, and a script without a token gets 401', async () => {
+    const page = await fetch(`${api}/admin/queues`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toBe('/admin/login?next=%2Fadmin%2Fqueues');
+    expect((await fetch(`${api}/admin/dlq`)).status).toBe(401);
+  });
+
+  it('refuses a wrong token with the form again and no cookie', async () => {
+    const res = await login('wrong-token-wrong-token');
+    expect(res.status).toBe(401);
+    expect(res.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('turns the right token into an HttpOnly, SameSite=Strict session cookie holding no token, good for the API', async () => {
+    const res = await login(TOKEN);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/admin/dlq/console');
+    const cookie = res.headers.get('set-cookie')!;
+    expect(cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=`));
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+    expect(cookie).toContain('Path=/admin');
+    expect(cookie).toContain('Expires=');
+    // Plain HTTP here: Secure would keep the browser from sending it back.
+    expect(cookie).not.toContain('Secure');
+    expect(cookie).not.toContain(TOKEN);
+    const value = cookie.split(';')[0]!.slice(SESSION_COOKIE.length + 1);
+    expect((await withCookie(value)).status).toBe(200);
+  });
+
+  it('accepts no forged, tampered, expired or other-token cookie', async () => {
+    const now = Date.now();
+    const good = createAdminSessions(TOKEN).issue(now).value;
+    const [version, expires, mac] = good.split('.');
+    const expired = createAdminSessions(TOKEN).issue(now - SESSION_TTL_MS - 1000).value;
+    for (const value of [
+      'v1.9999999999999.AAAA',
+      `${version}.${Number(expires) + 1000}.${mac}`,
+      expired,
+      createAdminSessions('another-admin-token-0123456789').issue(now).value,
+      TOKEN,
+    ]) {
+      expect((await withCookie(value)).status).toBe(401);
+    }
+  });
+
+  it('sends a login on only to a page of the admin app', async () => {
+    for (const next of ['https://evil.example/', '//evil.example/admin/', '/admin//evil.example']) {
+      expect((await login(TOKEN, next)).headers.get('location')).toBe('/admin/queues');
+    }
+  });
+});

@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { givenDeadLetter } from './helpers/deadLetterFixtures.js';
+import { connectAdminDeps, type AdminHandle } from './helpers/pipeline.js';
+import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+let t: TestEnvironment;
+let admin: AdminHandle;
+
+beforeAll(async () => {
+  t = await createTestEnvironment('dlq_cli');
+  admin = connectAdminDeps(t.cfg);
+});
+afterAll(async () => {
+  await admin.close();
+  await t.teardown();
+});
+
+/** The built CLI, as `npm run cli -- …` runs it. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['apps/admin/dist/cli.js', ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, ...t.env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('the dead-letter commands of the CLI', () => {
+  it('estimates, replays in the foreground with progress on stderr, and shows the replay in the history', async () => {
+    const kept = await givenDeadLetter(admin.deadLetters, { errorKind: 'P0001' });
+    const ids = await Promise.all([1, 2, 3].map(() => givenDeadLetter(admin.deadLetters, { errorKind: '23514' })));
+
+    const estimate = await cli('dlq', 'replay', '--error-kind', '23514', '--dry-run');
+    expect(JSON.parse(estimate.stdout)).toMatchObject({ dry_run: true, matched: 3 });
+
+    const run = await cli('dlq', 'replay', '--error-kind', '23514', '--rate', '50', '--operator', 'carol');
+    expect(run.code).toBe(0);
+    const record = JSON.parse(run.stdout);
+    expect(record).toMatchObject({ status: 'completed', matched: 3, replayed: 3, operator: 'carol' });
+    expect(run.stderr).toContain(`replay ${record.id}: completed, 3 of 3 replayed`);
+    for (const id of ids) expect(await admin.queue.getJob(id)).toBeDefined();
+    expect(await admin.deadLetters.getJob(kept)).toBeDefined();
+
+    const history = JSON.parse((await cli('dlq', 'history')).stdout);
+    expect(history.replays[0]).toMatchObject({ id: record.id, operator: 'carol', filter: { error_kind: ['23514'] } });
+  });
+
+  it('asks for ids, a filter or --all before replaying or purging everything', async () => {
+    const { code, stderr } = await cli('dlq', 'purge', '--confirm');
+    expect(code).toBe(2);
+    expect(stderr).toContain('--all');
+  });
+
+  it('purges only with --confirm, and says how many it would have purged without', async () => {
+    await admin.deadLetters.obliterate({ force: true });
+    await givenDeadLetter(admin.deadLetters, { errorKind: 'unreadable', deadLetteredAt: Date.now() - 8 * 86_400_000 });
+    await givenDeadLetter(admin.deadLetters, { errorKind: 'unreadable' });
+
+    const unconfirmed = await cli('dlq', 'purge', '--older-than', '7d', '--error-kind', 'unreadable');
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr.trim()).toBe('error: would purge 1 dead-lettered jobs; run again with --confirm');
+    expect(await admin.deadLetters.getWaitingCount()).toBe(2);
+
+    const confirmed = await cli('dlq', 'purge', '--older-than', '7d', '--error-kind', 'unreadable', '--confirm');
+    expect(JSON.parse(confirmed.stdout)).toEqual({ purged: 1 });
+    expect(await admin.deadLetters.getWaitingCount()).toBe(1);
+  });
+});

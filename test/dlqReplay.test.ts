@@ -1,0 +1,264 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createAdminApp } from '../apps/admin/src/app.js';
+import { createDlqReplays, type DlqReplays, type ReplayRecord } from '../apps/admin/src/services/dlqReplays.js';
+import { showPostback } from '../apps/admin/src/services/postbacks.js';
+import { givenDeadLetter } from './helpers/deadLetterFixtures.js';
+import { givenConversion, givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
+import {
+  connectAdminDeps,
+  sendPostback,
+  serve,
+  silent,
+  startInProcessWorker,
+  startReceiver,
+  type AdminHandle,
+} from './helpers/pipeline.js';
+import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
+
+const TOKEN = 'dlq-replay-admin-token-0123456789';
+const HOUR = 3_600_000;
+let t: TestEnvironment;
+let admin: AdminHandle;
+let replays: DlqReplays;
+let api: string;
+let closeApi: () => Promise<void>;
+
+beforeAll(async () => {
+  t = await createTestEnvironment('dlq_replay', { JOB_ATTEMPTS: '1', DLQ_REPLAY_RATE_PER_SECOND: '10000' });
+  admin = connectAdminDeps(t.cfg);
+  replays = createDlqReplays(admin, silent());
+  const { server, baseUrl } = await serve(createAdminApp({ ...admin, adminToken: TOKEN, logger: silent(), replays }));
+  api = baseUrl;
+  closeApi = () => new Promise((r) => server.close(() => r()));
+});
+
+afterAll(async () => {
+  await replays.close();
+  await closeApi();
+  await admin.close();
+  await t.teardown();
+});
+
+// No worker runs in most tests, so a replayed job stays on the main queue where the test can see it.
+beforeEach(async () => {
+  await admin.queue.obliterate({ force: true });
+  await admin.deadLetters.obliterate({ force: true });
+});
+
+async function call(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${api}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function replayNow(filter: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<ReplayRecord> {
+  return (await replays.run({ filter, ...extra }, 'test')) as ReplayRecord;
+}
+
+async function onMainQueue(ids: string[]): Promise<string[]> {
+  const found = await Promise.all(ids.map(async (id) => ((await admin.queue.getJob(id)) ? id : undefined)));
+  return found.filter((id): id is string => id !== undefined);
+}
+
+describe('a filtered replay of the dead-letter queue', () => {
+  it('replays only the dead letters of the error kinds asked for, telling kinds the worker did not record from the reason', async () => {
+    const constraint = await givenDeadLetter(admin.deadLetters, { errorKind: '23514' });
+    const unreadable = await givenDeadLetter(admin.deadLetters, { unreadable: true });
+    const raised = await givenDeadLetter(admin.deadLetters, { errorKind: 'P0001' });
+    const swept = await givenDeadLetter(admin.deadLetters, {
+      errorKind: null,
+      failedReason: 'refused for good: Raw query failed. Code: `23514`. Message: `new row violates check constraint`',
+    });
+
+    const record = await replayNow({ error_kind: ['23514', 'unreadable'] });
+
+    expect(record).toMatchObject({ status: 'completed', matched: 3, replayed: 3, missing: 0 });
+    expect((await onMainQueue([constraint, unreadable, raised, swept])).sort()).toEqual([constraint, unreadable, swept].sort());
+    expect(await admin.deadLetters.getJob(raised)).toBeDefined();
+    expect(await admin.deadLetters.getJob(constraint)).toBeUndefined();
+  });
+
+  it('replays only what was dead-lettered within the time range', async () => {
+    const now = Date.now();
+    const threeHoursAgo = await givenDeadLetter(admin.deadLetters, { deadLetteredAt: now - 3 * HOUR });
+    const twoHoursAgo = await givenDeadLetter(admin.deadLetters, { deadLetteredAt: now - 2 * HOUR });
+    const anHourAgo = await givenDeadLetter(admin.deadLetters, { deadLetteredAt: now - HOUR });
+    const justNow = await givenDeadLetter(admin.deadLetters, { deadLetteredAt: now });
+
+    const between = await replays.run(
+      { filter: { from: new Date(now - 2.5 * HOUR).toISOString(), to: new Date(now - 0.5 * HOUR).toISOString() }, dry_run: true },
+      'test',
+    );
+    expect(between).toMatchObject({ dry_run: true, matched: 2 });
+    await replayNow({ older_than: '90m' });
+    expect((await onMainQueue([threeHoursAgo, twoHoursAgo, anHourAgo, justNow])).sort()).toEqual([threeHoursAgo, twoHoursAgo].sort());
+  });
+
+  it("replays only an advertiser's or an offer's postbacks, an offer's including those sent to a global URL for its conversions", async () => {
+    const offer = await givenOffer(t.prisma);
+    const otherOffer = await givenOffer(t.prisma, offer.advertiserId);
+    const conversionOfOther = await givenConversion(t.prisma, { offerId: otherOffer.id });
+    const offerLevel = await givenDeadLetter(admin.deadLetters, { advertiserId: offer.advertiserId, offerId: offer.id, endpointId: 7 });
+    const viaGlobalUrl = await givenDeadLetter(admin.deadLetters, {
+      advertiserId: offer.advertiserId,
+      offerId: null,
+      endpointId: 8,
+      transactionId: conversionOfOther.transactionId,
+    });
+    const otherAdvertiser = await givenDeadLetter(admin.deadLetters, { advertiserId: offer.advertiserId + 1000, offerId: null });
+
+    expect(await replays.run({ filter: { advertiser_id: offer.advertiserId }, dry_run: true }, 'test')).toMatchObject({ matched: 2 });
+    expect(await replays.run({ filter: { endpoint_id: 8 }, dry_run: true }, 'test')).toMatchObject({ matched: 1 });
+    await replayNow({ offer_id: otherOffer.id });
+    expect(await onMainQueue([offerLevel, viaGlobalUrl, otherAdvertiser])).toEqual([viaGlobalUrl]);
+    await replayNow({ offer_id: offer.id });
+    expect((await onMainQueue([offerLevel, viaGlobalUrl, otherAdvertiser])).sort()).toEqual([offerLevel, viaGlobalUrl].sort());
+  });
+
+  it('estimates a replay without replaying or recording anything (dry run)', async () => {
+    const ids = await Promise.all([1, 2, 3].map(() => givenDeadLetter(admin.deadLetters, { errorKind: '23505' })));
+    await givenDeadLetter(admin.deadLetters, { errorKind: 'P0001' });
+    const before = await t.prisma.dlqReplay.count();
+
+    const { status, body } = await call('POST', '/admin/dlq/replays', { filter: { error_kind: '23505' }, dry_run: true });
+
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ dry_run: true, matched: 3 });
+    expect(await admin.deadLetters.getWaitingCount()).toBe(4);
+    expect(await onMainQueue(ids)).toEqual([]);
+    expect(await t.prisma.dlqReplay.count()).toBe(before);
+  });
+
+  it('refuses a filter with a misspelt field instead of matching everything', async () => {
+    const { status, body } = await call('POST', '/admin/dlq/replays', { filter: { error_kinds: ['23505'] } });
+    expect(status).toBe(400);
+    expect(String(body.error)).toContain('error_kinds');
+  });
+});
+
+describe('a replay running in the background', () => {
+  it('keeps to its rate cap, by the start and end it records', async () => {
+    await Promise.all(Array.from({ length: 60 }, () => givenDeadLetter(admin.deadLetters)));
+
+    const started = await call('POST', '/admin/dlq/replays', { filter: {}, rate_per_second: 20 });
+    expect(started.status).toBe(202);
+    const id = String(started.body.id);
+    expect(started.headers.get('location')).toBe(`/admin/dlq/replays/${id}`);
+    const done = await eventually(async () => {
+      const polled = (await call('GET', `/admin/dlq/replays/${id}`)).body;
+      return polled.status !== 'running' && polled;
+    }, 30_000, 'the replay to finish');
+
+    expect(done).toMatchObject({ status: 'completed', matched: 60, replayed: 60, rate_per_second: 20 });
+    const seconds = (Date.parse(String(done.finished_at)) - Date.parse(String(done.started_at))) / 1000;
+    // The pacer starts the n-th job no sooner than n / rate after the recorded start: a small margin for rounding.
+    expect(60 / seconds).toBeLessThanOrEqual(20 * 1.05);
+    expect(await admin.queue.getWaitingCount()).toBe(60);
+  });
+
+  it('stops when cancelled from another admin instance, leaving the rest in the dead-letter queue', async () => {
+    await Promise.all(Array.from({ length: 100 }, () => givenDeadLetter(admin.deadLetters)));
+    const started = (await replays.start({ filter: {}, rate_per_second: 10 }, 'test')) as ReplayRecord;
+    await eventually(async () => (await replays.get(started.id)).replayed >= 2, 20_000, 'the replay to get going');
+
+    const elsewhere = createDlqReplays(admin, silent());
+    expect(await elsewhere.cancel(started.id)).toMatchObject({ cancel_requested: true });
+    const done = await replays.settled(started.id);
+
+    expect(done.status).toBe('cancelled');
+    expect(done.replayed).toBeLessThan(100);
+    expect(await admin.queue.getWaitingCount()).toBe(done.replayed);
+    expect(await admin.deadLetters.getWaitingCount()).toBe(100 - done.replayed);
+  });
+
+  it('lists every replay in the history, newest first, with who ran it, and marks one whose process died as interrupted', async () => {
+    await givenDeadLetter(admin.deadLetters, { errorKind: '23514' });
+    const byToken = await call('POST', '/admin/dlq/replays', { filter: { error_kind: ['23514'] } });
+    await replays.settled(String(byToken.body.id));
+    const byName = await call('POST', '/admin/dlq/replays', { filter: { advertiser_id: 5 }, operator: 'alice' });
+    await replays.settled(String(byName.body.id));
+    // A replay whose admin process was killed: still "running", its heartbeat long silent.
+    const orphan = await t.prisma.dlqReplay.create({
+      data: { id: crypto.randomUUID(), filter: {}, ratePerSecond: 5, operator: 'bob', heartbeatAt: new Date(Date.now() - HOUR), createdAt: new Date(Date.now() - 2 * HOUR) },
+    });
+
+    const { body } = await call('GET', '/admin/dlq/replays?limit=100');
+    const history = body.replays as ReplayRecord[];
+    const fingerprint = `token:${createHash('sha256').update(TOKEN).digest('hex').slice(0, 12)}`;
+    expect(history[0]).toMatchObject({ id: byName.body.id, operator: 'alice', filter: { advertiser_id: 5 }, matched: 0, replayed: 0, status: 'completed' });
+    expect(history[1]).toMatchObject({ id: byToken.body.id, operator: fingerprint, filter: { error_kind: ['23514'] }, matched: 1, replayed: 1, status: 'completed' });
+    expect(history.find((r) => r.id === orphan.id)).toMatchObject({ status: 'interrupted', finished_at: orphan.heartbeatAt.toISOString() });
+    expect(JSON.stringify(history)).not.toContain(TOKEN);
+  });
+
+  it('records a replay still running when its admin process stops as interrupted', async () => {
+    await Promise.all(Array.from({ length: 20 }, () => givenDeadLetter(admin.deadLetters)));
+    const own = createDlqReplays(admin, silent());
+    const started = (await own.start({ filter: {}, rate_per_second: 2 }, 'test')) as ReplayRecord;
+    await eventually(async () => (await own.get(started.id)).matched === 20, 20_000, 'the scan');
+    await own.close();
+    expect(await replays.get(started.id)).toMatchObject({ status: 'interrupted' });
+  });
+});
+
+describe('purging the dead-letter queue', () => {
+  it('only counts without confirm (400), and with it drops just what the filter matches', async () => {
+    const old = await Promise.all([1, 2].map(() => givenDeadLetter(admin.deadLetters, { errorKind: 'unreadable', deadLetteredAt: Date.now() - 10 * 86_400_000 })));
+    const recent = await givenDeadLetter(admin.deadLetters, { errorKind: 'unreadable' });
+    const otherKind = await givenDeadLetter(admin.deadLetters, { errorKind: '23514', deadLetteredAt: Date.now() - 10 * 86_400_000 });
+    const filter = { older_than: '7d', error_kind: 'unreadable' };
+
+    const unconfirmed = await call('POST', '/admin/dlq/purge', { filter });
+    expect(unconfirmed).toMatchObject({ status: 400, body: { would_purge: 2 } });
+    expect(await admin.deadLetters.getWaitingCount()).toBe(4);
+
+    expect((await call('POST', '/admin/dlq/purge', { filter, confirm: true })).body).toEqual({ purged: 2 });
+    for (const id of old) expect(await admin.deadLetters.getJob(id)).toBeUndefined();
+    expect(await admin.deadLetters.getJob(recent)).toBeDefined();
+    expect(await admin.deadLetters.getJob(otherKind)).toBeDefined();
+  });
+});
+
+describe('replaying with the worker running', () => {
+  it('applies a postback replayed twice once, under its original id', async () => {
+    const rx = await startReceiver(t.cfg);
+    const worker = startInProcessWorker(t.cfg);
+    try {
+      const offer = await givenOffer(t.prisma);
+      const { key } = await givenRejectionUrl(admin, { offerId: offer.id });
+      const conversion = await givenConversion(t.prisma, { offerId: offer.id });
+      await t.prisma.$executeRawUnsafe(`
+        CREATE OR REPLACE FUNCTION refuse_replay() RETURNS trigger AS $$
+        BEGIN RAISE EXCEPTION 'refused by test trigger'; END $$ LANGUAGE plpgsql`);
+      await t.prisma.$executeRawUnsafe('CREATE TRIGGER refuse_replay BEFORE INSERT ON postback_log FOR EACH ROW EXECUTE FUNCTION refuse_replay()');
+      let postbackId: string;
+      try {
+        const sent = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'fraud', transaction_id: conversion.transactionId });
+        postbackId = String(sent.body.postback_id);
+        const dead = await eventually(async () => (await admin.deadLetters.getJob(postbackId)) ?? undefined, 20_000, 'the dead letter');
+        // The worker records the failure's SQLSTATE (RAISE EXCEPTION: P0001) for filters.
+        expect(dead.data.errorKind).toBe('P0001');
+      } finally {
+        await t.prisma.$executeRawUnsafe('DROP TRIGGER IF EXISTS refuse_replay ON postback_log');
+      }
+      const stale = (await admin.deadLetters.getJob(postbackId))!.data;
+
+      const first = await replayNow({ error_kind: 'P0001', offer_id: offer.id });
+      expect(first).toMatchObject({ status: 'completed', replayed: 1 });
+      await eventually(async () => (await showPostback(admin, postbackId)).outcome === 'rejected', 20_000, 'the replay to apply');
+
+      await admin.deadLetters.add('dead', stale, { jobId: postbackId });
+      expect(await replayNow({ ids: [postbackId] })).toMatchObject({ replayed: 1 });
+      await eventually(async () => (await admin.queue.getJob(postbackId)) === undefined, 20_000, 'the second replay to be processed');
+      expect(await t.prisma.postbackLog.count({ where: { postbackId } })).toBe(1);
+      expect(await t.prisma.conversionStatusHistory.count({ where: { conversionId: conversion.id } })).toBe(1);
+    } finally {
+      await worker.close();
+      await rx.stop();
+    }
+  });
+});

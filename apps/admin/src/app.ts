@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Logger } from '@postback/core';
 import { AdminInputError, NotFoundError, storeOutage } from './adminErrors.js';
+import { createAdminMetrics, type AdminMetrics } from './adminMetrics.js';
 import { createTokenCheck } from './adminToken.js';
 import type { AdminDeps } from './services/adminDeps.js';
 import { createAdvertiser, createOffer } from './services/advertisers.js';
@@ -15,12 +16,18 @@ const STORE_RETRY_AFTER_SECONDS = 5;
 export interface AdminAppDeps extends AdminDeps {
   adminToken: string;
   logger: Logger;
+  /** Its Prometheus registry (queue depths and admin requests); made here when not given. */
+  metrics?: AdminMetrics;
 }
 
 /** The operators' HTTP API. It listens on its own port (ADMIN_PORT), never on the public one. */
 export function createAdminApp(deps: AdminAppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  const metrics = deps.metrics ?? createAdminMetrics(deps);
+  app.use(metrics.countRequests);
+  // Prometheus scrapes with the same bearer token (prometheus.yml: authorization.credentials_file).
+  app.get('/metrics', requireToken(deps.adminToken), metrics.serve);
   // Liveness for the orchestrator; says nothing about the data, so it needs no token.
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

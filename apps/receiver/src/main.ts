@@ -1,4 +1,5 @@
-import { createLogger, loadConfigOrExit } from '@postback/core';
+import { collectDefaultMetrics } from 'prom-client';
+import { createLogger, createMetricsServer, loadConfigOrExit } from '@postback/core';
 import { createReceiver } from './receiver.js';
 import { createReceiverServer } from './server.js';
 
@@ -13,6 +14,17 @@ const server = createReceiverServer(cfg, receiver.app);
 // Listen once Redis is up, or after a while without it: then requests get 503 and /readyz reports it.
 await Promise.race([receiver.ready().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
 server.listen(cfg.PORT, cfg.HOST, () => logger.info({ port: cfg.PORT, tls: cfg.TLS_CERT_FILE !== undefined }, 'receiver listening'));
+// Prometheus metrics on a port of their own, never on the public one.
+const metricsServer =
+  cfg.RECEIVER_METRICS_PORT > 0
+    ? createMetricsServer(receiver.metrics.registry, (err) => logger.warn({ err }, 'metrics failed'))
+    : undefined;
+if (metricsServer) {
+  collectDefaultMetrics({ register: receiver.metrics.registry });
+  metricsServer.listen(cfg.RECEIVER_METRICS_PORT, cfg.HOST, () =>
+    logger.info({ port: cfg.RECEIVER_METRICS_PORT }, 'metrics listening'),
+  );
+}
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -26,6 +38,8 @@ async function shutdown(signal: string): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   await closed;
+  metricsServer?.close();
+  metricsServer?.closeAllConnections();
   await receiver.close();
   logger.info('receiver stopped');
   accessLogger.flush(() => process.exit(0));

@@ -11,4 +11,5 @@ export * from './keyRegistry.js';
 export * from './queues.js';
 export * from './storeErrors.js';
 export * from './migrator.js';
+export * from './metricsServer.js';
 export * from './syncKeyRegistry.js';

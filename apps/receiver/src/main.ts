@@ -21,6 +21,8 @@ const metricsServer =
     : undefined;
 if (metricsServer) {
   collectDefaultMetrics({ register: receiver.metrics.registry });
+  // A metrics port already taken costs the metrics, not the postbacks: logged, and the process goes on.
+  metricsServer.on('error', (err) => logger.error({ err, port: cfg.RECEIVER_METRICS_PORT }, 'metrics port unavailable; no metrics'));
   metricsServer.listen(cfg.RECEIVER_METRICS_PORT, cfg.HOST, () =>
     logger.info({ port: cfg.RECEIVER_METRICS_PORT }, 'metrics listening'),
   );

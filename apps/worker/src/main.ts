@@ -12,6 +12,8 @@ const metricsServer =
     : undefined;
 if (metricsServer) {
   collectDefaultMetrics({ register: running.metrics.registry });
+  // A metrics port already taken costs the metrics, not the consuming: logged, and the process goes on.
+  metricsServer.on('error', (err) => logger.error({ err, port: cfg.WORKER_METRICS_PORT }, 'metrics port unavailable; no metrics'));
   metricsServer.listen(cfg.WORKER_METRICS_PORT, cfg.HOST, () =>
     logger.info({ port: cfg.WORKER_METRICS_PORT }, 'metrics listening'),
   );

@@ -22,11 +22,31 @@ export function parseExposition(text: string): Sample[] {
   return samples;
 }
 
-/** GETs a /metrics endpoint (with a bearer token if given) and parses it; fails on anything but 200. */
-export async function scrape(url: string, token?: string): Promise<Sample[]> {
+/** GETs a /metrics endpoint (with a bearer token if given); fails on anything but 200. */
+export async function fetchExposition(url: string, token?: string): Promise<string> {
   const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
-  return parseExposition(await res.text());
+  return res.text();
+}
+
+export async function scrape(url: string, token?: string): Promise<Sample[]> {
+  return parseExposition(await fetchExposition(url, token));
+}
+
+// The series a metric of each type puts in Prometheus, besides its own name.
+const SUFFIXES: Record<string, string[]> = { histogram: ['_bucket', '_sum', '_count'], summary: ['_sum', '_count'] };
+
+/**
+ * Every series name an exposition declares, from its `# TYPE` lines: a labelled counter nobody has incremented
+ * yet has no sample but is declared all the same.
+ */
+export function declaredSeries(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const [, name, type] of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+    names.add(name!);
+    for (const suffix of SUFFIXES[type!] ?? []) names.add(name! + suffix);
+  }
+  return names;
 }
 
 /** The sum of the samples called `name` whose labels include `labels`; undefined when there is none. */

@@ -50,5 +50,6 @@ COPY --from=build /app/apps/admin/dist apps/admin/dist
 COPY prisma/migrations prisma/migrations
 # Files stay root-owned (read-only to the process); the process runs unprivileged.
 USER node
-EXPOSE 3000 3001
+# 9464 and 9465: the receiver's and the worker's Prometheus metrics ports (internal network only).
+EXPOSE 3000 3001 9464 9465
 CMD ["node", "apps/receiver/dist/main.js"]

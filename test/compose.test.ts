@@ -109,7 +109,7 @@ describe('docker-compose.yml', () => {
   const longRunning = Object.entries(services).filter(([, s]) => s.restart !== 'no');
 
   it('covers every long-running service in the healthcheck checks below', () => {
-    expect(longRunning.map(([name]) => name).sort()).toEqual(['admin', 'postgres', 'receiver', 'redis', 'worker']);
+    expect(longRunning.map(([name]) => name).sort()).toEqual(['admin', 'grafana', 'postgres', 'prometheus', 'receiver', 'redis', 'worker']);
   });
 
   it.each(longRunning)('gives %s a healthcheck', (_name, service) => {

@@ -46,6 +46,9 @@ export async function createTestEnvironment(
     LOG_LEVEL: 'silent',
     JOB_BACKOFF_MS: '100',
     KEY_REGISTRY_SYNC_MS: '1000',
+    // Off: spawned processes of files running in parallel would contend for the default metrics ports.
+    RECEIVER_METRICS_PORT: '0',
+    WORKER_METRICS_PORT: '0',
     ...env,
   };
   const cfg = loadConfig(appEnv);

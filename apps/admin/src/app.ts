@@ -7,6 +7,7 @@ import { registerDlqConsole } from './dashboard/dlqConsole.js';
 import { registerLoginRoutes } from './dashboard/loginRoutes.js';
 import { mountQueueDashboard } from './dashboard/queueDashboard.js';
 import { registerDlqRoutes } from './dlqRoutes.js';
+import { createAdminMetrics, type AdminMetrics } from './adminMetrics.js';
 import type { AdminDeps } from './services/adminDeps.js';
 import { createAdvertiser, createOffer } from './services/advertisers.js';
 import { importConversions, showConversion } from './services/conversions.js';
@@ -24,17 +25,23 @@ export interface AdminAppDeps extends AdminDeps {
   logger: Logger;
   /** Filtered dead-letter replays; main.ts passes its own to stop them on shutdown. */
   replays?: DlqReplays;
+  /** Its Prometheus registry (queue depths and admin requests); made here when not given. */
+  metrics?: AdminMetrics;
 }
 
 /** The operators' HTTP API. It listens on its own port (ADMIN_PORT), never on the public one. */
 export function createAdminApp(deps: AdminAppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  const metrics = deps.metrics ?? createAdminMetrics(deps);
+  const sessions = createAdminSessions(deps.adminToken);
+  app.use(metrics.countRequests);
+  // Prometheus scrapes with the same bearer token (prometheus.yml: authorization.credentials_file).
+  app.get('/metrics', requireAdmin(deps.adminToken, sessions), metrics.serve);
   // Liveness for the orchestrator; says nothing about the data, so it needs no token.
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  const sessions = createAdminSessions(deps.adminToken);
   registerLoginRoutes(app, deps.adminToken, sessions);
   app.use('/admin', requireAdmin(deps.adminToken, sessions));
   app.use('/admin', express.json({ limit: '10mb' }));

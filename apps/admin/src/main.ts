@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
+import { collectDefaultMetrics } from 'prom-client';
 import { createLogger, loadConfigOrExit, syncKeyRegistry } from '@postback/core';
+import { createAdminMetrics } from './adminMetrics.js';
 import { createAdminApp } from './app.js';
 import { connectAdminDeps } from './services/connectAdminDeps.js';
 import { createDlqReplays } from './services/dlqReplays.js';
@@ -23,7 +25,9 @@ deps.withRedis(() => syncKeyRegistry(deps.prisma, deps.registry)).catch((err: un
   logger.warn({ err }, 'could not sync the key registry at start; the worker will'),
 );
 const replays = createDlqReplays(deps, logger);
-const server = createServer(createAdminApp({ ...deps, adminToken, logger, replays }));
+const metrics = createAdminMetrics(deps);
+collectDefaultMetrics({ register: metrics.registry });
+const server = createServer(createAdminApp({ ...deps, adminToken, logger, replays, metrics }));
 server.listen(cfg.ADMIN_PORT, cfg.HOST, () => logger.info({ port: cfg.ADMIN_PORT }, 'admin API listening'));
 
 let stopping = false;

@@ -5,6 +5,7 @@ import type { EnqueueBatcher } from './enqueueBatcher.js';
 import { errorHandler, sendError } from './httpErrors.js';
 import type { KeyCache } from './keyCache.js';
 import type { KeyFailureLimiter } from './keyFailureLimiter.js';
+import { createReceiverMetrics, type ReceiverMetrics, type ReceiverRoute } from './metrics.js';
 import { refuseRepeatedJsonFields } from './repeatedJsonFields.js';
 import { refuseMalformedForm, refuseMalformedTarget } from './urlEncoding.js';
 import { POSTBACK_FIELDS, validatePostback } from './validatePostback.js';
@@ -23,6 +24,8 @@ export interface ReceiverDeps {
   trustProxy?: string;
   /** Refuse postbacks that did not arrive over HTTPS (directly, or per X-Forwarded-Proto from a trusted proxy). */
   requireHttps?: boolean;
+  /** Where requests and stored jobs are counted; a registry nobody reads when not given. */
+  metrics?: ReceiverMetrics;
 }
 
 const BODY_LIMIT = '16kb';
@@ -33,12 +36,19 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
   // The access log line is built from fixed fields that never include the key, so it skips the redaction pass
   // (a measurable cost per request); every other log line keeps it.
   const accessLogger = (deps.accessLogger ?? deps.logger).child({}, { redact: [] });
+  const metrics = deps.metrics ?? createReceiverMetrics();
+  // Every answer to a postback request is counted and logged here; other routes are only counted.
+  const answered: Answered = (req, res, status) => {
+    if (res.locals.startedAt === undefined) return metrics.answered(routeOf(req), status);
+    metrics.answered('/v1/rejections', status, res.locals.startedAt as number);
+    logAccess(accessLogger, req, res, status);
+  };
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', parseTrustProxy(deps.trustProxy ?? 'loopback'));
 
   // GET, the hot path, is one handler: every middleware hop costs measurably at burst rates.
-  const handle = postbackHandler(deps, accessLogger);
+  const handle = postbackHandler(deps, answered);
   const forms = express.urlencoded({
     extended: false,
     limit: BODY_LIMIT,
@@ -55,9 +65,9 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
     next();
   };
   // Registered only when asked for: a middleware hop on the hot path costs measurably.
-  if (deps.requireHttps) app.use('/v1', refusePlainHttp);
+  if (deps.requireHttps) app.use('/v1', refusePlainHttp(answered));
   // Express answers HEAD with the GET handler, which would store a rejection for a link checker or a URL preview.
-  app.head('/v1/rejections', methodNotAllowed);
+  app.head('/v1/rejections', methodNotAllowed(answered));
   app.get('/v1/rejections', (req, res) => {
     startAccessLog(res);
     // A GET carries its fields in the URL; a body on it is a client bug we would otherwise silently ignore.
@@ -65,26 +75,38 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
     return handle(req, res);
   });
   app.post('/v1/rejections', start, forms, json, refuseUnparsedBody, handle);
-  app.all('/v1/rejections', methodNotAllowed);
-  app.get('/healthz', (_req, res) => {
+  app.all('/v1/rejections', methodNotAllowed(answered));
+  app.get('/healthz', (req, res) => {
     res.json({ status: 'ok' });
+    answered(req, res, 200);
   });
-  app.get('/readyz', async (_req, res) => {
+  app.get('/readyz', async (req, res) => {
     try {
       await deps.pingQueue();
       res.json({ status: 'ready' });
     } catch {
       sendError(res, 503, 'redis unreachable');
     }
+    answered(req, res, res.statusCode);
   });
 
-
-  app.use((_req, res) => sendError(res, 404, 'not found'));
-  app.use(errorHandler(deps.logger, accessLogger));
+  app.use((req, res) => {
+    sendError(res, 404, 'not found');
+    answered(req, res, 404);
+  });
+  app.use(errorHandler(deps.logger, answered));
   return app;
 }
 
-function postbackHandler(deps: ReceiverDeps, accessLogger: Logger) {
+/** Counts (and for postback requests logs) an answer once it is sent. */
+export type Answered = (req: Request, res: Response, status: number) => void;
+
+function routeOf(req: Request): ReceiverRoute {
+  const path = req.path;
+  return path === '/v1/rejections' || path === '/healthz' || path === '/readyz' ? path : 'other';
+}
+
+function postbackHandler(deps: ReceiverDeps, answered: Answered) {
   return async (req: Request, res: Response): Promise<void> => {
     refuseMalformedTarget(req.url);
     const body = isPlainObject(req.body) ? req.body : undefined;
@@ -109,7 +131,7 @@ function postbackHandler(deps: ReceiverDeps, accessLogger: Logger) {
     if (!verdict.stored) {
       res.set('Retry-After', String(verdict.retryAfterSeconds));
       sendError(res, 429, 'rate limit exceeded for this key');
-      logAccess(accessLogger, req, res, 429);
+      answered(req, res, 429);
       return;
     }
     const { postbackId } = verdict;
@@ -118,7 +140,7 @@ function postbackHandler(deps: ReceiverDeps, accessLogger: Logger) {
     // checks) is measurable at burst rates and buys nothing for this fixed answer.
     res.writeHead(202, ACCEPTED_HEADERS);
     res.end(`{"status":"accepted","postback_id":"${postbackId}"}`);
-    logAccess(accessLogger, req, res, 202);
+    answered(req, res, 202);
   };
 }
 
@@ -132,14 +154,16 @@ async function guard<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 // req.secure is true for a TLS connection, or when a TRUST_PROXY address says X-Forwarded-Proto: https.
-const refusePlainHttp: RequestHandler = (req, res, next) => {
+const refusePlainHttp = (answered: Answered): RequestHandler => (req, res, next) => {
   if (req.secure) return next();
   sendError(res, 403, 'use https');
+  answered(req, res, 403);
 };
 
-const methodNotAllowed: RequestHandler = (_req, res) => {
+const methodNotAllowed = (answered: Answered): RequestHandler => (req, res) => {
   res.set('Allow', 'GET, POST');
   sendError(res, 405, 'use GET or POST');
+  answered(req, res, 405);
 };
 
 // A POST body in a type we do not read would otherwise be ignored; say so instead.

@@ -8,6 +8,7 @@ import {
   type PostbackQueue,
 } from '@postback/core';
 import type { Admission } from './admission.js';
+import type { ReceiverMetrics } from './metrics.js';
 
 /** A postback before the batcher gives it its id and receipt sequence number. */
 export type IncomingPostback = Omit<Postback, 'seq' | 'postbackId'>;
@@ -38,6 +39,7 @@ export class EnqueueBatcher {
     private readonly queue: PostbackQueue,
     private readonly admission: Admission,
     private readonly jobOptions: (jobId: string) => JobsOptions,
+    private readonly metrics?: Pick<ReceiverMetrics, 'jobStored'>,
   ) {}
 
   enqueue(job: IncomingPostback): Promise<EnqueueVerdict> {
@@ -113,6 +115,7 @@ export class EnqueueBatcher {
       // defines onto itself, costing more than the add.
       if (jobs.length === 1) await this.queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts);
       else if (jobs.length > 1) await this.queue.addBulk(jobs);
+      if (this.metrics) for (const job of jobs) this.metrics.jobStored(job.data.postbacks.length);
       admitted.forEach((p, i) => p.resolve({ stored: true, postbackId: ids[i]! }));
       return;
     } catch (err) {

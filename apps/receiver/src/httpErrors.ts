@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { InvalidPostback, TooManyKeyFailures, TransientStoreError, UnknownKey, type Logger } from '@postback/core';
-import { logAccess } from './accessLog.js';
+import type { Answered } from './app.js';
 
 /** Seconds a client should wait before retrying when we could not store its postback. */
 export const STORE_RETRY_AFTER_SECONDS = 5;
@@ -9,11 +9,11 @@ export function sendError(res: Response, status: number, error: string, field?: 
   res.status(status).json(field === undefined ? { error } : { error, field });
 }
 
-/** The one place where errors become HTTP answers, each logged to the access log. */
-export function errorHandler(logger: Logger, accessLogger: Logger): ErrorRequestHandler {
+/** The one place where errors become HTTP answers, each counted (and, for postback requests, logged). */
+export function errorHandler(logger: Logger, answered: Answered): ErrorRequestHandler {
   return (err, req, res, _next) => {
     answerError(err, res, logger);
-    if (res.locals.startedAt !== undefined) logAccess(accessLogger, req as Request, res, res.statusCode);
+    answered(req as Request, res, res.statusCode);
   };
 }
 

@@ -13,9 +13,12 @@ import { EnqueueBatcher } from './enqueueBatcher.js';
 import { KeyCache } from './keyCache.js';
 import { KeyFailureLimiter } from './keyFailureLimiter.js';
 import { Admission } from './admission.js';
+import { createReceiverMetrics, type ReceiverMetrics } from './metrics.js';
 
 export interface Receiver {
   app: Express;
+  /** Its Prometheus registry: main.ts serves it on RECEIVER_METRICS_PORT. */
+  metrics: ReceiverMetrics;
   /** Resolves once both Redis connections are up and the queue's scripts are loaded. */
   ready: () => Promise<void>;
   /** Stores what is still being enqueued, then closes the Redis connections. */
@@ -34,7 +37,8 @@ export function createReceiver(cfg: Config, logger: Logger, accessLogger?: Logge
   const queue = createPostbackQueue(cfg, queueRedis);
   queue.on('error', (err: Error) => logger.warn({ err: err.message }, 'queue error'));
   const admission = new Admission(queueRedis, cfg.QUEUE_PREFIX, cfg.RATE_LIMIT_PER_KEY, cfg.RATE_LIMIT_WINDOW_SECONDS * 1000);
-  const batcher = new EnqueueBatcher(queue, admission, (id) => postbackJobOptions(cfg, id));
+  const metrics = createReceiverMetrics();
+  const batcher = new EnqueueBatcher(queue, admission, (id) => postbackJobOptions(cfg, id), metrics);
   const app = createReceiverApp({
     keys: new KeyCache(new KeyRegistry(redis, cfg.QUEUE_PREFIX), cfg.KEY_CACHE_TTL_MS),
     keyFailures: new KeyFailureLimiter(redis, cfg.QUEUE_PREFIX, cfg.AUTH_FAILURES_PER_ADDRESS, cfg.AUTH_FAILURE_WINDOW_SECONDS, logger),
@@ -44,9 +48,11 @@ export function createReceiver(cfg: Config, logger: Logger, accessLogger?: Logge
     pingQueue: () => redis.ping(),
     trustProxy: cfg.TRUST_PROXY,
     requireHttps: cfg.REQUIRE_HTTPS,
+    metrics,
   });
   return {
     app,
+    metrics,
     async ready() {
       await Promise.all([redis, queueRedis].map((c) => (c.status === 'ready' ? undefined : once(c, 'ready'))));
       await queue.waitUntilReady();

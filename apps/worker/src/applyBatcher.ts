@@ -16,6 +16,8 @@ export interface ApplyBatcherOptions {
   isUnreachable: (err: unknown) => Promise<boolean>;
   /** Tells whether an item's own failure would recur on every retry (then it fails with a PermanentJobError). */
   isPermanent: (err: unknown) => boolean;
+  /** Told of every failed apply call, and whether the store was unreachable (for the metrics). */
+  onFailure?: (unreachable: boolean) => void;
 }
 
 /**
@@ -60,7 +62,9 @@ export class ApplyBatcher<I, O> {
       const results = await this.apply(batch.map((p) => p.item));
       batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (err) {
-      if (await this.options.isUnreachable(err)) {
+      const unreachable = await this.options.isUnreachable(err);
+      this.options.onFailure?.(unreachable);
+      if (unreachable) {
         const failure = new TransientStoreError('the database is unreachable', { cause: err });
         for (const p of batch) p.reject(failure);
       } else if (batch.length === 1) {

@@ -19,6 +19,7 @@ import {
 import { ApplyBatcher } from './applyBatcher.js';
 import { applyRejections, type PostbackToApply } from './applyRejections.js';
 import { moveToDeadLetter } from './deadLetter.js';
+import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 import { createStoreProbe } from './storeProbe.js';
 
 type WorkerConfig = Pick<
@@ -43,6 +44,8 @@ export interface PostbackWorkerDeps {
   deadLetters: DeadLetterQueue;
   logger: Logger;
   autorun?: boolean;
+  /** Where outcomes, latencies, retries and database errors are counted; a registry nobody reads when not given. */
+  metrics?: WorkerMetrics;
 }
 
 /** What a finished job reports: how many of its postbacks ended with each outcome, and which were split off. */
@@ -62,12 +65,19 @@ export type JobResult = Partial<Record<Outcome | 'split_off', number>>;
  */
 export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJob, JobResult> {
   const { cfg, logger } = deps;
-  const batcher = new ApplyBatcher<PostbackToApply, Outcome>((items) => applyRejections(deps.prisma, items), {
+  const metrics = deps.metrics ?? createWorkerMetrics();
+  const apply = async (items: PostbackToApply[]): Promise<Outcome[]> => {
+    const outcomes = await applyRejections(deps.prisma, items);
+    metrics.applied(items, outcomes);
+    return outcomes;
+  };
+  const batcher = new ApplyBatcher<PostbackToApply, Outcome>(apply, {
     maxSize: cfg.WORKER_BATCH_SIZE,
     maxWaitMs: cfg.WORKER_BATCH_WAIT_MS,
     maxInFlight: cfg.WORKER_BATCHES_IN_FLIGHT,
     isUnreachable: createStoreProbe(cfg.DATABASE_URL),
     isPermanent: isRefusedData,
+    onFailure: (unreachable) => metrics.databaseError(unreachable ? 'unreachable' : 'other'),
   });
   let outageLogged = false;
 
@@ -110,6 +120,7 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
       logger.warn({ postback_id: postback.postbackId, job_id: job.id, err: error }, 'postback failed; retrying it as a job of its own');
     }
     result.split_off = failed.length;
+    metrics.retried('split_off', failed.length);
     logApplied();
     return result;
   };
@@ -145,10 +156,14 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
     if (!job) return;
     if (!job.finishedOn) {
       logger.warn({ job_id: job.id, attempt: job.attemptsMade, err: err.message }, 'attempt failed; will retry');
+      metrics.retried('attempt');
       return;
     }
     moveToDeadLetter(job, deps.deadLetters, err).then(
-      () => logger.error({ job_id: job.id, reason: job.failedReason }, 'job dead-lettered'),
+      () => {
+        metrics.deadLettered();
+        logger.error({ job_id: job.id, reason: job.failedReason }, 'job dead-lettered');
+      },
       (moveErr: unknown) => logger.error({ job_id: job.id, err: moveErr }, 'dead-letter move failed; sweep will retry'),
     );
   });

@@ -12,11 +12,14 @@ import {
 } from '@postback/core';
 import { sweepFailedJobs } from './deadLetter.js';
 import { startHeartbeat } from './heartbeat.js';
+import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 import { createPostbackWorker, type JobResult } from './postbackWorker.js';
 import { startRetentionSchedule } from './retentionSchedule.js';
 
 export interface WorkerProcess {
   worker: Worker<PostbackJob, JobResult>;
+  /** Its Prometheus registry: main.ts serves it on WORKER_METRICS_PORT. */
+  metrics: WorkerMetrics;
   /** Lets active jobs finish, then closes every connection. */
   close: () => Promise<void>;
 }
@@ -31,7 +34,9 @@ export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
   const deadLetters = createDeadLetterQueue(cfg, redis);
   for (const q of [queue, deadLetters]) q.on('error', (err: Error) => logger.warn({ err: err.message }, 'queue error'));
   const registry = new KeyRegistry(redis, cfg.QUEUE_PREFIX);
-  const worker = createPostbackWorker({ cfg, connection: redis, prisma, queue, deadLetters, logger });
+  const metrics = createWorkerMetrics();
+  const worker = createPostbackWorker({ cfg, connection: redis, prisma, queue, deadLetters, logger, metrics });
+  metrics.consumingWhile(() => worker.isRunning() && redis.status === 'ready');
   worker.on('ready', () => logger.info({ concurrency: cfg.WORKER_CONCURRENCY }, 'worker consuming'));
 
   // Housekeeping any number of workers may run at once: both steps are idempotent. Each has its own try: the
@@ -65,6 +70,7 @@ export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
 
   return {
     worker,
+    metrics,
     async close() {
       stopHeartbeat();
       clearInterval(timer);

@@ -3,6 +3,8 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+// A port that may be 0: the listener it names is then not started.
+const optionalPort = z.coerce.number().int().min(0).max(65535);
 const existingFile = z.string().refine((path) => existsSync(path), 'no such file');
 
 // Every environment variable the pipeline reads, in one place. README "Configuration" mirrors this list.
@@ -22,6 +24,10 @@ const envSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().default('0.0.0.0'),
   ADMIN_PORT: port.default(3001),
+  // Prometheus /metrics of the receiver and of each worker, each on a port of its own (never the public one) for
+  // the internal network; 0 turns it off. The admin API serves queue depths on ADMIN_PORT's /metrics.
+  RECEIVER_METRICS_PORT: optionalPort.default(9464),
+  WORKER_METRICS_PORT: optionalPort.default(9465),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   TRUST_PROXY: z.string().default('loopback'),

@@ -11,6 +11,7 @@ export * from './keyRegistry.js';
 export * from './queues.js';
 export * from './storeErrors.js';
 export * from './migrator.js';
+export * from './metricsServer.js';
 export * from './syncKeyRegistry.js';
 export * from './postbackLogRetention.js';
 export * from './deadLetterKind.js';

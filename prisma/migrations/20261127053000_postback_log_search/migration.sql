@@ -3,7 +3,7 @@
 -- "received_at < cutoff" uses the first index as well.
 
 -- CreateIndex
-CREATE INDEX "postback_log_received_at_postback_id_idx" ON "postback_log"("received_at", "postback_id");
+CREATE INDEX IF NOT EXISTS "postback_log_received_at_postback_id_idx" ON "postback_log"("received_at", "postback_id");
 
 -- CreateIndex
-CREATE INDEX "postback_log_outcome_received_at_postback_id_idx" ON "postback_log"("outcome", "received_at", "postback_id");
+CREATE INDEX IF NOT EXISTS "postback_log_outcome_received_at_postback_id_idx" ON "postback_log"("outcome", "received_at", "postback_id");

@@ -9,6 +9,7 @@ import {
   TransientStoreError,
   type Config,
   type DeadLetterQueue,
+  type JobMoveLock,
   type Logger,
   type Outcome,
   type Postback,
@@ -42,6 +43,7 @@ export interface PostbackWorkerDeps {
   prisma: PrismaClient;
   queue: PostbackQueue;
   deadLetters: DeadLetterQueue;
+  moveLock: JobMoveLock;
   logger: Logger;
   autorun?: boolean;
   /** Where outcomes, latencies, retries and database errors are counted; a registry nobody reads when not given. */
@@ -159,7 +161,7 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
       metrics.retried('attempt');
       return;
     }
-    moveToDeadLetter(job, deps.deadLetters, err).then(
+    moveToDeadLetter(job, deps.deadLetters, deps.moveLock, err).then(
       () => {
         metrics.deadLettered();
         logger.error({ job_id: job.id, reason: job.failedReason }, 'job dead-lettered');

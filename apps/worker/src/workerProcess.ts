@@ -4,6 +4,7 @@ import {
   createPostbackQueue,
   createPrisma,
   createWorkerRedis,
+  JobMoveLock,
   KeyRegistry,
   syncKeyRegistry,
   type Config,
@@ -35,7 +36,8 @@ export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
   for (const q of [queue, deadLetters]) q.on('error', (err: Error) => logger.warn({ err: err.message }, 'queue error'));
   const registry = new KeyRegistry(redis, cfg.QUEUE_PREFIX);
   const metrics = createWorkerMetrics();
-  const worker = createPostbackWorker({ cfg, connection: redis, prisma, queue, deadLetters, logger, metrics });
+  const moveLock = new JobMoveLock(redis, cfg.QUEUE_PREFIX);
+  const worker = createPostbackWorker({ cfg, connection: redis, prisma, queue, deadLetters, moveLock, logger, metrics });
   metrics.consumingWhile(() => worker.isRunning() && redis.status === 'ready');
   worker.on('ready', () => logger.info({ concurrency: cfg.WORKER_CONCURRENCY }, 'worker consuming'));
 
@@ -49,7 +51,7 @@ export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
       logger.warn({ err }, 'key registry sync failed; will try again');
     }
     try {
-      const swept = await sweepFailedJobs(queue, deadLetters, logger);
+      const swept = await sweepFailedJobs(queue, deadLetters, moveLock, logger);
       logger.debug({ swept }, 'failed jobs swept');
     } catch (err) {
       logger.warn({ err }, 'dead-letter sweep failed; will try again');

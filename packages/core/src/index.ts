@@ -15,3 +15,4 @@ export * from './metricsServer.js';
 export * from './syncKeyRegistry.js';
 export * from './postbackLogRetention.js';
 export * from './deadLetterKind.js';
+export * from './jobMoveLock.js';

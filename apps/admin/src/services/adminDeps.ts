@@ -1,4 +1,4 @@
-import type { Config, DeadLetterQueue, KeyRegistry, PostbackQueue, PrismaClient } from '@postback/core';
+import type { Config, DeadLetterQueue, JobMoveLock, KeyRegistry, PostbackQueue, PrismaClient } from '@postback/core';
 import type { RedisWork } from './redisGate.js';
 
 /** What every admin operation may need; built once in main.ts (or by a test) and passed in. */
@@ -7,6 +7,8 @@ export interface AdminDeps {
   registry: KeyRegistry;
   queue: PostbackQueue;
   deadLetters: DeadLetterQueue;
+  /** Keeps a replay from interleaving with a worker's dead-letter move of the same job. */
+  moveLock: JobMoveLock;
   /** Every use of registry, queue and deadLetters goes through this: it turns a Redis outage into a TransientStoreError. */
   withRedis: RedisWork;
   cfg: Pick<Config, 'PUBLIC_BASE_URL' | 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS' | 'DLQ_REPLAY_RATE_PER_SECOND'>;

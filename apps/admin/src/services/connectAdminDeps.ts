@@ -3,6 +3,7 @@ import {
   createFailFastRedis,
   createPostbackQueue,
   createPrisma,
+  JobMoveLock,
   KeyRegistry,
   type Config,
   type Logger,
@@ -25,6 +26,7 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
     registry: new KeyRegistry(redis, cfg.QUEUE_PREFIX),
     queue,
     deadLetters,
+    moveLock: new JobMoveLock(redis, cfg.QUEUE_PREFIX),
     withRedis: redisGate(redis),
     cfg,
     async close() {

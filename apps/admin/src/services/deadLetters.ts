@@ -81,15 +81,21 @@ async function replay(deps: AdminDeps, request: z.infer<typeof replayInput>) {
   return { replayed: replayed.length, ids: replayed, missing };
 }
 
-/** Puts one dead-lettered job back on the main queue under its own id, then takes it off the dead-letter queue. */
+/**
+ * Puts one dead-lettered job back on the main queue under its own id, then takes it off the dead-letter queue;
+ * under the job's move lock, so it never runs between a worker's dead-letter add and its remove from the main
+ * queue (which would remove the fresh copy). Throws JobMoveBusy when a move of the job does not finish in time.
+ */
 export async function replayOne(deps: AdminDeps, dead: Job<DeadLetterData>): Promise<string> {
   const id = dead.id!;
-  const current = await deps.queue.getJob(id);
-  // A copy left in the main queue's failed set (a move cut short) would make the add below a no-op.
-  if (current && (await current.getState()) === 'failed') await current.remove();
-  await deps.queue.add(POSTBACK_JOB_NAME, dead.data.job as PostbackJob, postbackJobOptions(deps.cfg, id));
-  await dead.remove();
-  return id;
+  return deps.moveLock.run(id, async () => {
+    const current = await deps.queue.getJob(id);
+    // A copy left in the main queue's failed set (a move cut short by a crash) would make the add below a no-op.
+    if (current && (await current.getState()) === 'failed') await current.remove();
+    await deps.queue.add(POSTBACK_JOB_NAME, dead.data.job as PostbackJob, postbackJobOptions(deps.cfg, id));
+    await dead.remove();
+    return id;
+  });
 }
 
 export async function deleteDeadLetter(deps: AdminDeps, rawId: unknown) {

@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import { JobMoveBusy } from './errors/index.js';
+
+// Longer than any move takes; only a holder that died leaves it to expire.
+const LOCK_MS = 30_000;
+const POLL_MS = 25;
+// Deletes the lock only if this holder still owns it (it may have expired and been taken by another).
+const RELEASE_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/**
+ * Serialises the two-step moves of one job between the main and the dead-letter queue (add to one, then remove
+ * from the other). Without it, a replay that ran between a worker's dead-letter add and its remove from the main
+ * queue would have its fresh main-queue copy removed by the worker: the postback would be in neither queue.
+ * The lock keys sit under the queues' prefix, so on Redis Cluster they share the queues' slot.
+ */
+export class JobMoveLock {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  /** Runs `move` while no other move of `jobId` runs; waits up to `waitMs` for one under way, then throws JobMoveBusy. */
+  async run<T>(jobId: string, move: () => Promise<T>, waitMs = 5000): Promise<T> {
+    const key = `${this.prefix}:move-lock:${jobId}`;
+    const owner = randomUUID();
+    const deadline = Date.now() + waitMs;
+    while ((await this.redis.set(key, owner, 'PX', LOCK_MS, 'NX')) !== 'OK') {
+      if (Date.now() >= deadline) throw new JobMoveBusy(`job ${jobId} is being moved between queues; try again`);
+      await sleep(POLL_MS);
+    }
+    try {
+      return await move();
+    } finally {
+      await this.redis.eval(RELEASE_SCRIPT, 1, key, owner);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createWorkerRedis, DEAD_LETTER_JOB_NAME, POSTBACK_JOB_NAME, type PostbackJob } from '@postback/core';
+import { replayOne } from '../apps/admin/src/services/deadLetters.js';
+import { connectAdminDeps, type AdminHandle } from './helpers/pipeline.js';
+import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
+
+let t: TestEnvironment;
+let admin: AdminHandle;
+
+beforeAll(async () => {
+  t = await createTestEnvironment('dead_letter_move');
+  admin = connectAdminDeps(t.cfg);
+});
+
+afterAll(async () => {
+  await admin.close();
+  await t.teardown();
+});
+
+const postback: PostbackJob = {
+  v: 1,
+  postbackId: '2f1c5c1e-7d35-4a8e-9a52-3c0f4b7e0001',
+  endpointId: 1,
+  scope: { advertiserId: 1, offerId: null },
+  transactionId: 'tx-move',
+  reason: 'fraud',
+  seq: 1,
+  receivedAt: Date.now(),
+};
+
+/** A job in the main queue's failed set, as the worker's 'failed' event hands it to the dead-letter move. */
+async function givenFailedJob(id: string): Promise<Job<PostbackJob>> {
+  await admin.queue.add(POSTBACK_JOB_NAME, postback, { jobId: id, attempts: 1 });
+  const connection = createWorkerRedis(t.cfg.REDIS_URL);
+  const failing = new Worker(admin.queue.name, async () => { throw new UnrecoverableError('refused'); }, { connection, prefix: t.cfg.QUEUE_PREFIX });
+  await new Promise<void>((resolve) => failing.on('failed', () => resolve()));
+  await failing.close();
+  connection.disconnect();
+  return (await admin.queue.getJob(id))!;
+}
+
+it('never lets a replay run between the worker\'s dead-letter add and its remove from the main queue', async () => {
+  const id = postback.postbackId;
+  const failed = await givenFailedJob(id);
+  expect(await failed.getState()).toBe('failed');
+
+  let replay: Promise<string> | undefined;
+  // The worker's move, held open between its two steps; an operator's replay of the same id starts in between.
+  await admin.moveLock.run(id, async () => {
+    await admin.deadLetters.add(DEAD_LETTER_JOB_NAME, { job: postback, failedReason: 'refused', errors: [], attemptsMade: 1, deadLetteredAt: Date.now() }, { jobId: id });
+    const dead = await admin.deadLetters.getJob(id);
+    replay = replayOne(admin, dead!);
+    await sleep(300);
+    await failed.remove();
+  });
+  expect(await replay).toBe(id);
+
+  // Back in the main queue, waiting, and out of the dead-letter queue: in exactly one of the two.
+  const back = await admin.queue.getJob(id);
+  expect(back).toBeDefined();
+  expect(await back!.getState()).toBe('waiting');
+  expect(back!.data).toEqual(postback);
+  expect(await admin.deadLetters.getJob(id)).toBeUndefined();
+});

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics } from 'prom-client';
-import { createLogger, createMetricsServer, loadConfigOrExit } from '@postback/core';
+import { createLogger, loadConfigOrExit, serveMetrics } from '@postback/core';
 import { gracefulClose } from './gracefulClose.js';
 import { createReceiver } from './receiver.js';
 import { createReceiverServer } from './server.js';
@@ -17,18 +17,8 @@ const closeServer = gracefulClose(server);
 await Promise.race([receiver.ready().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);
 server.listen(cfg.PORT, cfg.HOST, () => logger.info({ port: cfg.PORT, tls: cfg.TLS_CERT_FILE !== undefined }, 'receiver listening'));
 // Prometheus metrics on a port of their own, never on the public one.
-const metricsServer =
-  cfg.RECEIVER_METRICS_PORT > 0
-    ? createMetricsServer(receiver.metrics.registry, (err) => logger.warn({ err }, 'metrics failed'))
-    : undefined;
-if (metricsServer) {
-  collectDefaultMetrics({ register: receiver.metrics.registry });
-  // A metrics port already taken costs the metrics, not the postbacks: logged, and the process goes on.
-  metricsServer.on('error', (err) => logger.error({ err, port: cfg.RECEIVER_METRICS_PORT }, 'metrics port unavailable; no metrics'));
-  metricsServer.listen(cfg.RECEIVER_METRICS_PORT, cfg.HOST, () =>
-    logger.info({ port: cfg.RECEIVER_METRICS_PORT }, 'metrics listening'),
-  );
-}
+collectDefaultMetrics({ register: receiver.metrics.registry });
+const metricsServer = serveMetrics(receiver.metrics.registry, { port: cfg.RECEIVER_METRICS_PORT, host: cfg.HOST, logger });
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

@@ -1,23 +1,13 @@
 import { collectDefaultMetrics } from 'prom-client';
-import { createLogger, createMetricsServer, loadConfigOrExit } from '@postback/core';
+import { createLogger, loadConfigOrExit, serveMetrics } from '@postback/core';
 import { startWorker } from './workerProcess.js';
 
 const cfg = loadConfigOrExit();
 const logger = createLogger('worker', cfg.LOG_LEVEL);
 const running = startWorker(cfg, logger);
 // Prometheus metrics on a port of their own; with several workers, each is scraped (compose: DNS discovery).
-const metricsServer =
-  cfg.WORKER_METRICS_PORT > 0
-    ? createMetricsServer(running.metrics.registry, (err) => logger.warn({ err }, 'metrics failed'))
-    : undefined;
-if (metricsServer) {
-  collectDefaultMetrics({ register: running.metrics.registry });
-  // A metrics port already taken costs the metrics, not the consuming: logged, and the process goes on.
-  metricsServer.on('error', (err) => logger.error({ err, port: cfg.WORKER_METRICS_PORT }, 'metrics port unavailable; no metrics'));
-  metricsServer.listen(cfg.WORKER_METRICS_PORT, cfg.HOST, () =>
-    logger.info({ port: cfg.WORKER_METRICS_PORT }, 'metrics listening'),
-  );
-}
+collectDefaultMetrics({ register: running.metrics.registry });
+const metricsServer = serveMetrics(running.metrics.registry, { port: cfg.WORKER_METRICS_PORT, host: cfg.HOST, logger });
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

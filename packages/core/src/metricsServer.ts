@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { Logger } from './logger.js';
 
 /** What a metrics registry offers (prom-client's Registry has both); core itself does not depend on prom-client. */
 export interface MetricsSource {
@@ -25,4 +26,19 @@ export function createMetricsServer(source: MetricsSource, onError: (err: unknow
       },
     );
   });
+}
+
+/**
+ * Serves `source` on `port` (0: no metrics, undefined returned). A port already taken costs the metrics, not the
+ * process's work: it is logged, and the process goes on. Returns the server, for closing at shutdown.
+ */
+export function serveMetrics(
+  source: MetricsSource,
+  { port, host, logger }: { port: number; host: string; logger: Pick<Logger, 'info' | 'warn' | 'error'> },
+): Server | undefined {
+  if (port === 0) return undefined;
+  const server = createMetricsServer(source, (err) => logger.warn({ err }, 'metrics failed'));
+  server.on('error', (err) => logger.error({ err, port }, 'metrics port unavailable; no metrics'));
+  server.listen(port, host, () => logger.info({ port }, 'metrics listening'));
+  return server;
 }

@@ -7,6 +7,7 @@ import {
   type Config,
   type Logger,
 } from '@postback/core';
+import { RevokedSessions } from '../dashboard/revokedSessions.js';
 import type { AdminDeps } from './adminDeps.js';
 import { redisGate } from './redisGate.js';
 
@@ -26,6 +27,7 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
     queue,
     deadLetters,
     withRedis: redisGate(redis),
+    revokedSessions: new RevokedSessions(redis, cfg.QUEUE_PREFIX),
     cfg,
     async close() {
       // Disconnecting first ends a connection attempt still in progress, so closing never waits for Redis.

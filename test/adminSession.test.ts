@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '@postback/core';
 import { createAdminApp } from '../apps/admin/src/app.js';
 import { createAdminSessions, SESSION_COOKIE, SESSION_TTL_MS } from '../apps/admin/src/dashboard/adminSession.js';
 import { connectAdminDeps, serve, silent, type AdminHandle } from './helpers/pipeline.js';
+import { freePort } from './helpers/freePort.js';
 import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
 
 const TOKEN = 'admin-session-token-0123456789';
@@ -26,6 +28,7 @@ afterAll(async () => {
 
 const login = (token: string, next = '/admin/dlq/console') =>
   fetch(`${api}/admin/login`, { method: 'POST', body: new URLSearchParams({ token, next }), redirect: 'manual' });
+const cookieValueOf = (res: Response) => res.headers.get('set-cookie')!.split(';')[0]!.slice(SESSION_COOKIE.length + 1);
 const withCookie = (value: string, accept = 'application/json') =>
   fetch(`${api}/admin/dlq`, { headers: { cookie: `${SESSION_COOKIE}=${value}`, accept }, redirect: 'manual' });
 
@@ -62,17 +65,50 @@ describe('logging in to the admin dashboard', () => {
 
   it('accepts no forged, tampered, expired or other-token cookie', async () => {
     const now = Date.now();
-    const good = createAdminSessions(TOKEN).issue(now).value;
-    const [version, expires, mac] = good.split('.');
-    const expired = createAdminSessions(TOKEN).issue(now - SESSION_TTL_MS - 1000).value;
+    const good = createAdminSessions(TOKEN, admin).issue(now).value;
+    const [version, id, expires, mac] = good.split('.');
+    const expired = createAdminSessions(TOKEN, admin).issue(now - SESSION_TTL_MS - 1000).value;
     for (const value of [
-      'v1.9999999999999.AAAA',
-      `${version}.${Number(expires) + 1000}.${mac}`,
+      'v2.AAAAAAAAAAAAAAAAAAAAAA.9999999999999.AAAA',
+      `${version}.${id}.${Number(expires) + 1000}.${mac}`,
+      `${version}.${id!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))}.${expires}.${mac}`,
       expired,
-      createAdminSessions('another-admin-token-0123456789').issue(now).value,
+      createAdminSessions('another-admin-token-0123456789', admin).issue(now).value,
       TOKEN,
     ]) {
       expect((await withCookie(value)).status).toBe(401);
+    }
+  });
+
+  it('ends the session on logout, also for a copy of the cookie taken before', async () => {
+    const value = cookieValueOf(await login(TOKEN));
+    const other = cookieValueOf(await login(TOKEN));
+    expect((await withCookie(value)).status).toBe(200);
+    const out = await fetch(`${api}/admin/logout`, { headers: { cookie: `${SESSION_COOKIE}=${value}` }, redirect: 'manual' });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toBe('/admin/login');
+    expect(out.headers.get('set-cookie')).toMatch(new RegExp(`^${SESSION_COOKIE}=;`));
+    // The browser forgot it; a copy sent anyway is refused.
+    expect((await withCookie(value)).status).toBe(401);
+    // Another login's session lives on.
+    expect((await withCookie(other)).status).toBe(200);
+  });
+
+  it('answers 503, letting no session in and ending none, while Redis is unreachable', async () => {
+    const deps = connectAdminDeps(loadConfig({ ...t.env, REDIS_URL: `redis://127.0.0.1:${await freePort()}` }));
+    const { server, baseUrl } = await serve(createAdminApp({ ...deps, adminToken: TOKEN, logger: silent() }));
+    try {
+      const value = createAdminSessions(TOKEN, admin).issue().value;
+      const cookie = { cookie: `${SESSION_COOKIE}=${value}` };
+      const res = await fetch(`${baseUrl}/admin/dlq`, { headers: { ...cookie, accept: 'application/json' }, redirect: 'manual' });
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ error: 'redis unreachable (REDIS_URL)' });
+      expect((await fetch(`${baseUrl}/admin/logout`, { headers: cookie, redirect: 'manual' })).status).toBe(503);
+      // The bearer token needs no Redis to be checked (the postback log is in Postgres).
+      expect((await fetch(`${baseUrl}/admin/postbacks`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    } finally {
+      await new Promise((r) => server.close(r));
+      await deps.close();
     }
   });
 

@@ -119,6 +119,16 @@ describe('receiver: REQUIRE_HTTPS', () => {
     expect((await fetch(`${rx.baseUrl}/healthz`)).status).toBe(200);
   });
 
+  it('believes only the last X-Forwarded-Proto value, the one the trusted proxy appended', async () => {
+    const rx = await startReceiver(loadConfig({ ...t.env, REQUIRE_HTTPS: 'true' }));
+    stops.push(() => rx.stop());
+    // A client on plain HTTP sent "https" itself; the proxy appended what it saw.
+    const spoofed = await fetch(`${rx.baseUrl}${query()}`, { headers: { 'x-forwarded-proto': 'https, http' } });
+    expect(spoofed.status).toBe(403);
+    const proxied = await fetch(`${rx.baseUrl}${query()}`, { headers: { 'x-forwarded-proto': 'http, https' } });
+    expect(proxied.status).toBe(202);
+  });
+
   it('ignores X-Forwarded-Proto from an address that is not a trusted proxy', async () => {
     const rx = await startReceiver(loadConfig({ ...t.env, REQUIRE_HTTPS: 'true', TRUST_PROXY: '192.0.2.1' }));
     stops.push(() => rx.stop());

@@ -9,10 +9,11 @@ import { SESSION_COOKIE, type AdminSessions } from './dashboard/adminSession.js'
  */
 export function requireAdmin(token: string, sessions: AdminSessions): RequestHandler {
   const matches = createTokenCheck(token);
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const header = req.headers.authorization ?? '';
     const sent = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (matches(sent) || hasSession(req, sessions)) return next();
+    // The token first: scripts and Prometheus never wait on the session check's Redis read.
+    if (matches(sent) || (await hasSession(req, sessions))) return next();
     if (req.method === 'GET' && req.accepts(['json', 'html']) === 'html') {
       return void res.redirect(303, `/admin/login?next=${encodeURIComponent(req.originalUrl)}`);
     }
@@ -20,7 +21,12 @@ export function requireAdmin(token: string, sessions: AdminSessions): RequestHan
   };
 }
 
-function hasSession(req: Request, sessions: AdminSessions): boolean {
-  const value = req.headers.cookie ? parseCookie(req.headers.cookie)[SESSION_COOKIE] : undefined;
-  return value !== undefined && sessions.verify(value);
+/** The request's session cookie, if it sent one. */
+export function sessionCookieOf(req: Request): string | undefined {
+  return req.headers.cookie ? parseCookie(req.headers.cookie)[SESSION_COOKIE] : undefined;
+}
+
+async function hasSession(req: Request, sessions: AdminSessions): Promise<boolean> {
+  const value = sessionCookieOf(req);
+  return value !== undefined && (await sessions.verify(value));
 }

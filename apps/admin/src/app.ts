@@ -34,7 +34,7 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const metrics = deps.metrics ?? createAdminMetrics(deps);
-  const sessions = createAdminSessions(deps.adminToken);
+  const sessions = createAdminSessions(deps.adminToken, deps);
   app.use(metrics.countRequests);
   // Prometheus scrapes with the same bearer token (prometheus.yml: authorization.credentials_file).
   app.get('/metrics', requireAdmin(deps.adminToken, sessions), metrics.serve);

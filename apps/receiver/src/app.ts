@@ -1,6 +1,7 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { InvalidPostback, TransientStoreError, UnknownKey, type Logger } from '@postback/core';
 import { logAccess, startAccessLog } from './accessLog.js';
+import { arrivedOverHttps } from './arrivedOverHttps.js';
 import type { EnqueueBatcher } from './enqueueBatcher.js';
 import { errorHandler, sendError } from './httpErrors.js';
 import type { KeyCache } from './keyCache.js';
@@ -153,9 +154,8 @@ async function guard<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-// req.secure is true for a TLS connection, or when a TRUST_PROXY address says X-Forwarded-Proto: https.
 const refusePlainHttp = (answered: Answered): RequestHandler => (req, res, next) => {
-  if (req.secure) return next();
+  if (arrivedOverHttps(req)) return next();
   sendError(res, 403, 'use https');
   answered(req, res, 403);
 };

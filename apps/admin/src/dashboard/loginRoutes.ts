@@ -1,4 +1,5 @@
 import express from 'express';
+import { sessionCookieOf } from '../adminAuth.js';
 import { createTokenCheck } from '../adminToken.js';
 import { SESSION_COOKIE, type AdminSessions } from './adminSession.js';
 
@@ -51,8 +52,12 @@ export function registerLoginRoutes(app: express.Express, token: string, session
     });
     res.redirect(303, next);
   });
-  // GET too, for the dashboard's link; logging someone out is no harm worth a form.
-  app.all('/admin/logout', (req, res) => {
+  // GET too, for the dashboard's link; logging someone out is no harm worth a form. The session is ended in Redis
+  // before the cookie is cleared, so a copy of the cookie is refused too; if Redis is unreachable the logout fails
+  // (503) rather than pretend.
+  app.all('/admin/logout', async (req, res) => {
+    const value = sessionCookieOf(req);
+    if (value !== undefined) await sessions.end(value);
     res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/admin' });
     res.redirect(303, '/admin/login');
   });

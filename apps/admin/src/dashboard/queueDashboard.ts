@@ -7,9 +7,10 @@ import type { AdminDeps } from '../services/adminDeps.js';
 export const DASHBOARD_PATH = '/admin/queues';
 
 /**
- * bull-board over the main and dead-letter queues, at /admin/queues behind the admin check. The main queue is
- * read-only there: live postbacks are the workers' business. bull-board cannot move a job to another queue, so
- * replays go through the dead-letter console (/admin/dlq/console), linked from the dashboard.
+ * bull-board over the main and dead-letter queues, at /admin/queues behind the admin check, both read-only there:
+ * live postbacks are the workers' business, and bull-board would empty, clean, edit or add dead-lettered jobs
+ * without a confirmation or a record. Replays and purges go through the dead-letter console (/admin/dlq/console),
+ * linked from the dashboard, which asks before a purge and keeps the replay history.
  */
 export function mountQueueDashboard(app: express.Express, deps: Pick<AdminDeps, 'queue' | 'deadLetters'>): void {
   const serverAdapter = new ExpressAdapter();
@@ -17,7 +18,7 @@ export function mountQueueDashboard(app: express.Express, deps: Pick<AdminDeps, 
   createBullBoard({
     queues: [
       new BullMQAdapter(deps.queue, { readOnlyMode: true, description: 'postbacks waiting for a worker' }),
-      new BullMQAdapter(deps.deadLetters, { allowRetries: false, description: 'postbacks that could not be applied' }),
+      new BullMQAdapter(deps.deadLetters, { readOnlyMode: true, description: 'postbacks that could not be applied' }),
     ],
     serverAdapter,
     options: {

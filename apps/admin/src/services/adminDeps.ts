@@ -1,4 +1,5 @@
 import type { Config, DeadLetterQueue, JobMoveLock, KeyRegistry, PostbackQueue, PrismaClient } from '@postback/core';
+import type { RevokedSessions } from '../dashboard/revokedSessions.js';
 import type { RedisWork } from './redisGate.js';
 
 /** What every admin operation may need; built once in main.ts (or by a test) and passed in. */
@@ -11,5 +12,7 @@ export interface AdminDeps {
   moveLock: JobMoveLock;
   /** Every use of registry, queue and deadLetters goes through this: it turns a Redis outage into a TransientStoreError. */
   withRedis: RedisWork;
+  /** Dashboard sessions ended by a logout (see adminSession.ts). */
+  revokedSessions: RevokedSessions;
   cfg: Pick<Config, 'PUBLIC_BASE_URL' | 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS' | 'DLQ_REPLAY_RATE_PER_SECOND'>;
 }

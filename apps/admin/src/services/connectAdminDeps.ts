@@ -8,6 +8,7 @@ import {
   type Config,
   type Logger,
 } from '@postback/core';
+import { RevokedSessions } from '../dashboard/revokedSessions.js';
 import type { AdminDeps } from './adminDeps.js';
 import { redisGate } from './redisGate.js';
 
@@ -28,6 +29,7 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
     deadLetters,
     moveLock: new JobMoveLock(redis, cfg.QUEUE_PREFIX),
     withRedis: redisGate(redis),
+    revokedSessions: new RevokedSessions(redis, cfg.QUEUE_PREFIX),
     cfg,
     async close() {
       // Disconnecting first ends a connection attempt still in progress, so closing never waits for Redis.

@@ -1,0 +1,25 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Dashboard sessions ended by a logout before their expiry, kept in Redis under the queue prefix (so on a Redis
+ * Cluster they share the queues' slot). Each entry expires with the session it names: after that the cookie's own
+ * expiry refuses it, so the set never outgrows the sessions still alive.
+ */
+export class RevokedSessions {
+  private readonly keyPrefix: string;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
+    this.keyPrefix = `${prefix}:revoked-admin-sessions:`;
+  }
+
+  async revoke(sessionId: string, remainingMs: number): Promise<void> {
+    await this.redis.set(this.keyPrefix + sessionId, '1', 'PX', Math.max(1, Math.ceil(remainingMs)));
+  }
+
+  async isRevoked(sessionId: string): Promise<boolean> {
+    return (await this.redis.exists(this.keyPrefix + sessionId)) === 1;
+  }
+}

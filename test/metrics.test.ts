@@ -111,6 +111,32 @@ describe('metrics', () => {
     expect(valueOf(samples, 'postback_worker_database_errors_total', { kind: 'unreachable' })).toBe(0);
   });
 
+  it('does not count a redelivered postback again: the counters still equal postback_log', async () => {
+    const first = await t.prisma.postbackLog.findFirstOrThrow({ where: { outcome: 'rejected' } });
+    const before = await scrape(workerMetrics);
+    // The very same postback delivered again, as after a worker crash between commit and acknowledgement.
+    const redelivery = await admin.queue.add('rejection', {
+      v: 1,
+      postbackId: first.postbackId,
+      endpointId: first.endpointId,
+      scope: { advertiserId: (await t.prisma.offer.findUniqueOrThrow({ where: { id: offerId } })).advertiserId, offerId },
+      transactionId: first.transactionId,
+      reason: first.reason,
+      seq: Number(first.seq),
+      receivedAt: first.receivedAt.getTime(),
+    }, { jobId: `redelivery-${first.postbackId}` });
+    await worker.waitForLog((l) => l.msg === 'job applied' && l.job_id === redelivery.id);
+
+    const after = await scrape(workerMetrics);
+    for (const outcome of OUTCOMES) {
+      const logged = await t.prisma.postbackLog.count({ where: { outcome } });
+      expect(valueOf(after, 'postback_worker_postbacks_total', { outcome }), outcome).toBe(logged);
+    }
+    expect(valueOf(after, 'postback_worker_receipt_to_applied_seconds_count')).toBe(
+      valueOf(before, 'postback_worker_receipt_to_applied_seconds_count'),
+    );
+  });
+
   it('counts retries and database errors, and the admin reports the dead-lettered postback in the queue depths', async () => {
     // Postgres refuses to log this one transaction (not a data error, so it is retried until attempts run out).
     const broken = await givenConversion(t.prisma, { offerId, transactionId: 'tx-metrics-broken' });

@@ -29,15 +29,27 @@ interface ConversionRow {
  * The rules themselves are the pure decideBatch(); this file loads the state they need and writes what they
  * decide, with one set-based statement per table.
  */
-export async function applyRejections(prisma: PrismaClient, postbacks: PostbackToApply[]): Promise<Outcome[]> {
-  const outcomes = await prisma.$transaction(async (tx) => applyInTransaction(tx, postbacks), {
+export async function applyRejections(prisma: PrismaClient, postbacks: PostbackToApply[]): Promise<AppliedBatch> {
+  const { outcomes, applied } = await prisma.$transaction(async (tx) => applyInTransaction(tx, postbacks), {
     maxWait: 10_000,
     timeout: 60_000,
   });
-  return postbacks.map((p) => outcomes.get(p.postbackId)!);
+  return {
+    outcomes: postbacks.map((p) => outcomes.get(p.postbackId)!),
+    applied: postbacks.filter((p) => applied.has(p)).map((p) => ({ receivedAt: p.receivedAt, outcome: outcomes.get(p.postbackId)! })),
+  };
 }
 
-async function applyInTransaction(tx: Tx, postbacks: PostbackToApply[]): Promise<Map<string, Outcome>> {
+/** Each postback's outcome, in the order given, and those this call applied (the rest were applied before). */
+export interface AppliedBatch {
+  outcomes: Outcome[];
+  applied: Array<{ receivedAt: number; outcome: Outcome }>;
+}
+
+async function applyInTransaction(
+  tx: Tx,
+  postbacks: PostbackToApply[],
+): Promise<{ outcomes: Map<string, Outcome>; applied: Set<PostbackToApply> }> {
   const transactionIds = [...new Set(postbacks.map((p) => p.transactionId))];
   // Row locks on every conversion the batch touches, taken in id order: batches of other workers that touch the
   // same conversions wait here, and two batches cannot deadlock on each other.
@@ -69,7 +81,7 @@ async function applyInTransaction(tx: Tx, postbacks: PostbackToApply[]): Promise
   const outcomes = new Map(logged.map((r) => [r.postback_id, r.outcome]));
   const seen = new Set(outcomes.keys());
   const fresh = postbacks.filter((p) => !seen.has(p.postbackId) && seen.add(p.postbackId));
-  if (fresh.length === 0) return outcomes;
+  if (fresh.length === 0) return { outcomes, applied: new Set() };
 
   const { results, finalStates } = decideBatch(states, fresh);
 
@@ -129,5 +141,5 @@ async function applyInTransaction(tx: Tx, postbacks: PostbackToApply[]): Promise
     ON CONFLICT (postback_id) DO NOTHING`;
 
   for (const r of results) outcomes.set(r.postback.postbackId, r.decision.outcome);
-  return outcomes;
+  return { outcomes, applied: new Set(fresh) };
 }

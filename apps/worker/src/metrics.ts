@@ -10,7 +10,7 @@ export type DatabaseErrorKind = 'unreachable' | 'other';
 export interface WorkerMetrics {
   registry: Registry;
   /** One applied batch: each postback's outcome and the time since the receiver accepted it. */
-  applied: (postbacks: ReadonlyArray<{ receivedAt: number }>, outcomes: readonly Outcome[]) => void;
+  applied: (postbacks: ReadonlyArray<{ receivedAt: number; outcome: Outcome }>) => void;
   /** A failed attempt that BullMQ will retry, or postbacks split off a batch job into jobs of their own. */
   retried: (kind: RetryKind, count?: number) => void;
   /** A batch (or a single postback) that Postgres failed: unreachable, or any other error. */
@@ -68,13 +68,13 @@ export function createWorkerMetrics(): WorkerMetrics {
 
   return {
     registry,
-    applied(items, outcomes) {
+    applied(items) {
       // Tallied per batch, then one inc per outcome; the histogram takes one observation per postback
       // (about 150 ns each, against milliseconds for the batch's transaction).
       const now = Date.now();
       const tally = new Map<Outcome, number>();
       for (let i = 0; i < items.length; i += 1) {
-        tally.set(outcomes[i]!, (tally.get(outcomes[i]!) ?? 0) + 1);
+        tally.set(items[i]!.outcome, (tally.get(items[i]!.outcome) ?? 0) + 1);
         receiptToApplied.observe(Math.max(0, now - items[i]!.receivedAt) / 1000);
       }
       for (const [outcome, n] of tally) postbacks.inc({ outcome }, n);

@@ -69,8 +69,9 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
   const { cfg, logger } = deps;
   const metrics = deps.metrics ?? createWorkerMetrics();
   const apply = async (items: PostbackToApply[]): Promise<Outcome[]> => {
-    const outcomes = await applyRejections(deps.prisma, items);
-    metrics.applied(items, outcomes);
+    const { outcomes, applied } = await applyRejections(deps.prisma, items);
+    // Only what this batch applied: a redelivered or replayed postback was counted when it was first applied.
+    metrics.applied(applied);
     return outcomes;
   };
   const batcher = new ApplyBatcher<PostbackToApply, Outcome>(apply, {

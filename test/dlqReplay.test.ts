@@ -252,7 +252,11 @@ describe('replaying with the worker running', () => {
       await eventually(async () => (await showPostback(admin, postbackId)).outcome === 'rejected', 20_000, 'the replay to apply');
 
       await admin.deadLetters.add('dead', stale, { jobId: postbackId });
+      // Held while the second replay runs, to see that it really put the job back on the main queue.
+      await worker.worker.pause();
       expect(await replayNow({ ids: [postbackId] })).toMatchObject({ replayed: 1 });
+      expect(await (await admin.queue.getJob(postbackId))?.getState()).toBe('waiting');
+      worker.worker.resume();
       await eventually(async () => (await admin.queue.getJob(postbackId)) === undefined, 20_000, 'the second replay to be processed');
       expect(await t.prisma.postbackLog.count({ where: { postbackId } })).toBe(1);
       expect(await t.prisma.conversionStatusHistory.count({ where: { conversionId: conversion.id } })).toBe(1);

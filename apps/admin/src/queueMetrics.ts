@@ -28,7 +28,7 @@ export function registerQueueMetrics(registry: Registry, deps: Pick<AdminDeps, '
 
   new Gauge({
     name: 'postback_queue_jobs',
-    help: 'Jobs in each state of the postback queue (main) and of the dead-letter queue (dead_letter)',
+    help: 'Jobs (not postbacks: a main-queue job carries up to 500) in each state of the postback queue (main) and of the dead-letter queue (dead_letter)',
     labelNames: ['queue', 'state'] as const,
     registers: [registry],
     async collect() {

@@ -256,8 +256,14 @@ describe('replaying with the worker running', () => {
       await worker.worker.pause();
       expect(await replayNow({ ids: [postbackId] })).toMatchObject({ replayed: 1 });
       expect(await (await admin.queue.getJob(postbackId))?.getState()).toBe('waiting');
+      // Completed, not failed and dead-lettered again: the worker finds the postback applied and reports its outcome.
+      const finished = new Promise<unknown>((resolve) => {
+        worker.worker.on('completed', (job, result) => job.id === postbackId && resolve(result));
+        worker.worker.on('failed', (job, err) => job?.id === postbackId && resolve({ failed: err.message }));
+      });
       worker.worker.resume();
-      await eventually(async () => (await admin.queue.getJob(postbackId)) === undefined, 20_000, 'the second replay to be processed');
+      expect(await finished).toEqual({ rejected: 1 });
+      expect(await admin.deadLetters.getJob(postbackId)).toBeUndefined();
       expect(await t.prisma.postbackLog.count({ where: { postbackId } })).toBe(1);
       expect(await t.prisma.conversionStatusHistory.count({ where: { conversionId: conversion.id } })).toBe(1);
     } finally {

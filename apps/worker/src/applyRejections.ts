@@ -123,7 +123,9 @@ async function applyInTransaction(
   }
 
   // Every postback gets its log row, whatever its outcome: the answer to "why did my rejection do nothing?".
-  await tx.$executeRaw`
+  // RETURNING says which rows this transaction wrote: for a conversion that does not exist no row lock orders two
+  // deliveries of one postback, so both may have read an empty log above, and only the one whose row lands applied it.
+  const written = await tx.$queryRaw<Array<{ postback_id: string }>>`
     INSERT INTO postback_log
       (postback_id, endpoint_id, transaction_id, reason, seq, received_at, outcome, attempts)
     SELECT v.postback_id, v.endpoint_id, v.transaction_id, v.reason, v.seq, v.received_at,
@@ -138,8 +140,10 @@ async function applyInTransaction(
       ${results.map((r) => r.decision.outcome)}::text[],
       ${results.map((r) => r.postback.attempts)}::int[]
     ) AS v(postback_id, endpoint_id, transaction_id, reason, seq, received_at, outcome, attempts)
-    ON CONFLICT (postback_id) DO NOTHING`;
+    ON CONFLICT (postback_id) DO NOTHING
+    RETURNING postback_id::text`;
 
   for (const r of results) outcomes.set(r.postback.postbackId, r.decision.outcome);
-  return { outcomes, applied: new Set(fresh) };
+  const writtenIds = new Set(written.map((r) => r.postback_id));
+  return { outcomes, applied: new Set(fresh.filter((p) => writtenIds.has(p.postbackId))) };
 }

@@ -41,7 +41,11 @@ const services = compose.services;
 const prometheusYml = parse(read('ops/prometheus/prometheus.yml')) as { rule_files: string[]; scrape_configs: ScrapeConfig[] };
 const alertRules = (parse(read('ops/prometheus/alerts.yml')) as { groups: Array<{ rules: Rule[] }> }).groups.flatMap((g) => g.rules);
 const dashboard = JSON.parse(read('ops/grafana/dashboards/postback-pipeline.json')) as {
-  panels: Array<{ title: string; datasource?: { uid: string }; targets: Array<{ expr: string; datasource?: { uid: string } }> }>;
+  panels: Array<{
+    title: string;
+    datasource?: { uid: string };
+    targets: Array<{ expr: string; legendFormat?: string; datasource?: { uid: string } }>;
+  }>;
 };
 const datasources = (parse(read('ops/grafana/provisioning/datasources/prometheus.yml')) as {
   datasources: Array<{ uid: string; url: string; type: string }>;
@@ -89,6 +93,7 @@ const ADMIN_TOKEN = 'observability-test-admin-token-0123';
 let t: TestEnvironment;
 let apps: AppProcess[] = [];
 let exported: Set<string>;
+let expositions: string;
 
 beforeAll(async () => {
   t = await createTestEnvironment('observability');
@@ -110,6 +115,7 @@ beforeAll(async () => {
     fetchExposition(`http://127.0.0.1:${adminPort}/metrics`, ADMIN_TOKEN),
   ]);
   exported = new Set(texts.flatMap((text) => [...declaredSeries(text)]));
+  expositions = texts.join('\n');
 });
 
 afterAll(async () => {
@@ -138,6 +144,13 @@ describe('Grafana dashboard', () => {
     expect(queries).toMatch(/postback_queue_jobs\{queue="main"\}/);
     expect(queries).toContain('postback_worker_postbacks_total');
     expect(queries).toMatch(/postback_queue_jobs\{queue="dead_letter"\}/);
+  });
+
+  it('labels queue depths as jobs, not postbacks (a main-queue job carries up to 500 postbacks)', () => {
+    expect(expositions).toMatch(/^# HELP postback_queue_jobs Jobs \(not postbacks/m);
+    const depths = dashboard.panels.flatMap((p) => p.targets.filter((target) => target.expr.includes('postback_queue_jobs')));
+    expect(depths.length).toBeGreaterThan(0);
+    for (const target of depths) expect(target.legendFormat, target.expr).toMatch(/\bjobs\b/);
   });
 
   it('reads from the provisioned Prometheus datasource, which points at the compose prometheus service', () => {

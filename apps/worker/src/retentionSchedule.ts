@@ -42,7 +42,7 @@ export function startRetentionSchedule(
   const schedule = () =>
     queue.upsertJobScheduler(RETENTION_SCHEDULER_ID, { every: cfg.RETENTION_INTERVAL_MS }, { name: RETENTION_JOB_NAME });
   // Redis may be down at start: try again at each interval until the scheduler is in place.
-  void schedule().then(
+  const firstSchedule = schedule().then(
     () => undefined,
     (err: unknown) => {
       logger.warn({ err }, 'could not schedule the postback-log retention; will try again');
@@ -75,6 +75,8 @@ export function startRetentionSchedule(
   return {
     async close() {
       stopping.abort();
+      // Not left running past close(): it would write the queue's keys after its owner has gone.
+      await firstSchedule;
       await worker.close();
       await queue.close();
     },

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdminApp } from '../apps/admin/src/app.js';
 import { createTokenCheck } from '../apps/admin/src/adminToken.js';
-import { connectAdminDeps, serve, silent, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
+import {
+  connectAdminDeps,
+  serveAdminApi,
+  startReceiver,
+  type AdminHandle,
+  type RunningReceiver,
+} from './helpers/pipeline.js';
 import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
 
 const TOKEN = 'admin-access-token-0123456789abcdef';
@@ -14,9 +19,7 @@ let rx: RunningReceiver;
 beforeAll(async () => {
   t = await createTestEnvironment('admin_access');
   admin = connectAdminDeps(t.cfg);
-  const { server, baseUrl } = await serve(createAdminApp({ ...admin, adminToken: TOKEN, logger: silent() }));
-  api = baseUrl;
-  closeApi = () => new Promise((r) => server.close(() => r()));
+  ({ baseUrl: api, close: closeApi } = await serveAdminApi(admin, TOKEN));
   rx = await startReceiver(t.cfg);
 });
 

@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@postback/core';
 import { createAdminApp } from '../apps/admin/src/app.js';
-import { connectAdminDeps, sendPostback, serve, silent, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
+import {
+  connectAdminDeps,
+  sendPostback,
+  serve,
+  serveAdminApi,
+  silent,
+  startReceiver,
+  type AdminHandle,
+  type RunningReceiver,
+} from './helpers/pipeline.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
 
 const TOKEN = 'test-admin-token-0123456789';
@@ -14,9 +23,7 @@ let close: () => Promise<void>;
 beforeAll(async () => {
   t = await createTestEnvironment('admin_api', { PUBLIC_BASE_URL: 'https://postbacks.example.com/', KEY_CACHE_TTL_MS: '1000' });
   admin = connectAdminDeps(t.cfg);
-  const { server, baseUrl } = await serve(createAdminApp({ ...admin, adminToken: TOKEN, logger: silent() }));
-  api = baseUrl;
-  close = () => new Promise((r) => server.close(() => r()));
+  ({ baseUrl: api, close: close } = await serveAdminApi(admin, TOKEN));
   rx = await startReceiver(t.cfg);
 });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@postback/core';
 import { createAdminApp } from '../apps/admin/src/app.js';
 import { createAdminSessions, SESSION_COOKIE, SESSION_TTL_MS } from '../apps/admin/src/dashboard/adminSession.js';
-import { connectAdminDeps, serve, silent, type AdminHandle } from './helpers/pipeline.js';
+import { connectAdminDeps, serve, serveAdminApi, silent, type AdminHandle } from './helpers/pipeline.js';
 import { freePort } from './helpers/freePort.js';
 import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
 
@@ -15,9 +15,7 @@ let closeApi: () => Promise<void>;
 beforeAll(async () => {
   t = await createTestEnvironment('admin_session');
   admin = connectAdminDeps(t.cfg);
-  const { server, baseUrl } = await serve(createAdminApp({ ...admin, adminToken: TOKEN, logger: silent() }));
-  api = baseUrl;
-  closeApi = () => new Promise((r) => server.close(() => r()));
+  ({ baseUrl: api, close: closeApi } = await serveAdminApi(admin, TOKEN));
 });
 
 afterAll(async () => {

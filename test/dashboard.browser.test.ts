@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdminApp } from '../apps/admin/src/app.js';
 import { SESSION_COOKIE } from '../apps/admin/src/dashboard/adminSession.js';
 import { createDlqReplays, type DlqReplays } from '../apps/admin/src/services/dlqReplays.js';
 import { givenConversion, givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
 import {
   connectAdminDeps,
   sendPostback,
-  serve,
+  serveAdminApi,
   silent,
   startInProcessWorker,
   startReceiver,
@@ -36,12 +35,7 @@ beforeAll(async () => {
   t = await createTestEnvironment('dashboard_browser', { JOB_ATTEMPTS: '1' });
   admin = connectAdminDeps(t.cfg);
   replays = createDlqReplays(admin, silent());
-  const { server, baseUrl } = await serve(createAdminApp({ ...admin, adminToken: TOKEN, logger: silent(), replays }));
-  api = baseUrl;
-  closeApi = () => {
-    server.closeAllConnections();
-    return new Promise((r) => server.close(() => r()));
-  };
+  ({ baseUrl: api, close: closeApi } = await serveAdminApi(admin, TOKEN, { replays }));
   rx = await startReceiver(t.cfg);
   worker = startInProcessWorker(t.cfg);
   profile = await mkdtemp(join(tmpdir(), 'pp-chromium-'));

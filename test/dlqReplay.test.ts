@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAdminApp } from '../apps/admin/src/app.js';
 import { createDlqReplays, type DlqReplays, type ReplayRecord } from '../apps/admin/src/services/dlqReplays.js';
 import { showPostback } from '../apps/admin/src/services/postbacks.js';
 import { givenDeadLetter } from './helpers/deadLetterFixtures.js';
@@ -8,7 +7,7 @@ import { givenConversion, givenOffer, givenRejectionUrl } from './helpers/fixtur
 import {
   connectAdminDeps,
   sendPostback,
-  serve,
+  serveAdminApi,
   silent,
   startInProcessWorker,
   startReceiver,
@@ -28,9 +27,7 @@ beforeAll(async () => {
   t = await createTestEnvironment('dlq_replay', { JOB_ATTEMPTS: '1', DLQ_REPLAY_RATE_PER_SECOND: '10000' });
   admin = connectAdminDeps(t.cfg);
   replays = createDlqReplays(admin, silent());
-  const { server, baseUrl } = await serve(createAdminApp({ ...admin, adminToken: TOKEN, logger: silent(), replays }));
-  api = baseUrl;
-  closeApi = () => new Promise((r) => server.close(() => r()));
+  ({ baseUrl: api, close: closeApi } = await serveAdminApi(admin, TOKEN, { replays }));
 });
 
 afterAll(async () => {

@@ -4,8 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Outcome, PrismaClient } from '@postback/core';
-import { createAdminApp } from '../apps/admin/src/app.js';
-import { connectAdminDeps, serve, silent, type AdminHandle } from './helpers/pipeline.js';
+import { connectAdminDeps, serveAdminApi, type AdminHandle } from './helpers/pipeline.js';
 import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -74,9 +73,7 @@ const newestFirst = (rows: Row[]) =>
 beforeAll(async () => {
   t = await createTestEnvironment('pb_log_search');
   admin = connectAdminDeps(t.cfg);
-  const { server, baseUrl } = await serve(createAdminApp({ ...admin, adminToken: TOKEN, logger: silent() }));
-  api = baseUrl;
-  close = () => new Promise((r) => server.close(() => r()));
+  ({ baseUrl: api, close: close } = await serveAdminApi(admin, TOKEN));
 });
 
 afterAll(async () => {

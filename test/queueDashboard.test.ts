@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdminApp } from '../apps/admin/src/app.js';
 import { givenDeadLetter } from './helpers/deadLetterFixtures.js';
-import { connectAdminDeps, serve, silent, type AdminHandle } from './helpers/pipeline.js';
+import { connectAdminDeps, serveAdminApi, type AdminHandle } from './helpers/pipeline.js';
 import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
 
 const TOKEN = 'queue-dashboard-token-0123456789';
@@ -13,9 +12,7 @@ let closeApi: () => Promise<void>;
 beforeAll(async () => {
   t = await createTestEnvironment('queue_dashboard');
   admin = connectAdminDeps(t.cfg);
-  const { server, baseUrl } = await serve(createAdminApp({ ...admin, adminToken: TOKEN, logger: silent() }));
-  api = baseUrl;
-  closeApi = () => new Promise((r) => server.close(() => r()));
+  ({ baseUrl: api, close: closeApi } = await serveAdminApi(admin, TOKEN));
 });
 
 afterAll(async () => {

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { batchJobIdOf, createLogger, postbacksOf, type Config, type Logger, type Postback, type PostbackJob, type PostbackQueue } from '@postback/core';
+import { createAdminApp, type AdminAppDeps } from '../../apps/admin/src/app.js';
 import { connectAdminDeps } from '../../apps/admin/src/services/connectAdminDeps.js';
 import { createReceiver, type Receiver } from '../../apps/receiver/src/receiver.js';
 import { startWorker, type WorkerProcess } from '../../apps/worker/src/workerProcess.js';
@@ -65,4 +66,20 @@ export async function queuedPostback(queue: PostbackQueue, postbackId: string): 
   const job = await queue.getJob(batchJobIdOf(postbackId));
   const postback = job && postbacksOf(job.data).find((p) => p.postbackId === postbackId);
   return job && postback ? { jobId: job.id!, job: job.data, postback } : undefined;
+}
+
+/** The admin API on a free port, wired to `deps` with `adminToken`; close() ends its connections and stops it. */
+export async function serveAdminApi(
+  deps: AdminHandle,
+  adminToken: string,
+  extra: Partial<AdminAppDeps> = {},
+): Promise<{ baseUrl: string; close: () => Promise<void> }> {
+  const { server, baseUrl } = await serve(createAdminApp({ ...deps, adminToken, logger: silent(), ...extra }));
+  return {
+    baseUrl,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

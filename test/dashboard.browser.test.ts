@@ -5,7 +5,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../apps/admin/src/dashboard/adminSession.js';
 import { createDlqReplays, type DlqReplays } from '../apps/admin/src/services/dlqReplays.js';
-import { givenConversion, givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
+import { givenConversion, givenOffer, givenPostbackLogRefusing, givenRejectionUrl } from './helpers/fixtures.js';
 import {
   connectAdminDeps,
   sendPostback,
@@ -71,17 +71,14 @@ async function givenDeadLetteredPostback(): Promise<{ postbackId: string }> {
   const offer = await givenOffer(t.prisma);
   const { key } = await givenRejectionUrl(admin, { offerId: offer.id });
   const conversion = await givenConversion(t.prisma, { offerId: offer.id });
-  await t.prisma.$executeRawUnsafe(`
-    CREATE OR REPLACE FUNCTION refuse_all() RETURNS trigger AS $$
-    BEGIN RAISE EXCEPTION 'refused by test trigger'; END $$ LANGUAGE plpgsql`);
-  await t.prisma.$executeRawUnsafe('CREATE TRIGGER refuse_all BEFORE INSERT ON postback_log FOR EACH ROW EXECUTE FUNCTION refuse_all()');
+  const fix = await givenPostbackLogRefusing(t.prisma);
   try {
     const sent = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'fraud', transaction_id: conversion.transactionId });
     const postbackId = String(sent.body.postback_id);
     await eventually(async () => (await admin.deadLetters.getJob(postbackId)) ?? undefined, 20_000, 'the dead letter');
     return { postbackId };
   } finally {
-    await t.prisma.$executeRawUnsafe('DROP TRIGGER IF EXISTS refuse_all ON postback_log');
+    await fix();
   }
 }
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeadLetterQueue, createPostbackQueue, createWorkerRedis, loadConfig } from '@postback/core';
 import { deleteDeadLetter, listDeadLetters, replayDeadLetters } from '../apps/admin/src/services/deadLetters.js';
 import { showPostback } from '../apps/admin/src/services/postbacks.js';
-import { givenConversion, givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
+import { givenConversion, givenOffer, givenPostbackLogRefusing, givenRejectionUrl } from './helpers/fixtures.js';
 import { connectAdminDeps, sendPostback, startInProcessWorker, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
 import { freePort } from './helpers/freePort.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
@@ -32,19 +32,6 @@ afterAll(async () => {
   await t.teardown();
 });
 
-// A fault the operator can fix: Postgres refuses to log postbacks for one transaction id until the trigger goes.
-async function breakTransaction(transactionId: string) {
-  await t.prisma.$executeRawUnsafe(`
-    CREATE OR REPLACE FUNCTION refuse_one() RETURNS trigger AS $$
-    BEGIN
-      IF NEW.transaction_id = '${transactionId}' THEN RAISE EXCEPTION 'refused by test trigger'; END IF;
-      RETURN NEW;
-    END $$ LANGUAGE plpgsql`);
-  await t.prisma.$executeRawUnsafe(
-    'CREATE TRIGGER refuse_one BEFORE INSERT ON postback_log FOR EACH ROW EXECUTE FUNCTION refuse_one()',
-  );
-}
-const fixDatabase = () => t.prisma.$executeRawUnsafe('DROP TRIGGER IF EXISTS refuse_one ON postback_log');
 
 async function deadLettered(postbackId: string) {
   return eventually(async () => (await admin.deadLetters.getJob(postbackId)) ?? undefined, 20_000, `${postbackId} in the DLQ`);
@@ -54,7 +41,7 @@ describe('dead-letter queue', () => {
   it('dead-letters a postback that fails every attempt, with its error history, without holding up its batch', async () => {
     const broken = await givenConversion(t.prisma, { offerId, transactionId: 'tx-broken' });
     const healthy = await givenConversion(t.prisma, { offerId });
-    await breakTransaction(broken.transactionId);
+    const fixDatabase = await givenPostbackLogRefusing(t.prisma, broken.transactionId);
     try {
       const [bad, good] = await Promise.all([
         sendPostback(rx.baseUrl, { key, new_rejected_reason: 'fraud', transaction_id: broken.transactionId }),

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDlqReplays, type DlqReplays, type ReplayRecord } from '../apps/admin/src/services/dlqReplays.js';
 import { showPostback } from '../apps/admin/src/services/postbacks.js';
 import { givenDeadLetter } from './helpers/deadLetterFixtures.js';
-import { givenConversion, givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
+import { givenConversion, givenOffer, givenPostbackLogRefusing, givenRejectionUrl } from './helpers/fixtures.js';
 import {
   connectAdminDeps,
   sendPostback,
@@ -228,10 +228,7 @@ describe('replaying with the worker running', () => {
       const offer = await givenOffer(t.prisma);
       const { key } = await givenRejectionUrl(admin, { offerId: offer.id });
       const conversion = await givenConversion(t.prisma, { offerId: offer.id });
-      await t.prisma.$executeRawUnsafe(`
-        CREATE OR REPLACE FUNCTION refuse_replay() RETURNS trigger AS $$
-        BEGIN RAISE EXCEPTION 'refused by test trigger'; END $$ LANGUAGE plpgsql`);
-      await t.prisma.$executeRawUnsafe('CREATE TRIGGER refuse_replay BEFORE INSERT ON postback_log FOR EACH ROW EXECUTE FUNCTION refuse_replay()');
+      const fix = await givenPostbackLogRefusing(t.prisma);
       let postbackId: string;
       try {
         const sent = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'fraud', transaction_id: conversion.transactionId });
@@ -240,7 +237,7 @@ describe('replaying with the worker running', () => {
         // The worker records the failure's SQLSTATE (RAISE EXCEPTION: P0001) for filters.
         expect(dead.data.errorKind).toBe('P0001');
       } finally {
-        await t.prisma.$executeRawUnsafe('DROP TRIGGER IF EXISTS refuse_replay ON postback_log');
+        await fix();
       }
       const stale = (await admin.deadLetters.getJob(postbackId))!.data;
 

@@ -2,7 +2,7 @@
 // HTTP and checked against what the pipeline did (the 202s sent, postback_log, the dead-letter queue).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTCOMES } from '@postback/core';
-import { givenConversion, givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
+import { givenConversion, givenOffer, givenPostbackLogRefusing, givenRejectionUrl } from './helpers/fixtures.js';
 import { freePort } from './helpers/freePort.js';
 import { connectAdminDeps, sendPostback, type AdminHandle } from './helpers/pipeline.js';
 import { scrape, valueOf } from './helpers/scrapeMetrics.js';
@@ -140,21 +140,13 @@ describe('metrics', () => {
   it('counts retries and database errors, and the admin reports the dead-lettered postback in the queue depths', async () => {
     // Postgres refuses to log this one transaction (not a data error, so it is retried until attempts run out).
     const broken = await givenConversion(t.prisma, { offerId, transactionId: 'tx-metrics-broken' });
-    await t.prisma.$executeRawUnsafe(`
-      CREATE OR REPLACE FUNCTION refuse_metrics() RETURNS trigger AS $$
-      BEGIN
-        IF NEW.transaction_id = '${broken.transactionId}' THEN RAISE EXCEPTION 'refused by test trigger'; END IF;
-        RETURN NEW;
-      END $$ LANGUAGE plpgsql`);
-    await t.prisma.$executeRawUnsafe(
-      'CREATE TRIGGER refuse_metrics BEFORE INSERT ON postback_log FOR EACH ROW EXECUTE FUNCTION refuse_metrics()',
-    );
+    const fix = await givenPostbackLogRefusing(t.prisma, broken.transactionId);
     try {
       const answer = await sendPostback(baseUrl, { key, new_rejected_reason: 'fraud', transaction_id: broken.transactionId });
       const postbackId = String(answer.body.postback_id);
       await eventually(async () => (await admin.deadLetters.getJob(postbackId)) ?? undefined, 20_000, 'the dead-letter move');
     } finally {
-      await t.prisma.$executeRawUnsafe('DROP TRIGGER IF EXISTS refuse_metrics ON postback_log');
+      await fix();
     }
 
     const samples = await eventually(async () => {

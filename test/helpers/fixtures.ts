@@ -35,3 +35,22 @@ export async function givenRejectionUrl(deps: AdminDeps, scope: { advertiserId: 
     'offerId' in scope ? { offer_id: scope.offerId } : { advertiser_id: scope.advertiserId },
   );
 }
+
+/**
+ * A fault an operator can fix: Postgres refuses to log postbacks (of one transaction id, or all) with a plain
+ * exception (SQLSTATE P0001, so the worker retries before it dead-letters). Returns the fix, which drops it.
+ */
+export async function givenPostbackLogRefusing(prisma: PrismaClient, transactionId?: string): Promise<() => Promise<void>> {
+  const name = unique('refuse').replace(/\W/g, '_');
+  const condition = transactionId === undefined ? 'TRUE' : `NEW.transaction_id = '${transactionId.replace(/'/g, "''")}'`;
+  await prisma.$executeRawUnsafe(`
+    CREATE FUNCTION ${name}() RETURNS trigger AS $$
+    BEGIN
+      IF ${condition} THEN RAISE EXCEPTION 'refused by test trigger'; END IF;
+      RETURN NEW;
+    END $$ LANGUAGE plpgsql`);
+  await prisma.$executeRawUnsafe(`CREATE TRIGGER ${name} BEFORE INSERT ON postback_log FOR EACH ROW EXECUTE FUNCTION ${name}()`);
+  return async () => {
+    await prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS ${name} ON postback_log`);
+  };
+}

@@ -1,5 +1,5 @@
 import type { ConversionStatus, Prisma, PrismaClient } from '@postback/core';
-import type { AdminDeps } from '../../apps/admin/src/services/adminDeps.js';
+import type { AdminDeps } from '../../apps/admin/src/wiring/adminDeps.js';
 import { createRejectionEndpoint } from '../../apps/admin/src/services/rejectionEndpoints.js';
 
 let counter = 0;

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { batchJobIdOf, createLogger, postbacksOf, type Config, type Logger, type Postback, type PostbackJob, type PostbackQueue } from '@postback/core';
 import { createAdminApp, type AdminAppDeps } from '../../apps/admin/src/app.js';
-import { connectAdminDeps } from '../../apps/admin/src/services/connectAdminDeps.js';
+import { connectAdminDeps } from '../../apps/admin/src/wiring/connectAdminDeps.js';
 import { createReceiver, type Receiver } from '../../apps/receiver/src/receiver.js';
 import { startWorker, type WorkerProcess } from '../../apps/worker/src/workerProcess.js';
 

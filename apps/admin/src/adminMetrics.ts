@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { Counter, Registry } from 'prom-client';
 import { registerQueueMetrics } from './queueMetrics.js';
-import type { AdminDeps } from './services/adminDeps.js';
+import type { AdminDeps } from './wiring/adminDeps.js';
 
 export interface AdminMetrics {
   registry: Registry;

@@ -1,6 +1,6 @@
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import type { Logger } from '@postback/core';
-import { AdminInputError, NotFoundError, storeOutage } from './adminErrors.js';
+import { adminErrorHandler } from './adminErrorHandler.js';
 import { requireAdmin } from './adminAuth.js';
 import { createAdminSessions } from './dashboard/adminSession.js';
 import { registerDlqConsole } from './dashboard/dlqConsole.js';
@@ -8,7 +8,7 @@ import { registerLoginRoutes } from './dashboard/loginRoutes.js';
 import { mountQueueDashboard } from './dashboard/queueDashboard.js';
 import { registerDlqRoutes } from './dlqRoutes.js';
 import { createAdminMetrics, type AdminMetrics } from './adminMetrics.js';
-import type { AdminDeps } from './services/adminDeps.js';
+import type { AdminDeps } from './wiring/adminDeps.js';
 import { createAdvertiser, createOffer } from './services/advertisers.js';
 import { importConversions, showConversion } from './services/conversions.js';
 import { deleteDeadLetter, listDeadLetters, replayDeadLetters } from './services/deadLetters.js';
@@ -16,9 +16,6 @@ import { searchPostbackLog } from './services/postbackLogSearch.js';
 import { createDlqReplays, type DlqReplays } from './services/dlqReplays.js';
 import { showPostback } from './services/postbacks.js';
 import { createRejectionEndpoint, revokeRejectionEndpoint } from './services/rejectionEndpoints.js';
-
-// Seconds an operator's script should wait before retrying while Postgres or Redis is unreachable.
-const STORE_RETRY_AFTER_SECONDS = 5;
 
 export interface AdminAppDeps extends AdminDeps {
   adminToken: string;
@@ -88,23 +85,4 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
   });
   app.use(adminErrorHandler(deps.logger));
   return app;
-}
-
-function adminErrorHandler(logger: Logger): ErrorRequestHandler {
-  return (err, _req, res, _next) => {
-    if (err instanceof AdminInputError) {
-      return void res.status(400).json(err.field ? { error: err.message, field: err.field } : { error: err.message });
-    }
-    if (err instanceof NotFoundError) return void res.status(404).json({ error: err.message });
-    const outage = storeOutage(err);
-    if (outage) {
-      logger.warn({ err: outage.cause }, outage.message);
-      return void res.set('Retry-After', String(STORE_RETRY_AFTER_SECONDS)).status(503).json({ error: outage.message });
-    }
-    const parserError = err as { type?: string; status?: number };
-    if (parserError.type === 'entity.too.large') return void res.status(413).json({ error: 'request body too large' });
-    if (parserError.type === 'entity.parse.failed') return void res.status(400).json({ error: 'body is not valid JSON' });
-    logger.error({ err }, 'admin request failed');
-    return void res.status(500).json({ error: 'internal error' });
-  };
 }

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { loadConfig } from '@postback/core';
 import { AdminInputError } from './adminErrors.js';
-import type { AdminDeps } from './services/adminDeps.js';
+import type { AdminDeps } from './wiring/adminDeps.js';
 import { purgeDeadLetters } from './services/dlqPurge.js';
 import { createDlqReplays, tokenFingerprint, type ReplayRecord } from './services/dlqReplays.js';
 

@@ -1,5 +1,5 @@
 import type express from 'express';
-import type { AdminDeps } from './services/adminDeps.js';
+import type { AdminDeps } from './wiring/adminDeps.js';
 import { purgeDeadLetters } from './services/dlqPurge.js';
 import { tokenFingerprint, type DlqReplays } from './services/dlqReplays.js';
 

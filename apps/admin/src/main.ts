@@ -4,7 +4,7 @@ import { collectDefaultMetrics } from 'prom-client';
 import { createLogger, loadConfigOrExit, syncKeyRegistry } from '@postback/core';
 import { createAdminMetrics } from './adminMetrics.js';
 import { createAdminApp } from './app.js';
-import { connectAdminDeps } from './services/connectAdminDeps.js';
+import { connectAdminDeps } from './wiring/connectAdminDeps.js';
 import { createDlqReplays } from './services/dlqReplays.js';
 
 const cfg = loadConfigOrExit();

@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import type { AdminDeps } from './services/adminDeps.js';
+import type { AdminDeps } from './wiring/adminDeps.js';
 
 // Scrapes closer together than this share one reading: Prometheus servers in HA pairs, or a dashboard refreshing
 // every second, cost Redis one round of counts per interval, not one per scrape.

@@ -1,5 +1,5 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import { InvalidPostback, TransientStoreError, UnknownKey, type Logger } from '@postback/core';
+import { InvalidPostbackError, TransientStoreError, UnknownKeyError, type Logger } from '@postback/core';
 import { logAccess, startAccessLog } from './accessLog.js';
 import { arrivedOverHttps } from './arrivedOverHttps.js';
 import type { EnqueueBatcher } from './enqueueBatcher.js';
@@ -72,7 +72,7 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
   app.get('/v1/rejections', (req, res) => {
     startAccessLog(res);
     // A GET carries its fields in the URL; a body on it is a client bug we would otherwise silently ignore.
-    if (hasBody(req)) throw new InvalidPostback('a GET request must not have a body', 'body');
+    if (hasBody(req)) throw new InvalidPostbackError('a GET request must not have a body', 'body');
     return handle(req, res);
   });
   app.post('/v1/rejections', start, forms, json, refuseUnparsedBody, handle);
@@ -112,13 +112,13 @@ function postbackHandler(deps: ReceiverDeps, answered: Answered) {
     refuseMalformedTarget(req.url);
     const body = isPlainObject(req.body) ? req.body : undefined;
     const postback = validatePostback(req.query as Record<string, unknown>, body);
-    if (postback.key === undefined) throw new UnknownKey('key is required');
+    if (postback.key === undefined) throw new UnknownKeyError('key is required');
     const found = deps.keys.resolve(postback.key);
     const endpoint = found instanceof Promise ? await guard(() => found) : found;
     if (!endpoint) {
       // Only here, on the failure path, is the address counted: valid keys pay no extra Redis round trip.
       await deps.keyFailures.recordFailure(req.ip ?? '');
-      throw new UnknownKey('unknown or revoked key');
+      throw new UnknownKeyError('unknown or revoked key');
     }
     res.locals.endpointId = endpoint.endpointId;
 
@@ -172,7 +172,7 @@ const refuseUnparsedBody: RequestHandler = (req, _res, next) => {
     return next(Object.assign(new Error('unsupported body type'), { status: 415, type: 'body.unsupported' }));
   }
   if (req.body !== undefined && !isPlainObject(req.body)) {
-    throw new InvalidPostback('JSON body must be an object', 'body');
+    throw new InvalidPostbackError('JSON body must be an object', 'body');
   }
   next();
 };

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import { InvalidPostback, TooManyKeyFailures, TransientStoreError, UnknownKey, type Logger } from '@postback/core';
+import { InvalidPostbackError, TooManyKeyFailuresError, TransientStoreError, UnknownKeyError, type Logger } from '@postback/core';
 import type { Answered } from './app.js';
 
 /** Seconds a client should wait before retrying when we could not store its postback. */
@@ -18,9 +18,9 @@ export function errorHandler(logger: Logger, answered: Answered): ErrorRequestHa
 }
 
 function answerError(err: unknown, res: Response, logger: Logger): void {
-  if (err instanceof InvalidPostback) return sendError(res, 400, err.message, err.field);
-  if (err instanceof UnknownKey) return sendError(res, 401, err.message, 'key');
-  if (err instanceof TooManyKeyFailures) {
+  if (err instanceof InvalidPostbackError) return sendError(res, 400, err.message, err.field);
+  if (err instanceof UnknownKeyError) return sendError(res, 401, err.message, 'key');
+  if (err instanceof TooManyKeyFailuresError) {
     res.set('Retry-After', String(err.retryAfterSeconds));
     return sendError(res, 429, err.message, 'key');
   }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { TooManyKeyFailures, type Logger } from '@postback/core';
+import { TooManyKeyFailuresError, type Logger } from '@postback/core';
 
 /**
  * Counts, per client address, requests whose key is unknown or revoked, in Redis so the count holds across
@@ -27,12 +27,12 @@ export class KeyFailureLimiter {
     });
   }
 
-  /** Records one failed key from `address`; throws TooManyKeyFailures when the address is over its allowance. */
+  /** Records one failed key from `address`; throws TooManyKeyFailuresError when the address is over its allowance. */
   async recordFailure(address: string): Promise<void> {
     try {
       await this.limiter.consume(address);
     } catch (err) {
-      if (err instanceof RateLimiterRes) throw new TooManyKeyFailures(Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
+      if (err instanceof RateLimiterRes) throw new TooManyKeyFailuresError(Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
       // Redis failing here must not turn a plain 401 into a 503: the request is refused either way.
       this.logger.warn({ err: (err as Error).message }, 'could not count a failed key');
     }

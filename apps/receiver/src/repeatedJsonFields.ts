@@ -1,5 +1,5 @@
 import { visit } from 'jsonc-parser';
-import { InvalidPostback } from '@postback/core';
+import { InvalidPostbackError } from '@postback/core';
 
 /**
  * JSON.parse keeps the last of two equal keys without a word, so `{"transaction_id":"a","transaction_id":"b"}`
@@ -19,5 +19,5 @@ export function refuseRepeatedJsonFields(text: string, fields: ReadonlySet<strin
       seen.add(name);
     },
   });
-  if (repeated !== undefined) throw new InvalidPostback(`${repeated} was given more than once`, repeated);
+  if (repeated !== undefined) throw new InvalidPostbackError(`${repeated} was given more than once`, repeated);
 }

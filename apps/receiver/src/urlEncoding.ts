@@ -1,4 +1,4 @@
-import { InvalidPostback } from '@postback/core';
+import { InvalidPostbackError } from '@postback/core';
 
 // A byte outside printable ASCII, or a `%` not followed by two hex digits. Node reads a raw byte of the request
 // target as Latin-1 (UTF-8 "é" would become "Ã©") and its URL decoder keeps a broken escape as it is ("%G1" stays
@@ -10,7 +10,7 @@ const BROKEN_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
 export function refuseMalformedTarget(target: string): void {
   // Two simple scans, the second only when there is a % at all: about half the cost of one combined regex.
   if (NOT_PRINTABLE_ASCII.test(target) || (target.includes('%') && BROKEN_ESCAPE.test(target))) {
-    throw new InvalidPostback('the query string must be percent-encoded UTF-8 (a broken % escape or a raw byte)', 'query');
+    throw new InvalidPostbackError('the query string must be percent-encoded UTF-8 (a broken % escape or a raw byte)', 'query');
   }
 }
 
@@ -24,6 +24,6 @@ export function refuseMalformedForm(body: string): void {
   try {
     decodeURIComponent(body);
   } catch {
-    throw new InvalidPostback('the form body has a broken % escape or one that is not UTF-8', 'body');
+    throw new InvalidPostbackError('the form body has a broken % escape or one that is not UTF-8', 'body');
   }
 }

@@ -1,4 +1,4 @@
-import { InvalidPostback, REASON_MAX, TRANSACTION_ID_MAX } from '@postback/core';
+import { InvalidPostbackError, REASON_MAX, TRANSACTION_ID_MAX } from '@postback/core';
 
 export interface PostbackRequest {
   key: string | undefined;
@@ -29,14 +29,14 @@ export function validatePostback(query: Params, body: Params): PostbackRequest {
   for (const source of [query, body]) {
     for (const name of Object.keys(source ?? {})) {
       const match = ARRAY_SYNTAX.exec(name);
-      if (match) throw new InvalidPostback(`${match[1]} must be given once, as a plain value`, match[1]!);
+      if (match) throw new InvalidPostbackError(`${match[1]} must be given once, as a plain value`, match[1]!);
     }
   }
   const key = readField('key', query, body);
   const transactionId = readField('transaction_id', query, body);
   const reason = readField('new_rejected_reason', query, body);
-  if (transactionId === undefined) throw new InvalidPostback('transaction_id is required', 'transaction_id');
-  if (reason === undefined) throw new InvalidPostback('new_rejected_reason is required', 'new_rejected_reason');
+  if (transactionId === undefined) throw new InvalidPostbackError('transaction_id is required', 'transaction_id');
+  if (reason === undefined) throw new InvalidPostbackError('new_rejected_reason is required', 'new_rejected_reason');
   return { key, transactionId, reason };
 }
 
@@ -44,20 +44,20 @@ function readField(field: Field, query: Params, body: Params): string | undefine
   const inQuery = query?.[field];
   const inBody = body?.[field];
   if (inQuery !== undefined && inBody !== undefined) {
-    throw new InvalidPostback(`${field} was given more than once`, field);
+    throw new InvalidPostbackError(`${field} was given more than once`, field);
   }
   const value = inQuery ?? inBody;
   if (value === undefined) return undefined;
-  if (Array.isArray(value)) throw new InvalidPostback(`${field} was given more than once`, field);
-  if (typeof value !== 'string') throw new InvalidPostback(`${field} must be a string`, field);
-  if (value.trim() === '') throw new InvalidPostback(`${field} is empty`, field);
+  if (Array.isArray(value)) throw new InvalidPostbackError(`${field} was given more than once`, field);
+  if (typeof value !== 'string') throw new InvalidPostbackError(`${field} must be a string`, field);
+  if (value.trim() === '') throw new InvalidPostbackError(`${field} is empty`, field);
   // Limits count characters (code points), as the database columns do; .length counts UTF-16 units, so it is
   // checked first and the exact count only taken when it could be over.
   if (value.length > FIELDS[field] && [...value].length > FIELDS[field]) {
-    throw new InvalidPostback(`${field} is longer than ${FIELDS[field]} characters`, field);
+    throw new InvalidPostbackError(`${field} is longer than ${FIELDS[field]} characters`, field);
   }
   if (FORBIDDEN_CHARACTERS.test(value)) {
-    throw new InvalidPostback(`${field} contains control characters or invalid UTF-8`, field);
+    throw new InvalidPostbackError(`${field} contains control characters or invalid UTF-8`, field);
   }
   return value;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { JobMoveBusy } from './errors/index.js';
+import { JobMoveBusyError } from './errors/index.js';
 
 // Longer than any move takes; only a holder that died leaves it to expire.
 const LOCK_MS = 30_000;
@@ -21,13 +21,13 @@ export class JobMoveLock {
     private readonly prefix: string,
   ) {}
 
-  /** Runs `move` while no other move of `jobId` runs; waits up to `waitMs` for one under way, then throws JobMoveBusy. */
+  /** Runs `move` while no other move of `jobId` runs; waits up to `waitMs` for one under way, then throws JobMoveBusyError. */
   async run<T>(jobId: string, move: () => Promise<T>, waitMs = 5000): Promise<T> {
     const key = `${this.prefix}:move-lock:${jobId}`;
     const owner = randomUUID();
     const deadline = Date.now() + waitMs;
     while ((await this.redis.set(key, owner, 'PX', LOCK_MS, 'NX')) !== 'OK') {
-      if (Date.now() >= deadline) throw new JobMoveBusy(`job ${jobId} is being moved between queues; try again`);
+      if (Date.now() >= deadline) throw new JobMoveBusyError(`job ${jobId} is being moved between queues; try again`);
       await sleep(POLL_MS);
     }
     try {

@@ -1,5 +1,5 @@
 import type { ConversionStatus, PrismaClient, Scope } from '@postback/core';
-import type { AdminDeps } from '../../../apps/admin/src/services/adminDeps.js';
+import type { AdminDeps } from '../../../apps/admin/src/wiring/adminDeps.js';
 import { givenRejectionUrl } from '../../helpers/fixtures.js';
 
 /** One rejection URL of the world: its key, and the endpoint and scope the receiver resolves it to. */

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { AdminDeps } from '../services/adminDeps.js';
+import type { AdminDeps } from '../wiring/adminDeps.js';
 
 export const SESSION_COOKIE = 'pp_admin_session';
 /** How long a browser login lasts; logging out, or a new ADMIN_TOKEN, ends it sooner. */

@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type express from 'express';
-import type { AdminDeps } from '../services/adminDeps.js';
+import type { AdminDeps } from '../wiring/adminDeps.js';
 
 export const DASHBOARD_PATH = '/admin/queues';
 

@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import { z } from 'zod';
 import { deadLetterKindOf, postbackJobSchema, postbacksOf, type DeadLetterData, type Postback } from '@postback/core';
 import { AdminInputError } from '../adminErrors.js';
-import type { AdminDeps } from './adminDeps.js';
+import type { AdminDeps } from '../wiring/adminDeps.js';
 
 const PAGE = 500;
 const DURATION_UNITS_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;

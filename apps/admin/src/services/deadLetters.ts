@@ -9,7 +9,7 @@ import {
   type PostbackJob,
 } from '@postback/core';
 import { NotFoundError } from '../adminErrors.js';
-import type { AdminDeps } from './adminDeps.js';
+import type { AdminDeps } from '../wiring/adminDeps.js';
 import { deadLetterKind } from './deadLetterFilter.js';
 import { parseInput } from './parseInput.js';
 
@@ -84,7 +84,7 @@ async function replay(deps: AdminDeps, request: z.infer<typeof replayInput>) {
 /**
  * Puts one dead-lettered job back on the main queue under its own id, then takes it off the dead-letter queue;
  * under the job's move lock, so it never runs between a worker's dead-letter add and its remove from the main
- * queue (which would remove the fresh copy). Throws JobMoveBusy when a move of the job does not finish in time.
+ * queue (which would remove the fresh copy). Throws JobMoveBusyError when a move of the job does not finish in time.
  */
 export async function replayOne(deps: AdminDeps, dead: Job<DeadLetterData>): Promise<string> {
   const id = dead.id!;

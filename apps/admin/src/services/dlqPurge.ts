@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AdminDeps } from './adminDeps.js';
+import type { AdminDeps } from '../wiring/adminDeps.js';
 import { deadLetterFilterSchema, scanDeadLetters } from './deadLetterFilter.js';
 import { parseInput } from './parseInput.js';
 

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from '@postback/core';
 import { NotFoundError } from '../adminErrors.js';
-import type { AdminDeps } from './adminDeps.js';
+import type { AdminDeps } from '../wiring/adminDeps.js';
 import { deadLetterFilterSchema, scanDeadLetters, type DeadLetterFilter } from './deadLetterFilter.js';
 import { replayOne } from './deadLetters.js';
 import { parseInput } from './parseInput.js';

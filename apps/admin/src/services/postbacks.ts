@@ -9,7 +9,7 @@ import {
   type Postback,
 } from '@postback/core';
 import { NotFoundError } from '../adminErrors.js';
-import type { AdminDeps } from './adminDeps.js';
+import type { AdminDeps } from '../wiring/adminDeps.js';
 import { parseInput } from './parseInput.js';
 
 export interface PostbackStatus {

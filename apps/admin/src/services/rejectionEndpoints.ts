@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { generateEndpointKey, hashEndpointKey, rejectionUrl } from '@postback/core';
 import { NotFoundError } from '../adminErrors.js';
-import type { AdminDeps } from './adminDeps.js';
+import type { AdminDeps } from '../wiring/adminDeps.js';
 import { parseInput } from './parseInput.js';
 
 const id = z.coerce.number().int().positive();

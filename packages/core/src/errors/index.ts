@@ -1,6 +1,6 @@
-export { InvalidPostback } from './invalidPostback.js';
-export { UnknownKey } from './unknownKey.js';
+export { InvalidPostbackError } from './invalidPostbackError.js';
+export { UnknownKeyError } from './unknownKeyError.js';
 export { TransientStoreError } from './transientStoreError.js';
 export { PermanentJobError } from './permanentJobError.js';
-export { TooManyKeyFailures } from './tooManyKeyFailures.js';
-export { JobMoveBusy } from './jobMoveBusy.js';
+export { TooManyKeyFailuresError } from './tooManyKeyFailuresError.js';
+export { JobMoveBusyError } from './jobMoveBusyError.js';

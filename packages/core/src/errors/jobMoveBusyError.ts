@@ -1,6 +1,6 @@
 import { TransientStoreError } from './transientStoreError.js';
 
 /** Another process is moving the same job between the main and dead-letter queues; trying again shortly works. */
-export class JobMoveBusy extends TransientStoreError {
-  override name = 'JobMoveBusy';
+export class JobMoveBusyError extends TransientStoreError {
+  override name = 'JobMoveBusyError';
 }

@@ -1,6 +1,6 @@
 /** A postback the receiver refuses: the field it names is missing, empty, too long, repeated or malformed. */
-export class InvalidPostback extends Error {
-  override name = 'InvalidPostback';
+export class InvalidPostbackError extends Error {
+  override name = 'InvalidPostbackError';
   constructor(
     message: string,
     readonly field: string,

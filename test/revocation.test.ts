@@ -1,8 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { globalScope, loadConfig, POSTBACK_JOB_NAME, postbackJobOptions, type Outcome, type Postback } from '@postback/core';
+import {
+  globalScope,
+  hashEndpointKey,
+  loadConfig,
+  POSTBACK_JOB_NAME,
+  postbackJobOptions,
+  receiptSeqKey,
+  type Outcome,
+  type Postback,
+} from '@postback/core';
 import { createAdminApp } from '../apps/admin/src/app.js';
+import { Admission } from '../apps/receiver/src/admission.js';
 import { showConversion } from '../apps/admin/src/services/conversions.js';
 import { revokeRejectionEndpoint } from '../apps/admin/src/services/rejectionEndpoints.js';
 import { givenAdvertiser, givenConversion, givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
@@ -134,6 +144,20 @@ describe('exact revocation at apply time', () => {
 
   const outcomeOf = (postbackId: string) =>
     eventually(async () => (await t.prisma.postbackLog.findUnique({ where: { postbackId } }))?.outcome as Outcome | undefined, 20_000, `postback ${postbackId} to be processed`);
+
+  it('numbers a revocation above every receipt seq handed out before and below every one after, even ahead of the clock', async () => {
+    const admission = new Admission(redis, t.cfg.QUEUE_PREFIX, 1000, 1000);
+    const url = await givenRejectionUrl(admin, { advertiserId: (await givenAdvertiser(t.prisma)).id });
+    // A counter far ahead of Redis's clock (many postbacks in one microsecond, or a clock stepped back).
+    const ahead = Date.now() * 1000 + 10 ** 12;
+    await redis.set(receiptSeqKey(t.cfg.QUEUE_PREFIX), String(ahead));
+    const revokedSeq = await admin.registry.revoke({ endpointId: url.id, keyHash: hashEndpointKey(url.key) });
+    const { firstSeq } = await admission.admit(new Map([[url.id, 1]]));
+    expect(revokedSeq).toBe(ahead + 1);
+    expect(firstSeq).toBe(revokedSeq + 1);
+    // Revoking again keeps the first number.
+    expect(await admin.registry.revoke({ endpointId: url.id, keyHash: hashEndpointKey(url.key) })).toBe(revokedSeq);
+  });
 
   it('applies nothing received after the revocation, though a cached receiver took it; what came before still applies', async () => {
     const { conversion, url } = await givenUrlInCache();

@@ -103,8 +103,11 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
         result[s.value] = (result[s.value] ?? 0) + 1;
         const p = postbacks[i]!;
         // Worth a line each: a revoked key still being used is the operator's business (and rare).
-        if (s.value === 'revoked') logger.warn({ postback_id: p.postbackId, endpoint_id: p.endpointId }, 'postback received after its key was revoked: not applied');
-        else logger.debug({ postback_id: p.postbackId, outcome: s.value }, 'postback applied');
+        if (s.value === 'revoked') {
+          logger.warn({ postback_id: p.postbackId, endpoint_id: p.endpointId }, 'postback received after its key was revoked: not applied');
+        } else {
+          logger.debug({ postback_id: p.postbackId, outcome: s.value }, 'postback applied');
+        }
       } else {
         failed.push({ postback: postbacks[i]!, error: s.reason });
       }

@@ -25,7 +25,6 @@ function withKind(raw: unknown): unknown {
 
 export const scopeSchema = z.preprocess(withKind, explicitScopeSchema);
 export type Scope = z.infer<typeof explicitScopeSchema>;
-export type ScopeKind = Scope['kind'];
 
 export const globalScope = (advertiserId: number): Scope => ({ kind: 'global', advertiserId, offerId: null });
 export const offerScope = (advertiserId: number, offerId: number): Scope => ({ kind: 'offer', advertiserId, offerId });

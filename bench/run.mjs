@@ -112,7 +112,7 @@ async function main() {
       const chunk = [];
       for (let j = i; j < Math.min(i + 10_000, RANGES.drain.to); j++) {
         chunk.push(batcher.enqueue({
-          endpointId: advertiserOf(j), scope: { advertiserId: advertiserOf(j), offerId: null },
+          endpointId: advertiserOf(j), scope: { kind: 'global', advertiserId: advertiserOf(j), offerId: null },
           transactionId: `tx-${j}`, reason: REASONS[j % REASONS.length], receivedAt: Date.now(),
         }));
       }

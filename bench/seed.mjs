@@ -63,10 +63,10 @@ export async function seed(conversions) {
       }
       const key = generateEndpointKey();
       const { rows } = await db.query(
-        'INSERT INTO rejection_endpoints (advertiser_id, key_hash) VALUES ($1, $2) RETURNING id',
+        "INSERT INTO rejection_endpoints (advertiser_id, scope, key_hash) VALUES ($1, 'global', $2) RETURNING id",
         [a, hashEndpointKey(key)],
       );
-      await registry.register({ endpointId: rows[0].id, keyHash: hashEndpointKey(key), scope: { advertiserId: a, offerId: null } });
+      await registry.register({ endpointId: rows[0].id, keyHash: hashEndpointKey(key), scope: { kind: 'global', advertiserId: a, offerId: null } });
       keys.push(key);
     }
     const offers = ADVERTISERS * OFFERS_PER_ADVERTISER;

@@ -2,19 +2,26 @@
 // still runs it). For a conversion that does not exist no row lock orders them, so both can read an empty
 // postback_log; only the one whose log row lands may say it applied the postback, or the metrics count it twice.
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KeyRegistry } from '@postback/core';
 import { applyRejections, type PostbackToApply } from '../apps/worker/src/applyRejections.js';
 import { givenOffer } from './helpers/fixtures.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
 
 let t: TestEnvironment;
+let redis: Redis;
+let registry: KeyRegistry;
 
 beforeAll(async () => {
   t = await createTestEnvironment('concurrent_delivery');
+  redis = new Redis(t.cfg.REDIS_URL);
+  registry = new KeyRegistry(redis, t.cfg.QUEUE_PREFIX);
 });
 
 afterAll(async () => {
+  redis?.disconnect();
   await t?.teardown();
 });
 
@@ -24,7 +31,7 @@ describe('two deliveries of one postback at once', () => {
     const postback: PostbackToApply = {
       postbackId: randomUUID(),
       endpointId: 1,
-      scope: { advertiserId: offer.advertiserId, offerId: offer.id },
+      scope: { kind: 'offer', advertiserId: offer.advertiserId, offerId: offer.id },
       transactionId: `tx-nobody-knows-${randomUUID()}`,
       reason: 'fraud',
       seq: 1,
@@ -41,7 +48,7 @@ describe('two deliveries of one postback at once', () => {
          VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0), 'not_found', 1)`,
         [postback.postbackId, postback.endpointId, postback.transactionId, postback.reason, postback.seq, postback.receivedAt],
       );
-      const applying = applyRejections(t.prisma, [postback]);
+      const applying = applyRejections(t.prisma, [postback], registry);
       // This delivery reads an empty log and then waits on the other's row (the unique postback_id).
       await eventually(async () => {
         const waiting = await other.query(

@@ -23,7 +23,7 @@ const postback: PostbackJob = {
   v: 1,
   postbackId: '2f1c5c1e-7d35-4a8e-9a52-3c0f4b7e0001',
   endpointId: 1,
-  scope: { advertiserId: 1, offerId: null },
+  scope: { kind: 'global', advertiserId: 1, offerId: null },
   transactionId: 'tx-move',
   reason: 'fraud',
   seq: 1,

@@ -1,15 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashEndpointKey, syncKeyRegistry, type ActiveEndpoint } from '@postback/core';
-import { createRejectionEndpoint } from '../apps/admin/src/services/rejectionEndpoints.js';
-import { givenAdvertiser, givenRejectionUrl } from './helpers/fixtures.js';
+import { createRejectionEndpoint, revokeRejectionEndpoint } from '../apps/admin/src/services/rejectionEndpoints.js';
+import { givenAdvertiser, givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
 import { connectAdminDeps, type AdminHandle } from './helpers/pipeline.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
 
 let t: TestEnvironment;
 let admin: AdminHandle;
 let db: pg.Client;
+let redis: Redis;
 
 beforeAll(async () => {
   t = await createTestEnvironment('key_registry');
@@ -18,16 +20,18 @@ beforeAll(async () => {
   await admin.withRedis(async () => undefined);
   db = new pg.Client({ connectionString: t.databaseUrl });
   await db.connect();
+  redis = new Redis(t.cfg.REDIS_URL);
 });
 
 afterAll(async () => {
+  redis.disconnect();
   await db.end();
   await admin.close();
   await t.teardown();
 });
 
 function someEndpoint(endpointId: number): ActiveEndpoint {
-  return { endpointId, keyHash: hashEndpointKey(randomBytes(32).toString('base64url')), scope: { advertiserId: 1, offerId: null } };
+  return { endpointId, keyHash: hashEndpointKey(randomBytes(32).toString('base64url')), scope: { kind: 'global', advertiserId: 1, offerId: null } };
 }
 
 describe('the key registry sync', () => {
@@ -83,5 +87,64 @@ describe('the key registry sync', () => {
       await db.query('SELECT pg_advisory_unlock_all()');
       await db.query('DROP TRIGGER hold_commit ON rejection_endpoints; DROP FUNCTION hold_commit()');
     }
+  });
+});
+
+describe("a rejection URL's scope never widens", () => {
+  const registryHash = () => `${t.cfg.QUEUE_PREFIX}:endpoint-keys`;
+
+  async function givenOfferLevelUrl() {
+    const offer = await givenOffer(t.prisma);
+    const url = await givenRejectionUrl(admin, { offerId: offer.id });
+    return { offer, url, keyHash: hashEndpointKey(url.key) };
+  }
+
+  it('refuses to delete an offer while a rejection URL names it, and the registry keeps the key offer-level', async () => {
+    const { offer, url, keyHash } = await givenOfferLevelUrl();
+    await expect(db.query('DELETE FROM offers WHERE id = $1', [offer.id])).rejects.toMatchObject({ code: '23503' });
+    await syncKeyRegistry(t.prisma, admin.registry);
+    expect(await admin.registry.lookup(keyHash)).toEqual({ endpointId: url.id, scope: { kind: 'offer', advertiserId: offer.advertiserId, offerId: offer.id } });
+  });
+
+  it('refuses to delete the offer of a revoked URL as well: the row records what was shared', async () => {
+    const { offer, url } = await givenOfferLevelUrl();
+    await revokeRejectionEndpoint(admin, url.id);
+    await expect(db.query('DELETE FROM offers WHERE id = $1', [offer.id])).rejects.toMatchObject({ code: '23503' });
+  });
+
+  it('refuses an offer-level row without its offer, and a global row with one', async () => {
+    const { url } = await givenOfferLevelUrl();
+    await expect(db.query('UPDATE rejection_endpoints SET offer_id = NULL WHERE id = $1', [url.id])).rejects.toMatchObject({ code: '23514' });
+    await expect(db.query("UPDATE rejection_endpoints SET scope = 'global' WHERE id = $1", [url.id])).rejects.toMatchObject({ code: '23514' });
+  });
+
+  it('never registers an offer-level key as global, even from a row that lost its offer with the constraints off', async () => {
+    const { offer, url, keyHash } = await givenOfferLevelUrl();
+    expect(await admin.registry.lookup(keyHash)).toMatchObject({ scope: { kind: 'offer' } });
+    // The row as the old ON DELETE SET NULL left it, which the CHECK now forbids: switched off for this one row.
+    await db.query('ALTER TABLE rejection_endpoints DROP CONSTRAINT rejection_endpoints_scope_offer_check');
+    try {
+      await db.query('UPDATE rejection_endpoints SET offer_id = NULL WHERE id = $1', [url.id]);
+      await syncKeyRegistry(t.prisma, admin.registry);
+      expect(await admin.registry.lookup(keyHash)).toBeNull();
+      expect(await redis.hget(registryHash(), keyHash)).toBeNull();
+    } finally {
+      await db.query('UPDATE rejection_endpoints SET offer_id = $2 WHERE id = $1', [url.id, offer.id]);
+      await db.query(`ALTER TABLE rejection_endpoints ADD CONSTRAINT rejection_endpoints_scope_offer_check
+        CHECK ((scope = 'offer') = (offer_id IS NOT NULL))`);
+    }
+  });
+
+  it('reads an entry that names an offer-level scope without its offer as no key at all', async () => {
+    const e = someEndpoint(4);
+    await redis.hset(registryHash(), e.keyHash, JSON.stringify([4, 1, null, 'offer']));
+    expect(await admin.registry.lookup(e.keyHash)).toBeNull();
+  });
+
+  it('still reads the entries an earlier release wrote, [endpointId, advertiserId, offerId]', async () => {
+    const [globalKey, offerKey] = [someEndpoint(5), someEndpoint(6)];
+    await redis.hset(registryHash(), globalKey.keyHash, JSON.stringify([5, 1, null]), offerKey.keyHash, JSON.stringify([6, 1, 60]));
+    expect(await admin.registry.lookup(globalKey.keyHash)).toEqual({ endpointId: 5, scope: { kind: 'global', advertiserId: 1, offerId: null } });
+    expect(await admin.registry.lookup(offerKey.keyHash)).toEqual({ endpointId: 6, scope: { kind: 'offer', advertiserId: 1, offerId: 60 } });
   });
 });

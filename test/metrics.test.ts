@@ -119,7 +119,7 @@ describe('metrics', () => {
       v: 1,
       postbackId: first.postbackId,
       endpointId: first.endpointId,
-      scope: { advertiserId: (await t.prisma.offer.findUniqueOrThrow({ where: { id: offerId } })).advertiserId, offerId },
+      scope: { kind: 'offer', advertiserId: (await t.prisma.offer.findUniqueOrThrow({ where: { id: offerId } })).advertiserId, offerId },
       transactionId: first.transactionId,
       reason: first.reason,
       seq: Number(first.seq),

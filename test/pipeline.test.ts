@@ -164,7 +164,7 @@ describe('ordering and redelivery', () => {
       v: 1,
       postbackId: first.postbackId,
       endpointId: job.endpointId,
-      scope: { advertiserId: offer.advertiserId, offerId: offer.id },
+      scope: { kind: 'offer', advertiserId: offer.advertiserId, offerId: offer.id },
       transactionId: c.transactionId,
       reason: 'fraud',
       seq: Number(job.seq),

@@ -1,14 +1,15 @@
 import type { Redis } from 'ioredis';
+import { NEXT_RECEIPT_SEQ_LUA, receiptSeqKey } from '@postback/core';
 
 // One call per enqueue batch does both things a postback needs from Redis before it may be stored:
 // 1. The per-key rate limit: a fixed window per endpoint, INCRBY by the batch's count for that endpoint, so the
 //    limit holds across every receiver instance at the cost of one command per endpoint per batch (not per
 //    request). Of n requests, those that fit under the limit are admitted; requests over it still count.
-// 2. The receipt sequence numbers of the admitted: consecutive, greater than any handed out before, and never
-//    below Redis's clock in microseconds, so the order survives a Redis that lost the counter.
+// 2. The receipt sequence numbers of the admitted: consecutive, greater than any handed out before (a revocation's
+//    too), and never below Redis's clock in microseconds, so the order survives a Redis that lost the counter.
 // KEYS: sequence key, then one rate key per endpoint. ARGV: limit, window ms, then one count per rate key.
 // Returns: first sequence number (as a string), then per endpoint: admitted count, ms until its window resets.
-const ADMIT_SCRIPT = `
+const ADMIT_SCRIPT = `${NEXT_RECEIPT_SEQ_LUA}
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local out = {}
@@ -26,10 +27,7 @@ for i = 2, #KEYS do
   out[#out + 1] = ok
   out[#out + 1] = ttl
 end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local last = tonumber(redis.call('GET', KEYS[1]) or '0')
-local first = math.max(now, last + 1)
+local first = nextReceiptSeq(KEYS[1])
 if admitted > 0 then
   redis.call('SET', KEYS[1], string.format('%.0f', first + admitted - 1))
 end
@@ -55,7 +53,7 @@ export class Admission {
     private readonly limit: number,
     private readonly windowMs: number,
   ) {
-    this.seqKey = `${prefix}:receipt-seq`;
+    this.seqKey = receiptSeqKey(prefix);
     // A defined command runs by EVALSHA: the script's text crosses the wire once, not with every batch.
     if (!('postbackAdmit' in redis)) redis.defineCommand('postbackAdmit', { lua: ADMIT_SCRIPT });
     const command = (redis as unknown as Record<string, (...a: Array<string | number>) => Promise<unknown>>).postbackAdmit!;

@@ -6,6 +6,7 @@ import {
   type Postback,
   type PrismaClient,
 } from '@postback/core';
+import { keyRevocations, type RevocationsInRedis } from './keyRevocations.js';
 
 /** A postback as the worker applies it, with which attempt of its job this is. */
 export interface PostbackToApply extends Postback {
@@ -29,8 +30,15 @@ interface ConversionRow {
  * The rules themselves are the pure decideBatch(); this file loads the state they need and writes what they
  * decide, with one set-based statement per table.
  */
-export async function applyRejections(prisma: PrismaClient, postbacks: PostbackToApply[]): Promise<AppliedBatch> {
-  const { outcomes, applied } = await prisma.$transaction(async (tx) => applyInTransaction(tx, postbacks), {
+export async function applyRejections(
+  prisma: PrismaClient,
+  postbacks: PostbackToApply[],
+  revocations: RevocationsInRedis,
+): Promise<AppliedBatch> {
+  // Read before the transaction, so no row lock waits on Redis. Every postback here was given its seq before this
+  // read, so a revocation the read misses came after all of them (and changes nothing for this batch).
+  const revokedInRedis = await revocations.revokedSeqs([...new Set(postbacks.map((p) => p.endpointId))]);
+  const { outcomes, applied } = await prisma.$transaction(async (tx) => applyInTransaction(tx, postbacks, revokedInRedis), {
     maxWait: 10_000,
     timeout: 60_000,
   });
@@ -49,6 +57,7 @@ export interface AppliedBatch {
 async function applyInTransaction(
   tx: Tx,
   postbacks: PostbackToApply[],
+  revokedInRedis: ReadonlyMap<number, number>,
 ): Promise<{ outcomes: Map<string, Outcome>; applied: Set<PostbackToApply> }> {
   const transactionIds = [...new Set(postbacks.map((p) => p.transactionId))];
   // Row locks on every conversion the batch touches, taken in id order: batches of other workers that touch the
@@ -83,7 +92,10 @@ async function applyInTransaction(
   const fresh = postbacks.filter((p) => !seen.has(p.postbackId) && seen.add(p.postbackId));
   if (fresh.length === 0) return { outcomes, applied: new Set() };
 
-  const { results, finalStates } = decideBatch(states, fresh);
+  // Exact revocation: each postback meets the seq at which its key was revoked, if it was (one query per batch).
+  const revokedSeqs = await keyRevocations(tx, fresh, revokedInRedis);
+  const toDecide = revokedSeqs.size === 0 ? fresh : fresh.map((p) => ({ ...p, keyRevokedSeq: revokedSeqs.get(p.endpointId) ?? null }));
+  const { results, finalStates } = decideBatch(states, toDecide);
 
   // Last-received-wins: finalStates holds each conversion as the highest-seq postback in scope left it, and
   // decide() refused (superseded) anything older than the seq already stored.

@@ -20,6 +20,7 @@ import {
 import { ApplyBatcher } from './applyBatcher.js';
 import { applyRejections, type PostbackToApply } from './applyRejections.js';
 import { moveToDeadLetter } from './deadLetter.js';
+import type { RevocationsInRedis } from './keyRevocations.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 import { createStoreProbe } from './storeProbe.js';
 
@@ -44,6 +45,8 @@ export interface PostbackWorkerDeps {
   queue: PostbackQueue;
   deadLetters: DeadLetterQueue;
   moveLock: JobMoveLock;
+  /** Where each batch reads the revocations Redis already has and Postgres may not yet (the key registry). */
+  revocations: RevocationsInRedis;
   logger: Logger;
   autorun?: boolean;
   /** Where outcomes, latencies, retries and database errors are counted; a registry nobody reads when not given. */
@@ -69,7 +72,7 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
   const { cfg, logger } = deps;
   const metrics = deps.metrics ?? createWorkerMetrics();
   const apply = async (items: PostbackToApply[]): Promise<Outcome[]> => {
-    const { outcomes, applied } = await applyRejections(deps.prisma, items);
+    const { outcomes, applied } = await applyRejections(deps.prisma, items, deps.revocations);
     // Only what this batch applied: a redelivered or replayed postback was counted when it was first applied.
     metrics.applied(applied);
     return outcomes;
@@ -98,7 +101,13 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
     settled.forEach((s, i) => {
       if (s.status === 'fulfilled') {
         result[s.value] = (result[s.value] ?? 0) + 1;
-        logger.debug({ postback_id: postbacks[i]!.postbackId, outcome: s.value }, 'postback applied');
+        const p = postbacks[i]!;
+        // Worth a line each: a revoked key still being used is the operator's business (and rare).
+        if (s.value === 'revoked') {
+          logger.warn({ postback_id: p.postbackId, endpoint_id: p.endpointId }, 'postback received after its key was revoked: not applied');
+        } else {
+          logger.debug({ postback_id: p.postbackId, outcome: s.value }, 'postback applied');
+        }
       } else {
         failed.push({ postback: postbacks[i]!, error: s.reason });
       }

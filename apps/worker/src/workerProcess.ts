@@ -37,7 +37,7 @@ export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
   const registry = new KeyRegistry(redis, cfg.QUEUE_PREFIX);
   const metrics = createWorkerMetrics();
   const moveLock = new JobMoveLock(redis, cfg.QUEUE_PREFIX);
-  const worker = createPostbackWorker({ cfg, connection: redis, prisma, queue, deadLetters, moveLock, logger, metrics });
+  const worker = createPostbackWorker({ cfg, connection: redis, prisma, queue, deadLetters, moveLock, revocations: registry, logger, metrics });
   metrics.consumingWhile(() => worker.isRunning() && redis.status === 'ready');
   worker.on('ready', () => logger.info({ concurrency: cfg.WORKER_CONCURRENCY }, 'worker consuming'));
 

@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
+import { scopeOf } from './endpointScope.js';
 import type { Scope } from './postbackJob.js';
+import { NEXT_RECEIPT_SEQ_LUA, receiptSeqKey } from './receiptSequence.js';
 
 /** What a receiver learns from a valid key, without touching Postgres. */
 export interface EndpointEntry {
@@ -21,6 +23,21 @@ for i = 1, #ARGV, 2 do
 end
 return 1`;
 
+// A revocation, in one atomic step: the key leaves the registry for good, and the endpoint gets its revocation
+// sequence number, taken from the receipt sequence itself (and the counter moved up to it), so that it is greater
+// than every postback's seq handed out before and smaller than every one handed out after. A second revocation of
+// the endpoint keeps the first one's number.
+// KEYS: revoked key hashes, active registry, revocation seqs, receipt sequence. ARGV: key hash, endpoint id.
+const REVOKE_SCRIPT = `${NEXT_RECEIPT_SEQ_LUA}
+redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+local recorded = redis.call('HGET', KEYS[3], ARGV[2])
+if recorded then return recorded end
+local seq = string.format('%.0f', nextReceiptSeq(KEYS[4]))
+redis.call('SET', KEYS[4], seq)
+redis.call('HSET', KEYS[3], ARGV[2], seq)
+return seq`;
+
 /**
  * The receiver's view of the rejection endpoints: key hash → endpoint and scope, kept in Redis so that
  * receivers authenticate without Postgres. Postgres stays the source of truth; syncFrom() rebuilds this from it
@@ -29,6 +46,8 @@ return 1`;
 export class KeyRegistry {
   private readonly activeKey: string;
   private readonly revokedKey: string;
+  private readonly revokedSeqKey: string;
+  private readonly receiptSeqKey: string;
 
   constructor(
     private readonly redis: Redis,
@@ -36,8 +55,11 @@ export class KeyRegistry {
   ) {
     this.activeKey = `${prefix}:endpoint-keys`;
     this.revokedKey = `${prefix}:revoked-keys`;
+    this.revokedSeqKey = `${prefix}:revoked-seqs`;
+    this.receiptSeqKey = receiptSeqKey(prefix);
   }
 
+  /** The endpoint of a key, or null for an unknown or revoked key, or an entry that names no valid scope. */
   async lookup(keyHash: string): Promise<EndpointEntry | null> {
     const raw = await this.redis.hget(this.activeKey, keyHash);
     return raw === null ? null : decode(raw);
@@ -47,8 +69,30 @@ export class KeyRegistry {
     await this.redis.eval(REGISTER_SCRIPT, 2, this.activeKey, this.revokedKey, endpoint.keyHash, encode(endpoint));
   }
 
-  async revoke(keyHash: string): Promise<void> {
-    await this.redis.multi().sadd(this.revokedKey, keyHash).hdel(this.activeKey, keyHash).exec();
+  /**
+   * Takes a key out of the registry for good and returns the endpoint's revocation sequence number: a postback of
+   * this endpoint with a higher seq was received after the revocation. Idempotent (a second call returns the first
+   * number).
+   */
+  async revoke(endpoint: { endpointId: number; keyHash: string }): Promise<number> {
+    const keys = [this.revokedKey, this.activeKey, this.revokedSeqKey, this.receiptSeqKey];
+    const seq = (await this.redis.eval(REVOKE_SCRIPT, keys.length, ...keys, endpoint.keyHash, endpoint.endpointId)) as string;
+    return Number(seq);
+  }
+
+  /**
+   * The revocation sequence numbers Redis holds for these endpoints (those never revoked are absent), in one
+   * round trip. The worker asks this for every batch: Redis has a revocation before Postgres does.
+   */
+  async revokedSeqs(endpointIds: readonly number[]): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    if (endpointIds.length === 0) return out;
+    const seqs = await this.redis.hmget(this.revokedSeqKey, ...endpointIds.map(String));
+    endpointIds.forEach((id, i) => {
+      const seq = seqs[i];
+      if (seq !== null && seq !== undefined) out.set(id, Number(seq));
+    });
+    return out;
   }
 
   /**
@@ -77,13 +121,16 @@ export class KeyRegistry {
   }
 }
 
+// An entry is [endpointId, advertiserId, offerId, kind]. Entries written before the kind was added have three
+// elements and said the scope by offerId alone; they stay readable that way until the next sync rewrites them.
 function encode(e: EndpointEntry): string {
-  return JSON.stringify([e.endpointId, e.scope.advertiserId, e.scope.offerId]);
+  return JSON.stringify([e.endpointId, e.scope.advertiserId, e.scope.offerId, e.scope.kind]);
 }
 
-function decode(raw: string): EndpointEntry {
-  const [endpointId, advertiserId, offerId] = JSON.parse(raw) as [number, number, number | null];
-  return { endpointId, scope: { advertiserId, offerId } };
+function decode(raw: string): EndpointEntry | null {
+  const [endpointId, advertiserId, offerId, kind] = JSON.parse(raw) as [number, number, number | null, string?];
+  const scope = scopeOf(kind ?? (offerId === null ? 'global' : 'offer'), advertiserId, offerId);
+  return scope === null ? null : { endpointId, scope };
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {

@@ -5,12 +5,29 @@ import { z } from 'zod';
 export const TRANSACTION_ID_MAX = 128;
 export const REASON_MAX = 255;
 
-/** Which conversions a rejection URL may touch: an offer-level URL names its offer, a global one does not. */
-export const scopeSchema = z.object({
-  advertiserId: z.number().int().positive(),
-  offerId: z.number().int().positive().nullable(),
-});
-export type Scope = z.infer<typeof scopeSchema>;
+const entityId = z.number().int().positive();
+
+/**
+ * Which conversions a rejection URL may touch, fixed when it is made: every offer of its advertiser (global), or
+ * one offer. The kind is spelled out, so that an offer-level scope that lost its offer is refused, never read as
+ * global; a global scope still carries offerId: null, so code that only asks for the offer need not narrow first.
+ */
+const explicitScopeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('global'), advertiserId: entityId, offerId: z.null() }),
+  z.object({ kind: z.literal('offer'), advertiserId: entityId, offerId: entityId }),
+]);
+
+/** Reads jobs queued before the scope carried its kind (by a receiver of the previous release): offerId alone said it. */
+function withKind(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || 'kind' in raw || !('offerId' in raw)) return raw;
+  return { ...raw, kind: raw.offerId === null ? 'global' : 'offer' };
+}
+
+export const scopeSchema = z.preprocess(withKind, explicitScopeSchema);
+export type Scope = z.infer<typeof explicitScopeSchema>;
+
+export const globalScope = (advertiserId: number): Scope => ({ kind: 'global', advertiserId, offerId: null });
+export const offerScope = (advertiserId: number, offerId: number): Scope => ({ kind: 'offer', advertiserId, offerId });
 
 /** At most this many postbacks per v: 2 job (the ids of batchIds() leave room for 65,535). */
 export const POSTBACKS_PER_JOB = 500;

@@ -1,16 +1,25 @@
 import type { PrismaClient } from './db.js';
-import type { KeyRegistry } from './keyRegistry.js';
+import { scopeOf } from './endpointScope.js';
+import type { ActiveEndpoint, KeyRegistry } from './keyRegistry.js';
 
 /** Rebuilds the receivers' key registry in Redis from the endpoints in Postgres. Returns how many are active. */
 export async function syncKeyRegistry(prisma: PrismaClient, registry: KeyRegistry): Promise<number> {
   const endpoints = await prisma.rejectionEndpoint.findMany({
-    select: { id: true, advertiserId: true, offerId: true, keyHash: true, revokedAt: true },
+    select: { id: true, advertiserId: true, scope: true, offerId: true, keyHash: true, revokedAt: true },
   });
-  const active = endpoints
-    .filter((e) => e.revokedAt === null)
-    .map((e) => ({ endpointId: e.id, keyHash: e.keyHash, scope: { advertiserId: e.advertiserId, offerId: e.offerId } }));
+  const active: ActiveEndpoint[] = [];
+  // A row without a valid scope (an offer-level URL whose offer is missing) is never registered, least of all as
+  // global. The database's CHECK and RESTRICT forbid such a row; this holds even if they were bypassed.
+  const unusable: string[] = [];
+  for (const e of endpoints) {
+    if (e.revokedAt !== null) continue;
+    const scope = scopeOf(e.scope, e.advertiserId, e.offerId);
+    if (scope === null) unusable.push(e.keyHash);
+    else active.push({ endpointId: e.id, keyHash: e.keyHash, scope });
+  }
   const revoked = endpoints.filter((e) => e.revokedAt !== null).map((e) => e.keyHash);
   await registry.syncFrom(active, revoked);
+  await registry.forget(unusable);
   await forgetGoneEndpoints(prisma, registry, new Set(endpoints.map((e) => e.keyHash)));
   return active.length;
 }

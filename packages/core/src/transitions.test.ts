@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Scope } from './postbackJob.js';
 import { decide, decideBatch, type ConversionState, type PostbackInput } from './transitions.js';
 
 const ADVERTISER = 10;
@@ -11,8 +12,8 @@ const conversion = (over: Partial<ConversionState> = {}): ConversionState => ({
   lastPostbackSeq: null,
   ...over,
 });
-const globalScope = { advertiserId: ADVERTISER, offerId: null };
-const offerScope = { advertiserId: ADVERTISER, offerId: OFFER };
+const globalScope: Scope = { kind: 'global', advertiserId: ADVERTISER, offerId: null };
+const offerScope: Scope = { kind: 'offer', advertiserId: ADVERTISER, offerId: OFFER };
 const postback = (over: Partial<PostbackInput> = {}): PostbackInput => ({ seq: 50, reason: 'bot_traffic', scope: globalScope, ...over });
 
 describe('decide: one row per case of the transition table', () => {
@@ -30,6 +31,12 @@ describe('decide: one row per case of the transition table', () => {
     ['older than the postback already applied → superseded', conversion({ status: 'rejected', rejectedReason: 'chargeback', lastPostbackSeq: 60 }), postback(), 'superseded', null, false],
     ['newer than the postback already applied → applied', conversion({ status: 'rejected', rejectedReason: 'chargeback', lastPostbackSeq: 40 }), postback(), 'reason_updated', { rejectedReason: 'bot_traffic', lastPostbackSeq: 50 }, true],
     ['out of scope wins over superseded (reveals nothing)', conversion({ offerId: 999, lastPostbackSeq: 60 }), postback({ scope: offerScope }), 'out_of_scope', null, false],
+    ['offer-level key of another offer of the same advertiser → out_of_scope', conversion({ offerId: 555 }), postback({ scope: offerScope }), 'out_of_scope', null, false],
+    ['received after its key was revoked → revoked, untouched', conversion(), postback({ keyRevokedSeq: 49 }), 'revoked', null, false],
+    ['received before its key was revoked → applied', conversion(), postback({ keyRevokedSeq: 51 }), 'rejected', { status: 'rejected', rejectedReason: 'bot_traffic' }, true],
+    ['key never revoked (null) → applied', conversion(), postback({ keyRevokedSeq: null }), 'rejected', { status: 'rejected' }, true],
+    ['revoked wins over not_found', null, postback({ keyRevokedSeq: 49 }), 'revoked', null, false],
+    ['revoked wins over out_of_scope and superseded', conversion({ offerId: 999, lastPostbackSeq: 60 }), postback({ scope: offerScope, keyRevokedSeq: 1 }), 'revoked', null, false],
   ];
 
   it.each(rows)('%s', (_name, before, input, outcome, after, history) => {
@@ -45,7 +52,8 @@ describe('decide: one row per case of the transition table', () => {
 });
 
 describe('decideBatch', () => {
-  const tx = (seq: number, reason: string, transactionId = 't1') => ({ postbackId: `p${seq}`, transactionId, seq, reason, scope: globalScope });
+  const tx = (seq: number, reason: string, transactionId = 't1', keyRevokedSeq: number | null = null) =>
+    ({ postbackId: `p${seq}`, transactionId, seq, reason, scope: globalScope, keyRevokedSeq });
 
   it('keeps the reason of the postback received last, whatever order the batch lists them in', () => {
     const states = new Map([['t1', conversion()]]);
@@ -73,5 +81,16 @@ describe('decideBatch', () => {
     const { finalStates } = decideBatch(states, [tx(1, 'a', 't1'), tx(2, 'b', 'missing')]);
     expect(states.get('t1')).toBe(before);
     expect([...finalStates.keys()]).toEqual(['t1']);
+  });
+
+  it('lets a postback received after its key was revoked neither change the conversion nor supersede an earlier one', () => {
+    const states = new Map([['t1', conversion()]]);
+    // The key was revoked between seq 1 and seq 3: the later postback is refused, the earlier one still applies.
+    const { results, finalStates } = decideBatch(states, [tx(3, 'chargeback', 't1', 2), tx(1, 'bot_traffic', 't1', 2)]);
+    expect(results.map((r) => [r.postback.seq, r.decision.outcome])).toEqual([
+      [3, 'revoked'],
+      [1, 'rejected'],
+    ]);
+    expect(finalStates.get('t1')).toMatchObject({ rejectedReason: 'bot_traffic', lastPostbackSeq: 1 });
   });
 });

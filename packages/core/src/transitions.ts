@@ -15,6 +15,11 @@ export interface PostbackInput {
   seq: number;
   reason: string;
   scope: Scope;
+  /**
+   * The revocation sequence number of the postback's key, when it was revoked (absent or null when not): a
+   * postback with a higher seq was received after the revocation.
+   */
+  keyRevokedSeq?: number | null;
 }
 
 export interface StatusChange {
@@ -33,16 +38,29 @@ export interface Decision {
 }
 
 export function inScope(conversion: Pick<ConversionState, 'offerId' | 'advertiserId'>, scope: Scope): boolean {
-  if (scope.offerId !== null) return conversion.offerId === scope.offerId;
-  return conversion.advertiserId === scope.advertiserId;
+  switch (scope.kind) {
+    case 'offer':
+      return conversion.offerId === scope.offerId;
+    case 'global':
+      return conversion.advertiserId === scope.advertiserId;
+  }
+}
+
+/** Whether the postback's key had been revoked when the postback was received. */
+export function receivedAfterRevocation(postback: Pick<PostbackInput, 'seq' | 'keyRevokedSeq'>): boolean {
+  const revokedSeq = postback.keyRevokedSeq ?? null;
+  return revokedSeq !== null && postback.seq > revokedSeq;
 }
 
 /**
- * The rules of the product, as the seed document states them, plus ordering:
- * not found → nothing; outside the key's scope → nothing; older than a postback already applied → nothing;
- * approved or pending → rejected; rejected with another reason → reason replaced; same reason → nothing.
+ * The rules of the product, as the seed document states them, plus revocation and ordering:
+ * received after its key was revoked → nothing; not found → nothing; outside the key's scope → nothing; older
+ * than a postback already applied → nothing; approved or pending → rejected; rejected with another reason →
+ * reason replaced; same reason → nothing.
  */
 export function decide(conversion: ConversionState | null, postback: PostbackInput): Decision {
+  // First: a revoked key does nothing at all, whatever the conversion; the log row says why.
+  if (receivedAfterRevocation(postback)) return { outcome: 'revoked' };
   if (conversion === null) return { outcome: 'not_found' };
   if (!inScope(conversion, postback.scope)) return { outcome: 'out_of_scope' };
   if (conversion.lastPostbackSeq !== null && postback.seq < conversion.lastPostbackSeq) {

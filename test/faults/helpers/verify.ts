@@ -1,5 +1,7 @@
 import {
   decideBatch,
+  OUTCOMES,
+  type Outcome,
   type ConversionState,
   type ConversionStatus,
   type DeadLetterQueue,
@@ -88,8 +90,20 @@ export interface VerifyInput {
   drainTimeoutMs?: number;
 }
 
-const CHANGES = new Set(['rejected', 'reason_updated']);
-const APPLIED_IN_SCOPE = new Set(['rejected', 'reason_updated', 'unchanged', 'superseded']);
+// Every outcome, by what the reference model can say about it (a Record, so a new outcome must be placed here).
+// Which in-scope postback changed what depends on the order the workers met them in (an older one met after a
+// newer one is superseded); the others depend on the postback alone and must be exactly the model's.
+const OUTCOME_CLASS: Record<Outcome, 'applied_in_scope' | 'decided_by_the_postback'> = {
+  rejected: 'applied_in_scope',
+  reason_updated: 'applied_in_scope',
+  unchanged: 'applied_in_scope',
+  superseded: 'applied_in_scope',
+  not_found: 'decided_by_the_postback',
+  out_of_scope: 'decided_by_the_postback',
+  revoked: 'decided_by_the_postback',
+};
+const CHANGES = new Set<string>(['rejected', 'reason_updated']);
+const APPLIED_IN_SCOPE = new Set<string>(OUTCOMES.filter((o) => OUTCOME_CLASS[o] === 'applied_in_scope'));
 
 /** Waits until every acknowledged postback has its outcome and the queue is empty. */
 export async function waitForDrain(input: Pick<VerifyInput, 'prisma' | 'queue' | 'answers' | 'injected' | 'drainTimeoutMs'>): Promise<boolean> {
@@ -118,6 +132,9 @@ export async function verifyScenario(input: VerifyInput): Promise<ScenarioSummar
     SELECT id, conversion_id, from_status::text, to_status::text, old_reason, new_reason, postback_id::text
     FROM conversion_status_history ORDER BY id`;
   const after = await snapshotConversions(prisma);
+  const revocations = await prisma.$queryRaw<Array<{ id: number; revoked_seq: bigint }>>`
+    SELECT id, revoked_seq FROM rejection_endpoints WHERE revoked_seq IS NOT NULL`;
+  const keyRevokedSeqOf = new Map(revocations.map((r) => [r.id, Number(r.revoked_seq)]));
 
   const logById = new Map(logs.map((l) => [l.postback_id, l]));
   const scopeOf = new Map<number, Scope>(world.keys.map((k) => [k.endpointId, k.scope]));
@@ -162,12 +179,11 @@ export async function verifyScenario(input: VerifyInput): Promise<ScenarioSummar
     reason: l.reason,
     seq: Number(l.seq),
     scope: scopeOf.get(l.endpoint_id)!,
+    keyRevokedSeq: keyRevokedSeqOf.get(l.endpoint_id) ?? null,
   }));
   const model = decideBatch(initial, sequenced);
   for (const { postback, decision } of model.results) {
     const actual = logById.get(postback.postbackId)!.outcome;
-    // Which in-scope postback changed what depends on the order the workers met them in (an older one met
-    // after a newer one is superseded); whether it was in scope or found at all does not.
     const consistent = APPLIED_IN_SCOPE.has(decision.outcome) ? APPLIED_IN_SCOPE.has(actual) : actual === decision.outcome;
     if (!consistent) problem('wrong_outcome');
   }

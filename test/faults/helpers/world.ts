@@ -84,9 +84,9 @@ export async function givenWorld(prisma: PrismaClient, admin: AdminDeps, tag: st
     }
     offersOf.set(advertiser.id, offers);
     const global = await givenRejectionUrl(admin, { advertiserId: advertiser.id });
-    globalKeys.set(advertiser.id, { key: global.key, endpointId: global.id, scope: { advertiserId: advertiser.id, offerId: null } });
+    globalKeys.set(advertiser.id, { key: global.key, endpointId: global.id, scope: { kind: 'global', advertiserId: advertiser.id, offerId: null } });
     const offerLevel = await givenRejectionUrl(admin, { offerId: offers[0]! });
-    offerKeys.set(offers[0]!, { key: offerLevel.key, endpointId: offerLevel.id, scope: { advertiserId: advertiser.id, offerId: offers[0]! } });
+    offerKeys.set(offers[0]!, { key: offerLevel.key, endpointId: offerLevel.id, scope: { kind: 'offer', advertiserId: advertiser.id, offerId: offers[0]! } });
   }
   keys.push(...globalKeys.values(), ...offerKeys.values());
 

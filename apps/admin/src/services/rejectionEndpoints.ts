@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { generateEndpointKey, hashEndpointKey, rejectionUrl } from '@postback/core';
+import { generateEndpointKey, globalScope, hashEndpointKey, offerScope, rejectionUrl, type Scope } from '@postback/core';
 import { NotFoundError } from '../adminErrors.js';
 import type { AdminDeps } from '../wiring/adminDeps.js';
 import { parseInput } from './parseInput.js';
@@ -20,22 +20,22 @@ export async function createRejectionEndpoint(deps: AdminDeps, input: unknown) {
   const data = parseInput(createInput, input);
   const key = generateEndpointKey();
   const keyHash = hashEndpointKey(key);
-  const endpoint = await deps.prisma.$transaction(async (tx) => {
-    let advertiserId: number;
-    let offerId: number | null = null;
+  const { endpoint, scope } = await deps.prisma.$transaction(async (tx) => {
+    let scope: Scope;
     if (data.offer_id !== undefined) {
       const offer = await tx.offer.findUnique({ where: { id: data.offer_id } });
       if (!offer) throw new NotFoundError(`offer ${data.offer_id} not found`);
-      advertiserId = offer.advertiserId;
-      offerId = offer.id;
+      scope = offerScope(offer.advertiserId, offer.id);
     } else {
       const advertiser = await tx.advertiser.findUnique({ where: { id: data.advertiser_id } });
       if (!advertiser) throw new NotFoundError(`advertiser ${data.advertiser_id} not found`);
-      advertiserId = advertiser.id;
+      scope = globalScope(advertiser.id);
     }
-    return tx.rejectionEndpoint.create({ data: { advertiserId, offerId, keyHash } });
+    const created = await tx.rejectionEndpoint.create({
+      data: { advertiserId: scope.advertiserId, scope: scope.kind, offerId: scope.offerId, keyHash },
+    });
+    return { endpoint: created, scope };
   });
-  const scope = { advertiserId: endpoint.advertiserId, offerId: endpoint.offerId };
   try {
     await deps.withRedis(() => deps.registry.register({ endpointId: endpoint.id, keyHash, scope }));
   } catch (err) {
@@ -45,7 +45,7 @@ export async function createRejectionEndpoint(deps: AdminDeps, input: unknown) {
   }
   return {
     id: endpoint.id,
-    scope: endpoint.offerId === null ? 'global' : 'offer',
+    scope: scope.kind,
     advertiser_id: endpoint.advertiserId,
     offer_id: endpoint.offerId,
     url: rejectionUrl(deps.cfg.PUBLIC_BASE_URL, key),
@@ -54,18 +54,23 @@ export async function createRejectionEndpoint(deps: AdminDeps, input: unknown) {
 }
 
 /**
- * Revokes a rejection URL: receivers refuse its key within KEY_CACHE_TTL_MS (at most 5 s). Idempotent. Redis
- * first: once the key is in the revoked set no receiver finds it and no registry sync brings it back, so the
- * revocation holds even if the Postgres write after it fails (the operator sees a 503 and retries). When Redis is
+ * Revokes a rejection URL: receivers refuse its key within KEY_CACHE_TTL_MS (at most 5 s), and the workers apply
+ * nothing of it that was received after this call (outcome revoked), whatever a receiver's cache still accepted.
+ * Idempotent. Redis first: once the key is in the revoked set no receiver finds it and no registry sync brings it
+ * back, and its revocation sequence number is there for the workers, so the revocation holds even if the Postgres
+ * write after it fails (the operator sees an error and retries, which records the same number). When Redis is
  * unreachable nothing is written and the operator sees a 503: the key still works, and we do not pretend otherwise.
  */
 export async function revokeRejectionEndpoint(deps: AdminDeps, rawId: unknown) {
   const endpointId = parseInput(id, rawId);
   const endpoint = await deps.prisma.rejectionEndpoint.findUnique({ where: { id: endpointId } });
   if (!endpoint) throw new NotFoundError(`rejection endpoint ${endpointId} not found`);
-  await deps.withRedis(() => deps.registry.revoke(endpoint.keyHash));
+  const revokedSeq = await deps.withRedis(() => deps.registry.revoke({ endpointId, keyHash: endpoint.keyHash }));
   const revoked = endpoint.revokedAt
     ? endpoint
-    : await deps.prisma.rejectionEndpoint.update({ where: { id: endpointId }, data: { revokedAt: new Date() } });
+    : await deps.prisma.rejectionEndpoint.update({
+        where: { id: endpointId },
+        data: { revokedAt: new Date(), revokedSeq: BigInt(revokedSeq) },
+      });
   return { id: revoked.id, revoked_at: revoked.revokedAt!.toISOString() };
 }

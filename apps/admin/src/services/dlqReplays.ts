@@ -192,7 +192,7 @@ export function createDlqReplays(deps: AdminDeps, logger?: Logger): DlqReplays {
       launch(begun.row, begun.filter, {});
       return replayRecordOf(begun.row);
     },
-    /** The same, run to its end in the foreground (the CLI). */
+    /** The same, run to its end in the foreground (the CLI, and POST /admin/dlq/replay for ids). */
     async run(input: unknown, defaultOperator: string, hooks: ReplayHooks = {}): Promise<ReplayEstimate | ReplayRecord> {
       const begun = await begin(input, defaultOperator);
       if ('estimate' in begun) return begun.estimate;

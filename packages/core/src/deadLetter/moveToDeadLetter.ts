@@ -18,6 +18,7 @@ export async function moveToDeadLetter<T>(pair: DeadLetterPair<T>, failed: Job<T
   return pair.lock.whileHolding(id, async () => {
     const job = await pair.source.getJob(id);
     if (!job || (await job.getState()) !== 'failed') return false;
+    const readable = pair.kind.schema.safeParse(job.data).success;
     const data: DeadLetterData = {
       job: job.data,
       failedReason: job.failedReason,
@@ -25,9 +26,7 @@ export async function moveToDeadLetter<T>(pair: DeadLetterPair<T>, failed: Job<T
       attemptsMade: job.attemptsMade,
       deadLetteredAt: Date.now(),
       // Only the worker's failed event has the error itself; for the sweep's, readers go by failedReason.
-      ...(error === undefined
-        ? {}
-        : { errorKind: errorKindOf({ readable: pair.kind.schema.safeParse(job.data).success, failedReason: job.failedReason }, error) }),
+      ...(error === undefined ? {} : { errorKind: errorKindOf({ readable, failedReason: job.failedReason }, error) }),
     };
     await pair.deadLetters.add(DEAD_LETTER_JOB_NAME, data, { jobId: id, removeOnComplete: true, removeOnFail: false });
     await job.remove();

@@ -2,14 +2,16 @@ import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeadLetterQueue, createPostbackQueue, createWorkerRedis, loadConfig } from '@postback/core';
 import { deleteDeadLetter, listDeadLetters, replayDeadLetters } from '../apps/admin/src/services/deadLetters.js';
+import { createDlqReplays, type DlqReplays } from '../apps/admin/src/services/dlqReplays.js';
 import { showPostback } from '../apps/admin/src/services/postbacks.js';
 import { givenConversion, givenOffer, givenPostbackLogRefusing, givenRejectionUrl } from './helpers/fixtures.js';
-import { connectAdminDeps, sendPostback, startInProcessWorker, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
+import { connectAdminDeps, sendPostback, silent, startInProcessWorker, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
 import { freePort } from './helpers/freePort.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
 
 let t: TestEnvironment;
 let admin: AdminHandle;
+let replays: DlqReplays;
 let rx: RunningReceiver;
 let worker: ReturnType<typeof startInProcessWorker>;
 let key: string;
@@ -18,6 +20,7 @@ let offerId: number;
 beforeAll(async () => {
   t = await createTestEnvironment('dead_letter', { JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '50' });
   admin = connectAdminDeps(t.cfg);
+  replays = createDlqReplays(admin, silent());
   rx = await startReceiver(t.cfg);
   worker = startInProcessWorker(t.cfg);
   const offer = await givenOffer(t.prisma);
@@ -26,6 +29,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await replays.close();
   await worker.close();
   await rx.stop();
   await admin.close();
@@ -59,14 +63,15 @@ describe('dead-letter queue', () => {
       expect(listed.jobs.map((j) => j.id)).toContain(badId);
 
       await fixDatabase();
-      expect(await replayDeadLetters(admin, { ids: [badId] })).toMatchObject({ replayed: 1, missing: [] });
+      expect(await replayDeadLetters(replays, { ids: [badId] }, 'test')).toMatchObject({ replayed: 1, missing: [] });
       await eventually(async () => (await showPostback(admin, badId)).outcome === 'rejected', 20_000, 'the replay to apply');
       expect(await admin.deadLetters.getJob(badId)).toBeUndefined();
       expect(await t.prisma.conversionStatusHistory.count({ where: { conversionId: broken.id } })).toBe(1);
 
       // Replaying the same postback again (a stale copy) changes nothing: no second history row.
       await admin.deadLetters.add('dead', dead.data, { jobId: badId });
-      await replayDeadLetters(admin, { all: true });
+      const again = await replayDeadLetters(replays, { all: true }, 'test');
+      expect(await replays.settled(again.replay_id)).toMatchObject({ status: 'completed', replayed: 1 });
       await eventually(async () => (await admin.queue.getJob(badId)) === undefined, 20_000, 'the second replay to finish');
       expect(await t.prisma.conversionStatusHistory.count({ where: { conversionId: broken.id } })).toBe(1);
       expect(await t.prisma.postbackLog.count({ where: { postbackId: badId } })).toBe(1);
@@ -154,6 +159,6 @@ describe('dead-letter queue', () => {
   });
 
   it('reports ids that are not in the dead-letter queue instead of failing the replay', async () => {
-    expect(await replayDeadLetters(admin, { ids: ['no-such-id'] })).toMatchObject({ replayed: 0, missing: ['no-such-id'] });
+    expect(await replayDeadLetters(replays, { ids: ['no-such-id'] }, 'test')).toMatchObject({ replayed: 0, missing: ['no-such-id'] });
   });
 });

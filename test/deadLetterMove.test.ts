@@ -1,8 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createWorkerRedis, DEAD_LETTER_JOB_NAME, POSTBACK_JOB_NAME, type PostbackJob } from '@postback/core';
-import { replayOne } from '../apps/admin/src/services/deadLetters.js';
+import {
+  createWorkerRedis,
+  DEAD_LETTER_JOB_NAME,
+  moveToDeadLetter,
+  POSTBACK_JOB_NAME,
+  replayDeadLetter,
+  type PostbackJob,
+  type ReplayOutcome,
+} from '@postback/core';
+import { deleteDeadLetter } from '../apps/admin/src/services/deadLetters.js';
 import { connectAdminDeps, type AdminHandle } from './helpers/pipeline.js';
 import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
 
@@ -46,16 +55,15 @@ it('never lets a replay run between the worker\'s dead-letter add and its remove
   const failed = await givenFailedJob(id);
   expect(await failed.getState()).toBe('failed');
 
-  let replay: Promise<string> | undefined;
+  let replay: Promise<ReplayOutcome> | undefined;
   // The worker's move, held open between its two steps; an operator's replay of the same id starts in between.
-  await admin.moveLock.run(id, async () => {
+  await admin.deadLetterPair.lock.whileHolding(id, async () => {
     await admin.deadLetters.add(DEAD_LETTER_JOB_NAME, { job: postback, failedReason: 'refused', errors: [], attemptsMade: 1, deadLetteredAt: Date.now() }, { jobId: id });
-    const dead = await admin.deadLetters.getJob(id);
-    replay = replayOne(admin, dead!);
+    replay = replayDeadLetter(admin.deadLetterPair, id);
     await sleep(300);
     await failed.remove();
   });
-  expect(await replay).toBe(id);
+  expect(await replay).toBe('replayed');
 
   // Back in the main queue, waiting, and out of the dead-letter queue: in exactly one of the two.
   const back = await admin.queue.getJob(id);
@@ -63,4 +71,34 @@ it('never lets a replay run between the worker\'s dead-letter add and its remove
   expect(await back!.getState()).toBe('waiting');
   expect(back!.data).toEqual(postback);
   expect(await admin.deadLetters.getJob(id)).toBeUndefined();
+});
+
+it('leaves a replayed job on the main queue when a late mover (a sweep, or the failed event) comes for its failed copy', async () => {
+  const id = randomUUID();
+  // Two movers read the same failed job: the first moves it, and it is replayed before the second gets the lock.
+  const failed = await givenFailedJob(id);
+  expect(await moveToDeadLetter(admin.deadLetterPair, failed)).toBe(true);
+  expect(await replayDeadLetter(admin.deadLetterPair, id)).toBe('replayed');
+
+  expect(await moveToDeadLetter(admin.deadLetterPair, failed, new Error('refused'))).toBe(false);
+
+  expect(await (await admin.queue.getJob(id))?.getState()).toBe('waiting');
+  expect(await admin.deadLetters.getJob(id)).toBeUndefined();
+});
+
+it('never counts a dead letter as deleted that a replay under way takes', async () => {
+  const id = randomUUID();
+  await admin.deadLetters.add(DEAD_LETTER_JOB_NAME, { job: postback, failedReason: 'refused', errors: [], attemptsMade: 1, deadLetteredAt: Date.now() }, { jobId: id });
+  let deletion: Promise<unknown> | undefined;
+  // A replay, held open between its add to the main queue and its remove from the dead-letter queue; an operator's
+  // delete of the same entry comes in between.
+  await admin.deadLetterPair.lock.whileHolding(id, async () => {
+    await admin.queue.add(POSTBACK_JOB_NAME, postback, { jobId: id });
+    deletion = deleteDeadLetter(admin, id).catch((err: Error) => err.name);
+    await sleep(300);
+    await admin.deadLetters.remove(id);
+  });
+
+  expect(await deletion).toBe('NotFoundError');
+  expect(await admin.queue.getJob(id)).toBeDefined();
 });

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { Worker } from 'bullmq';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { createWorkerRedis } from '@postback/core';
 import { createDlqReplays, type DlqReplays, type ReplayRecord } from '../apps/admin/src/services/dlqReplays.js';
 import { showPostback } from '../apps/admin/src/services/postbacks.js';
 import { givenDeadLetter } from './helpers/deadLetterFixtures.js';
@@ -199,6 +202,86 @@ describe('a replay running in the background', () => {
     await eventually(async () => (await own.get(started.id)).matched === 20, 20_000, 'the scan');
     await own.close();
     expect(await replays.get(started.id)).toMatchObject({ status: 'interrupted' });
+  });
+});
+
+describe('POST /admin/dlq/replay', () => {
+  it('replays the ids given in the foreground, says which were missing, and records the replay like any other', async () => {
+    const [first, second] = await Promise.all([1, 2].map(() => givenDeadLetter(admin.deadLetters)));
+
+    const { status, body } = await call('POST', '/admin/dlq/replay', { ids: [first, 'no-such-id', second] });
+
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ replayed: 2, missing: ['no-such-id'] });
+    expect((body.ids as string[]).sort()).toEqual([first, second].sort());
+    expect(await onMainQueue([first!, second!])).toHaveLength(2);
+    const fingerprint = `token:${createHash('sha256').update(TOKEN).digest('hex').slice(0, 12)}`;
+    expect((await call('GET', `/admin/dlq/replays/${body.replay_id}`)).body).toMatchObject({
+      status: 'completed',
+      queue: admin.deadLetters.qualifiedName,
+      filter: { ids: [first, 'no-such-id', second] },
+      operator: fingerprint,
+      matched: 2,
+      replayed: 2,
+    });
+  });
+
+  it('starts a replay of everything in the background and answers 202 with its id, to poll', async () => {
+    const ids = await Promise.all([1, 2, 3].map(() => givenDeadLetter(admin.deadLetters)));
+
+    const started = await call('POST', '/admin/dlq/replay', { all: true, operator: 'dave' });
+
+    expect(started.status).toBe(202);
+    expect(Object.keys(started.body)).toEqual(['replay_id']);
+    expect(started.headers.get('location')).toBe(`/admin/dlq/replays/${started.body.replay_id}`);
+    expect(await replays.settled(String(started.body.replay_id))).toMatchObject({ status: 'completed', operator: 'dave', matched: 3, replayed: 3 });
+    expect(await onMainQueue(ids)).toHaveLength(3);
+  });
+});
+
+/** How often each job was added to the main queue: BullMQ logs every add as 'added', or 'duplicated' when the id is there already. */
+async function addsToMainQueue(redis: Redis, ids: string[]): Promise<Record<string, number>> {
+  const events = await redis.xrange(admin.queue.keys.events!, '-', '+');
+  const adds = Object.fromEntries(ids.map((id) => [id, 0]));
+  for (const [, fields] of events) {
+    const event = Object.fromEntries(Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]]));
+    if ((event.event === 'added' || event.event === 'duplicated') && event.jobId! in adds) adds[event.jobId!]! += 1;
+  }
+  return adds;
+}
+
+describe('replays running at once', () => {
+  it('replays each dead-lettered job exactly once however many replays ask for it, and their counts add up exactly', async () => {
+    const ids = await Promise.all([1, 2, 3, 4].map(() => givenDeadLetter(admin.deadLetters)));
+    // A stand-in for the postback worker: it counts the runs of each job and removes it when done, as the real one
+    // does, so a copy re-queued after the first had run would run a second time.
+    const runs = new Map<string, number>();
+    const connection = createWorkerRedis(t.cfg.REDIS_URL);
+    const counter = new Worker(admin.queue.name, async (job) => void runs.set(job.id!, (runs.get(job.id!) ?? 0) + 1), {
+      connection,
+      prefix: t.cfg.QUEUE_PREFIX,
+      removeOnComplete: { count: 0 },
+    });
+    try {
+      const answers = await Promise.all(Array.from({ length: 5 }, () => call('POST', '/admin/dlq/replay', { ids })));
+
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+      expect(answers.reduce((sum, a) => sum + Number(a.body.replayed), 0)).toBe(4);
+      expect(answers.flatMap((a) => a.body.ids as string[]).sort()).toEqual([...ids].sort());
+      // Each answer accounts for every id asked for: replayed by this replay, or missing (another one took it).
+      for (const a of answers) expect([...(a.body.ids as string[]), ...(a.body.missing as string[])].sort()).toEqual([...ids].sort());
+      expect(await addsToMainQueue(connection, ids)).toEqual(Object.fromEntries(ids.map((id) => [id, 1])));
+      await eventually(async () => ids.every((id) => runs.has(id)), 20_000, 'every replayed job to run');
+      expect(ids.map((id) => runs.get(id))).toEqual([1, 1, 1, 1]);
+      expect(await admin.deadLetters.getWaitingCount()).toBe(0);
+      // Every replay is in the history, and the history adds up too.
+      const recorded = await Promise.all(answers.map((a) => replays.get(String(a.body.replay_id))));
+      expect(recorded.map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed', 'completed']);
+      expect(recorded.reduce((sum, r) => sum + r.replayed, 0)).toBe(4);
+    } finally {
+      await counter.close();
+      connection.disconnect();
+    }
   });
 });
 

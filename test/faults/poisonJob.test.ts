@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { POSTBACK_JOB_NAME, postbackJobOptions, type PostbackJob } from '@postback/core';
 import { deleteDeadLetter, replayDeadLetters } from '../../apps/admin/src/services/deadLetters.js';
+import { createDlqReplays } from '../../apps/admin/src/services/dlqReplays.js';
 import { givenConversion } from '../helpers/fixtures.js';
 import type { AppProcess } from '../helpers/spawnApp.js';
 import { eventually } from '../helpers/testEnvironment.js';
@@ -70,7 +71,7 @@ it('dead-letters poison jobs without holding up the burst, and a replay after th
 
   // Fix the cause, replay the one that can be applied, drop the one nobody can read.
   await s.t.prisma.$executeRawUnsafe('ALTER TABLE conversions DROP CONSTRAINT faults_refuse_poison');
-  expect(await replayDeadLetters(s.admin, { ids: [refusedId] })).toMatchObject({ replayed: 1, missing: [] });
+  expect(await replayDeadLetters(createDlqReplays(s.admin), { ids: [refusedId] }, 'faults')).toMatchObject({ replayed: 1, missing: [] });
   expect(await deleteDeadLetter(s.admin, unreadableId)).toEqual({ deleted: unreadableId });
 
   const summary = await s.verify(burst.answers, startedAt, { injected: [refusedId] });

@@ -11,7 +11,7 @@ import { createAdminMetrics, type AdminMetrics } from './adminMetrics.js';
 import type { AdminDeps } from './wiring/adminDeps.js';
 import { createAdvertiser, createOffer } from './services/advertisers.js';
 import { importConversions, showConversion } from './services/conversions.js';
-import { deleteDeadLetter, listDeadLetters, replayDeadLetters } from './services/deadLetters.js';
+import { deleteDeadLetter, listDeadLetters } from './services/deadLetters.js';
 import { searchPostbackLog } from './services/postbackLogSearch.js';
 import { createDlqReplays, type DlqReplays } from './services/dlqReplays.js';
 import { showPostback } from './services/postbacks.js';
@@ -69,9 +69,6 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
   });
   app.get('/admin/dlq', async (req, res) => {
     res.json(await listDeadLetters(deps, req.query));
-  });
-  app.post('/admin/dlq/replay', async (req, res) => {
-    res.json(await replayDeadLetters(deps, req.body));
   });
   app.delete('/admin/dlq/:id', async (req, res) => {
     res.json(await deleteDeadLetter(deps, req.params.id));

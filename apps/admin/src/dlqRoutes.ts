@@ -1,14 +1,20 @@
 import type express from 'express';
 import type { AdminDeps } from './wiring/adminDeps.js';
+import { replayDeadLetters } from './services/deadLetters.js';
 import { purgeDeadLetters } from './services/dlqPurge.js';
 import { tokenFingerprint, type DlqReplays } from './services/dlqReplays.js';
 
 /**
- * Filtered replays (estimated with dry_run, then run in the background, polled, cancelled) and purges of the
- * dead-letter queue. Registered behind the admin token check.
+ * Replays (by ids in the foreground; filtered ones estimated with dry_run, then run in the background, polled,
+ * cancelled), every one recorded, and purges of the dead-letter queue. Registered behind the admin token check.
  */
 export function registerDlqRoutes(app: express.Express, deps: AdminDeps, replays: DlqReplays, adminToken: string): void {
   const operator = tokenFingerprint(adminToken);
+  app.post('/admin/dlq/replay', async (req, res) => {
+    const answer = await replayDeadLetters(replays, req.body, operator);
+    if ('replayed' in answer) return void res.json(answer);
+    res.status(202).location(`/admin/dlq/replays/${answer.replay_id}`).json(answer);
+  });
   app.post('/admin/dlq/replays', async (req, res) => {
     const result = await replays.start(req.body, operator);
     if ('dry_run' in result) return void res.json(result);

@@ -1,6 +1,7 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
 import {
   isRefusedData,
+  moveToDeadLetter,
   PermanentJobError,
   POSTBACK_JOB_NAME,
   postbackJobOptions,
@@ -8,18 +9,16 @@ import {
   postbacksOf,
   TransientStoreError,
   type Config,
-  type DeadLetterQueue,
-  type JobMoveLock,
   type Logger,
   type Outcome,
   type Postback,
+  type PostbackDeadLetterPair,
   type PostbackJob,
   type PostbackQueue,
   type PrismaClient,
 } from '@postback/core';
 import { ApplyBatcher } from './applyBatcher.js';
 import { applyRejections, type PostbackToApply } from './applyRejections.js';
-import { moveToDeadLetter } from './deadLetter.js';
 import type { RevocationsInRedis } from './keyRevocations.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 import { createStoreProbe } from './storeProbe.js';
@@ -43,10 +42,10 @@ export interface PostbackWorkerDeps {
   connection: ConnectionOptions;
   prisma: PrismaClient;
   queue: PostbackQueue;
-  deadLetters: DeadLetterQueue;
-  moveLock: JobMoveLock;
   /** Where each batch reads the revocations Redis already has and Postgres may not yet (the key registry). */
   revocations: RevocationsInRedis;
+  /** The main queue and its dead-letter queue: where a job that failed for good goes. */
+  deadLetterPair: PostbackDeadLetterPair;
   logger: Logger;
   autorun?: boolean;
   /** Where outcomes, latencies, retries and database errors are counted; a registry nobody reads when not given. */
@@ -171,8 +170,10 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
       metrics.retried('attempt');
       return;
     }
-    moveToDeadLetter(job, deps.deadLetters, deps.moveLock, err).then(
-      () => {
+    moveToDeadLetter(deps.deadLetterPair, job, err).then(
+      (moved) => {
+        // Not moved: a sweep moved it first.
+        if (!moved) return;
         metrics.deadLettered();
         logger.error({ job_id: job.id, reason: job.failedReason }, 'job dead-lettered');
       },

@@ -4,14 +4,14 @@ import {
   createPostbackQueue,
   createPrisma,
   createWorkerRedis,
-  JobMoveLock,
   KeyRegistry,
+  postbackDeadLetterPair,
+  sweepFailedJobs,
   syncKeyRegistry,
   type Config,
   type Logger,
   type PostbackJob,
 } from '@postback/core';
-import { sweepFailedJobs } from './deadLetter.js';
 import { startHeartbeat } from './heartbeat.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
 import { createPostbackWorker, type JobResult } from './postbackWorker.js';
@@ -36,8 +36,8 @@ export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
   for (const q of [queue, deadLetters]) q.on('error', (err: Error) => logger.warn({ err: err.message }, 'queue error'));
   const registry = new KeyRegistry(redis, cfg.QUEUE_PREFIX);
   const metrics = createWorkerMetrics();
-  const moveLock = new JobMoveLock(redis, cfg.QUEUE_PREFIX);
-  const worker = createPostbackWorker({ cfg, connection: redis, prisma, queue, deadLetters, moveLock, revocations: registry, logger, metrics });
+  const deadLetterPair = postbackDeadLetterPair(cfg, { queue, deadLetters }, redis);
+  const worker = createPostbackWorker({ cfg, connection: redis, prisma, queue, deadLetterPair, revocations: registry, logger, metrics });
   metrics.consumingWhile(() => worker.isRunning() && redis.status === 'ready');
   worker.on('ready', () => logger.info({ concurrency: cfg.WORKER_CONCURRENCY }, 'worker consuming'));
 
@@ -51,7 +51,9 @@ export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
       logger.warn({ err }, 'key registry sync failed; will try again');
     }
     try {
-      const swept = await sweepFailedJobs(queue, deadLetters, moveLock, logger);
+      const swept = await sweepFailedJobs(deadLetterPair, (job) =>
+        logger.warn({ postback_id: job.id, reason: job.failedReason }, 'dead-lettered (sweep)'),
+      );
       logger.debug({ swept }, 'failed jobs swept');
     } catch (err) {
       logger.warn({ err }, 'dead-letter sweep failed; will try again');

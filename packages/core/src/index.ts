@@ -16,5 +16,4 @@ export * from './migrator.js';
 export * from './metricsServer.js';
 export * from './syncKeyRegistry.js';
 export * from './postbackLogRetention.js';
-export * from './deadLetterKind.js';
-export * from './jobMoveLock.js';
+export * from './deadLetter/index.js';

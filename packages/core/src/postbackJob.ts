@@ -66,6 +66,12 @@ export function postbacksOf(job: PostbackJob): Postback[] {
   return [postback];
 }
 
+/** The postbacks in a job's data as Redis holds it (a queued job's, or a dead-letter entry's `job`), if it reads. */
+export function postbacksInJobData(data: unknown): Postback[] | 'unreadable' {
+  const parsed = postbackJobSchema.safeParse(data);
+  return parsed.success ? postbacksOf(parsed.data) : 'unreadable';
+}
+
 /**
  * Ids for the postbacks of one v: 2 job: a random UUID whose last four hex digits count 1, 2, 3… The job's own
  * id is the same UUID ending in 0000, so a postback id leads to its job without any index.
@@ -85,17 +91,3 @@ export function batchJobIdOf(postbackId: string): string {
 
 /** The name every postback job carries. */
 export const POSTBACK_JOB_NAME = 'rejection';
-export const DEAD_LETTER_JOB_NAME = 'dead';
-
-/** What the dead-letter queue keeps about a job that could not be applied. */
-export interface DeadLetterData {
-  /** The job's data as it was queued (a PostbackJob, unless it was unreadable). */
-  job: unknown;
-  failedReason: string;
-  /** One entry per failed attempt, oldest first. */
-  errors: string[];
-  attemptsMade: number;
-  deadLetteredAt: number;
-  /** See deadLetterKindOf; absent on jobs dead-lettered by the sweep or before the field existed. */
-  errorKind?: string;
-}

@@ -1,6 +1,8 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
-import type { DeadLetterData, PostbackJob } from './postbackJob.js';
+import { JobMoveLock, type DeadLetterData, type DeadLetterPair } from './deadLetter/index.js';
+import { POSTBACK_JOB_NAME, postbackJobSchema, type PostbackJob } from './postbackJob.js';
 
 export type PostbackQueue = Queue<PostbackJob>;
 export type DeadLetterQueue = Queue<DeadLetterData>;
@@ -25,6 +27,22 @@ export function postbackJobOptions(cfg: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKO
     jobId,
     attempts: cfg.JOB_ATTEMPTS,
     backoff: { type: 'exponential', delay: cfg.JOB_BACKOFF_MS, jitter: 0.5 },
+  };
+}
+
+export type PostbackDeadLetterPair = DeadLetterPair<PostbackJob>;
+
+/** The postback queue and its dead-letter queue, for the dead-letter protocol (worker: moves in; admin: replays). */
+export function postbackDeadLetterPair(
+  cfg: Pick<Config, 'QUEUE_PREFIX' | 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>,
+  queues: { queue: PostbackQueue; deadLetters: DeadLetterQueue },
+  redis: Redis,
+): PostbackDeadLetterPair {
+  return {
+    source: queues.queue,
+    deadLetters: queues.deadLetters,
+    kind: { name: POSTBACK_JOB_NAME, schema: postbackJobSchema, options: (jobId) => postbackJobOptions(cfg, jobId) },
+    lock: new JobMoveLock(redis, cfg.QUEUE_PREFIX),
   };
 }
 

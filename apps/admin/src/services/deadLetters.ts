@@ -1,32 +1,25 @@
 import type { Job } from 'bullmq';
 import { z } from 'zod';
-import {
-  POSTBACK_JOB_NAME,
-  postbackJobOptions,
-  postbackJobSchema,
-  postbacksOf,
-  type DeadLetterData,
-  type PostbackJob,
-} from '@postback/core';
+import { removeDeadLetter, type DeadLetterData, type ReplayOutcome } from '@postback/core';
 import { NotFoundError } from '../adminErrors.js';
 import type { AdminDeps } from '../wiring/adminDeps.js';
-import { deadLetterKind } from './deadLetterFilter.js';
+import { deadLetterFactsOf } from './deadLetterFacts.js';
+import { replayRequestSchema, type DlqReplays, type ReplayEstimate, type ReplayRecord } from './dlqReplays.js';
 import { parseInput } from './parseInput.js';
 
-const PAGE = 500;
-
-function describe(job: Job<DeadLetterData>) {
-  const parsed = postbackJobSchema.safeParse(job.data.job);
-  const postbacks = parsed.success ? postbacksOf(parsed.data) : [];
+/** One dead-letter entry as `dlq list` and GET /admin/dlq show it. */
+function deadLetterSummaryOf(job: Job<DeadLetterData>) {
+  const { errorKind, postbacks } = deadLetterFactsOf(job.data);
+  const single = postbacks !== 'unreadable' && postbacks.length === 1 ? postbacks[0]! : undefined;
   return {
     id: job.id!,
-    readable: parsed.success,
-    postbacks: postbacks.length,
+    readable: postbacks !== 'unreadable',
+    postbacks: postbacks === 'unreadable' ? 0 : postbacks.length,
     // For a single postback (the usual case: a postback that failed on its own) its transaction and endpoint.
-    transaction_id: postbacks.length === 1 ? postbacks[0]!.transactionId : null,
-    endpoint_id: postbacks.length === 1 ? postbacks[0]!.endpointId : null,
+    transaction_id: single?.transactionId ?? null,
+    endpoint_id: single?.endpointId ?? null,
     error: job.data.failedReason,
-    error_kind: deadLetterKind(job.data),
+    error_kind: errorKind,
     attempts: job.data.attemptsMade,
     errors: job.data.errors,
     dead_lettered_at: new Date(job.data.deadLetteredAt).toISOString(),
@@ -42,68 +35,55 @@ export async function listDeadLetters(deps: AdminDeps, input: unknown) {
     deps.deadLetters.getWaiting(offset, offset + limit - 1),
     deps.deadLetters.getWaitingCount(),
   ]));
-  return { total, jobs: jobs.map(describe) };
+  return { total, jobs: jobs.map(deadLetterSummaryOf) };
 }
 
+const howToReplay = { rate_per_second: replayRequestSchema.shape.rate_per_second, operator: replayRequestSchema.shape.operator };
 const replayInput = z.union(
-  [z.object({ ids: z.array(z.string().min(1)).min(1).max(10_000) }), z.object({ all: z.literal(true) })],
+  [
+    z.object({ ids: z.array(z.string().min(1)).min(1).max(10_000), ...howToReplay }),
+    z.object({ all: z.literal(true), ...howToReplay }),
+  ],
   { error: 'give {"ids": [...]} or {"all": true}' },
 );
 
-/**
- * Puts dead-lettered jobs back on the main queue under their original ids (so their postbacks keep theirs), and
- * removes each from the dead-letter queue only after the main queue has it. Running a replay twice is harmless:
- * the worker's postback log makes a postback that was already applied a no-op.
- */
-export async function replayDeadLetters(deps: AdminDeps, input: unknown) {
-  const request = parseInput(replayInput, input);
-  return deps.withRedis(() => replay(deps, request));
+export type ReplayAnswer = { replayed: number; ids: string[]; missing: string[]; replay_id: string } | { replay_id: string };
+
+function recordOf(result: ReplayEstimate | ReplayRecord): ReplayRecord {
+  if ('dry_run' in result) throw new Error('a replay asked for no dry run gave an estimate');
+  return result;
 }
 
-async function replay(deps: AdminDeps, request: z.infer<typeof replayInput>) {
-  const replayed: string[] = [];
-  const missing: string[] = [];
-  if ('ids' in request) {
-    for (const id of request.ids) {
-      const job = await deps.deadLetters.getJob(id);
-      if (job) replayed.push(await replayOne(deps, job));
-      else missing.push(id);
-    }
-  } else {
-    // Each pass takes the head of the dead-letter queue; replayOne removes what it replays.
-    const total = await deps.deadLetters.getWaitingCount();
-    while (replayed.length < total) {
-      const jobs = await deps.deadLetters.getWaiting(0, PAGE - 1);
-      if (jobs.length === 0) break;
-      for (const job of jobs) replayed.push(await replayOne(deps, job));
-    }
+/**
+ * POST /admin/dlq/replay: a recorded replay (see dlqReplays.ts), like every other. For ids it runs in the
+ * foreground and answers which were replayed and which were missing; for all it starts in the background and
+ * answers its id, to poll. Replaying is never done off the record.
+ */
+export async function replayDeadLetters(replays: DlqReplays, input: unknown, defaultOperator: string): Promise<ReplayAnswer> {
+  const { rate_per_second, operator, ...which } = parseInput(replayInput, input);
+  if ('all' in which) {
+    const started = recordOf(await replays.start({ filter: {}, rate_per_second, operator }, defaultOperator));
+    return { replay_id: started.id };
   }
-  return { replayed: replayed.length, ids: replayed, missing };
-}
-
-/**
- * Puts one dead-lettered job back on the main queue under its own id, then takes it off the dead-letter queue;
- * under the job's move lock, so it never runs between a worker's dead-letter add and its remove from the main
- * queue (which would remove the fresh copy). Throws JobMoveBusyError when a move of the job does not finish in time.
- */
-export async function replayOne(deps: AdminDeps, dead: Job<DeadLetterData>): Promise<string> {
-  const id = dead.id!;
-  return deps.moveLock.run(id, async () => {
-    const current = await deps.queue.getJob(id);
-    // A copy left in the main queue's failed set (a move cut short by a crash) would make the add below a no-op.
-    if (current && (await current.getState()) === 'failed') await current.remove();
-    await deps.queue.add(POSTBACK_JOB_NAME, dead.data.job as PostbackJob, postbackJobOptions(deps.cfg, id));
-    await dead.remove();
-    return id;
-  });
+  const outcomes = new Map<string, ReplayOutcome>();
+  const done = recordOf(
+    await replays.run({ filter: { ids: which.ids }, rate_per_second, operator }, defaultOperator, {
+      rethrow: true,
+      onJob: (id, outcome) => outcomes.set(id, outcome),
+    }),
+  );
+  const ids = [...outcomes].filter(([, outcome]) => outcome === 'replayed').map(([id]) => id);
+  // Missing: not in the dead-letter queue when the replay looked, or gone (another replay took it, it was deleted)
+  // by its turn. An id a cancelled or interrupted replay never reached is neither; its record says how it ended.
+  const missing = [...new Set(which.ids)].filter(
+    (id) => outcomes.get(id) === 'missing' || (!outcomes.has(id) && done.status === 'completed'),
+  );
+  return { replayed: ids.length, ids, missing, replay_id: done.id };
 }
 
 export async function deleteDeadLetter(deps: AdminDeps, rawId: unknown) {
   const id = parseInput(z.string().min(1), rawId);
-  return deps.withRedis(async () => {
-    const job = await deps.deadLetters.getJob(id);
-    if (!job) throw new NotFoundError(`dead-lettered postback ${id} not found`);
-    await job.remove();
-    return { deleted: id };
-  });
+  const deleted = await deps.withRedis(() => removeDeadLetter(deps.deadLetterPair, id));
+  if (!deleted) throw new NotFoundError(`dead-lettered postback ${id} not found`);
+  return { deleted: id };
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { removeDeadLetter } from '@postback/core';
 import type { AdminDeps } from '../wiring/adminDeps.js';
-import { deadLetterFilterSchema, scanDeadLetters } from './deadLetterFilter.js';
+import { deadLetterFilterSchema } from './deadLetterFilter.js';
 import { parseInput } from './parseInput.js';
+import { scanDeadLetters } from './scanDeadLetters.js';
 
 const purgeRequestSchema = z.strictObject({
   filter: deadLetterFilterSchema,
@@ -18,8 +20,8 @@ export async function purgeDeadLetters(deps: AdminDeps, input: unknown) {
   if (!request.confirm) return { confirmed: false as const, would_purge: ids.length, filter: request.filter };
   let purged = 0;
   for (const id of ids) {
-    // 1 when the job was still there: one replayed or deleted since the scan is not counted.
-    purged += await deps.withRedis(() => deps.deadLetters.remove(id));
+    // Counted only when the entry was still there: one replayed or deleted since the scan is not.
+    if (await deps.withRedis(() => removeDeadLetter(deps.deadLetterPair, id))) purged += 1;
   }
   return { confirmed: true as const, purged, filter: request.filter };
 }

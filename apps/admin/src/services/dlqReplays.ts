@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Logger } from '@postback/core';
+import { replayDeadLetter, type Logger, type ReplayOutcome } from '@postback/core';
 import { NotFoundError } from '../adminErrors.js';
 import type { AdminDeps } from '../wiring/adminDeps.js';
-import { deadLetterFilterSchema, scanDeadLetters, type DeadLetterFilter } from './deadLetterFilter.js';
-import { replayOne } from './deadLetters.js';
+import { deadLetterFilterSchema, type DeadLetterFilter } from './deadLetterFilter.js';
 import { parseInput } from './parseInput.js';
 import { createRatePacer } from './ratePacer.js';
+import { scanDeadLetters } from './scanDeadLetters.js';
 
 // A running replay writes its progress (and so its heartbeat) about this often…
 const PROGRESS_EVERY_MS = 1000;
@@ -33,6 +33,8 @@ type ReplayRow = NonNullable<Awaited<ReturnType<AdminDeps['prisma']['dlqReplay']
 export interface ReplayRecord {
   id: string;
   status: 'running' | 'completed' | 'cancelled' | 'failed' | 'interrupted';
+  /** The dead-letter queue it replays (with its prefix); null for replays recorded before the column existed. */
+  queue: string | null;
   filter: unknown;
   rate_per_second: number;
   operator: string;
@@ -52,10 +54,11 @@ export interface ReplayEstimate {
   filter: DeadLetterFilter;
 }
 
-function present(row: ReplayRow): ReplayRecord {
+function replayRecordOf(row: ReplayRow): ReplayRecord {
   return {
     id: row.id,
     status: row.status,
+    queue: row.queue,
     filter: row.filter,
     rate_per_second: row.ratePerSecond,
     operator: row.operator,
@@ -73,6 +76,8 @@ function present(row: ReplayRow): ReplayRecord {
 export interface ReplayHooks {
   /** Called with the record after each progress write (the CLI prints it). */
   onProgress?: (record: ReplayRecord) => void;
+  /** Called for each matched job once its turn came: replayed by this replay, or missing (gone by then). */
+  onJob?: (jobId: string, outcome: ReplayOutcome) => void;
   /** Once the failure is recorded, reject with its error rather than resolve with the record (the CLI's exit code). */
   rethrow?: boolean;
 }
@@ -95,8 +100,9 @@ interface Running {
 }
 
 /**
- * Replays of dead-lettered jobs, recorded in dlq_replays. A replay scans the dead-letter queue for what its filter
- * matches, then puts those jobs back on the main queue (under their ids, see replayOne) at no more than its rate,
+ * Replays of dead-lettered jobs, recorded in dlq_replays: every replay, whichever way it is asked for. A replay
+ * scans the dead-letter queue for what its filter matches, then puts those jobs back on the main queue (under their
+ * ids; see replayDeadLetter, which also makes parallel replays of one job count it once) at no more than its rate,
  * writing its progress about every second. It stops between two jobs when cancelled, from this process or from any
  * other (cancel_requested); close() stops this process's replays and records them as interrupted.
  */
@@ -116,7 +122,7 @@ export function createDlqReplays(deps: AdminDeps, logger?: Logger): DlqReplays {
       lastWrite = Date.now();
       const row = await deps.prisma.dlqReplay.update({ where: { id }, data: { ...data, heartbeatAt: new Date() } });
       if (row.cancelRequested) controller.abort('cancel');
-      hooks.onProgress?.(present(row));
+      hooks.onProgress?.(replayRecordOf(row));
     };
     const finish = (data: Partial<Pick<ReplayRow, 'status' | 'error' | 'replayed' | 'missing'>>) =>
       deps.prisma.dlqReplay.update({ where: { id }, data: { ...data, finishedAt: new Date(), heartbeatAt: new Date() } });
@@ -126,28 +132,25 @@ export function createDlqReplays(deps: AdminDeps, logger?: Logger): DlqReplays {
     let missing = 0;
     try {
       const ids = (await scanDeadLetters(deps, filter, { signal, onPage: ({ matched }) => progress({ matched }) })).reverse();
-      if (signal.aborted) return present(await finish({ status: stoppedStatus() }));
+      if (signal.aborted) return replayRecordOf(await finish({ status: stoppedStatus() }));
       const startedAt = Date.now();
       await progress({ matched: ids.length, startedAt: new Date(startedAt) }, true);
       const pace = createRatePacer(rate, startedAt, signal);
       for (const jobId of ids) {
         if (!(await pace())) break;
-        const dead = await deps.withRedis(() => deps.deadLetters.getJob(jobId));
-        if (dead) {
-          await deps.withRedis(() => replayOne(deps, dead));
-          replayed += 1;
-        } else {
-          missing += 1;
-        }
+        const outcome = await deps.withRedis(() => replayDeadLetter(deps.deadLetterPair, jobId));
+        if (outcome === 'replayed') replayed += 1;
+        else missing += 1;
+        hooks.onJob?.(jobId, outcome);
         await progress({ replayed, missing });
       }
       const status = signal.aborted ? stoppedStatus() : 'completed';
-      const done = present(await finish({ status, replayed, missing }));
+      const done = replayRecordOf(await finish({ status, replayed, missing }));
       hooks.onProgress?.(done);
       return done;
     } catch (err) {
       logger?.error({ err, replay_id: id }, 'dead-letter replay failed');
-      const failed = present(await finish({ status: 'failed', error: err instanceof Error ? err.message : String(err), replayed, missing }));
+      const failed = replayRecordOf(await finish({ status: 'failed', error: err instanceof Error ? err.message : String(err), replayed, missing }));
       if (hooks.rethrow) throw err;
       return failed;
     }
@@ -159,9 +162,12 @@ export function createDlqReplays(deps: AdminDeps, logger?: Logger): DlqReplays {
       const ids = await scanDeadLetters(deps, request.filter);
       return { estimate: { dry_run: true, matched: ids.length, filter: request.filter } };
     }
+    // Refused while Redis is unreachable (503), rather than recorded as a replay that failed at once.
+    await deps.withRedis(() => deps.deadLetters.getWaitingCount());
     const row = await deps.prisma.dlqReplay.create({
       data: {
         id: randomUUID(),
+        queue: deps.deadLetterPair.deadLetters.qualifiedName,
         filter: request.filter,
         ratePerSecond: request.rate_per_second ?? deps.cfg.DLQ_REPLAY_RATE_PER_SECOND,
         operator: request.operator ?? defaultOperator,
@@ -184,9 +190,9 @@ export function createDlqReplays(deps: AdminDeps, logger?: Logger): DlqReplays {
       const begun = await begin(input, defaultOperator);
       if ('estimate' in begun) return begun.estimate;
       launch(begun.row, begun.filter, {});
-      return present(begun.row);
+      return replayRecordOf(begun.row);
     },
-    /** The same, run to its end in the foreground (the CLI). */
+    /** The same, run to its end in the foreground (the CLI, and POST /admin/dlq/replay for ids). */
     async run(input: unknown, defaultOperator: string, hooks: ReplayHooks = {}): Promise<ReplayEstimate | ReplayRecord> {
       const begun = await begin(input, defaultOperator);
       if ('estimate' in begun) return begun.estimate;
@@ -196,13 +202,13 @@ export function createDlqReplays(deps: AdminDeps, logger?: Logger): DlqReplays {
       await markInterrupted();
       const row = await deps.prisma.dlqReplay.findUnique({ where: { id: parseInput(z.uuid(), id) } });
       if (!row) throw new NotFoundError(`replay ${id} not found`);
-      return present(row);
+      return replayRecordOf(row);
     },
     async list(input: unknown) {
       const { limit } = parseInput(z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) }), input);
       await markInterrupted();
       const rows = await deps.prisma.dlqReplay.findMany({ orderBy: { createdAt: 'desc' }, take: limit });
-      return { replays: rows.map(present) };
+      return { replays: rows.map(replayRecordOf) };
     },
     /** Asks a running replay to stop; whichever process runs it stops before its next job. */
     async cancel(id: string) {

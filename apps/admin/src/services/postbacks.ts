@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import {
   batchJobIdOf,
-  postbackJobSchema,
-  postbacksOf,
+  postbacksInJobData,
   type DeadLetterData,
   type Outcome,
   type PendingState,
@@ -70,6 +69,6 @@ async function findQueued(deps: AdminDeps, postbackId: string): Promise<Postback
 }
 
 function findPostback(data: unknown, postbackId: string): Postback | undefined {
-  const parsed = postbackJobSchema.safeParse(data);
-  return parsed.success ? postbacksOf(parsed.data).find((p) => p.postbackId === postbackId) : undefined;
+  const postbacks = postbacksInJobData(data);
+  return postbacks === 'unreadable' ? undefined : postbacks.find((p) => p.postbackId === postbackId);
 }

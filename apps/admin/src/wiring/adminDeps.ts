@@ -1,4 +1,4 @@
-import type { Config, DeadLetterQueue, JobMoveLock, KeyRegistry, PostbackQueue, PrismaClient } from '@postback/core';
+import type { Config, DeadLetterQueue, KeyRegistry, PostbackDeadLetterPair, PostbackQueue, PrismaClient } from '@postback/core';
 import type { RevokedSessions } from '../dashboard/revokedSessions.js';
 import type { RedisWork } from './redisGate.js';
 
@@ -8,8 +8,8 @@ export interface AdminDeps {
   registry: KeyRegistry;
   queue: PostbackQueue;
   deadLetters: DeadLetterQueue;
-  /** Keeps a replay from interleaving with a worker's dead-letter move of the same job. */
-  moveLock: JobMoveLock;
+  /** queue and deadLetters as the dead-letter protocol takes them (replay, delete), with the lock the worker's moves hold. */
+  deadLetterPair: PostbackDeadLetterPair;
   /** Every use of registry, queue and deadLetters goes through this: it turns a Redis outage into a TransientStoreError. */
   withRedis: RedisWork;
   /** Dashboard sessions ended by a logout (see adminSession.ts). */

@@ -3,8 +3,8 @@ import {
   createFailFastRedis,
   createPostbackQueue,
   createPrisma,
-  JobMoveLock,
   KeyRegistry,
+  postbackDeadLetterPair,
   type Config,
   type Logger,
 } from '@postback/core';
@@ -27,7 +27,7 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
     registry: new KeyRegistry(redis, cfg.QUEUE_PREFIX),
     queue,
     deadLetters,
-    moveLock: new JobMoveLock(redis, cfg.QUEUE_PREFIX),
+    deadLetterPair: postbackDeadLetterPair(cfg, { queue, deadLetters }, redis),
     withRedis: redisGate(redis),
     revokedSessions: new RevokedSessions(redis, cfg.QUEUE_PREFIX),
     cfg,

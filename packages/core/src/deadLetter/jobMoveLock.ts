@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { JobMoveBusyError } from './errors/index.js';
+import { JobMoveBusyError } from '../errors/index.js';
 
 // Longer than any move takes; only a holder that died leaves it to expire.
 const LOCK_MS = 30_000;
@@ -10,10 +10,11 @@ const POLL_MS = 25;
 const RELEASE_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /**
- * Serialises the two-step moves of one job between the main and the dead-letter queue (add to one, then remove
- * from the other). Without it, a replay that ran between a worker's dead-letter add and its remove from the main
- * queue would have its fresh main-queue copy removed by the worker: the postback would be in neither queue.
- * The lock keys sit under the queues' prefix, so on Redis Cluster they share the queues' slot.
+ * Serialises the two-step moves of one job between a queue and its dead-letter queue (add to one, then remove
+ * from the other). Without it, a replay that ran between a worker's dead-letter add and its remove from the source
+ * queue would have its fresh copy removed by the worker: the job would be in neither queue. The lock keys sit
+ * under the queues' prefix, so on Redis Cluster they share the queues' slot; their names are the same as before
+ * this class moved here, so processes of the old and the new version exclude each other during a deploy.
  */
 export class JobMoveLock {
   constructor(
@@ -22,7 +23,7 @@ export class JobMoveLock {
   ) {}
 
   /** Runs `move` while no other move of `jobId` runs; waits up to `waitMs` for one under way, then throws JobMoveBusyError. */
-  async run<T>(jobId: string, move: () => Promise<T>, waitMs = 5000): Promise<T> {
+  async whileHolding<T>(jobId: string, move: () => Promise<T>, waitMs = 5000): Promise<T> {
     const key = `${this.prefix}:move-lock:${jobId}`;
     const owner = randomUUID();
     const deadline = Date.now() + waitMs;

@@ -12,6 +12,7 @@ export * from './queues.js';
 export * from './storeErrors.js';
 export * from './migrator.js';
 export * from './metricsServer.js';
+export * from './gracefulShutdown.js';
 export * from './syncKeyRegistry.js';
 export * from './postbackLogRetention.js';
 export * from './deadLetterKind.js';

@@ -6,6 +6,7 @@ export * from './errors/index.js';
 export * from './postbackJob.js';
 export * from './outcomes.js';
 export * from './transitions.js';
+export * from './conversionStateRow.js';
 export * from './endpointKeys.js';
 export * from './keyRegistry.js';
 export * from './queues.js';

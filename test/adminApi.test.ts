@@ -91,10 +91,10 @@ describe('admin API', () => {
 
   it('revokes a rejection URL: the receiver refuses its key within 5 seconds', async () => {
     const advertiser = await call('POST', '/admin/advertisers', { name: 'Gamma' });
-    const url = await call('POST', '/admin/rejection-endpoints', { advertiser_id: advertiser.body.id });
-    const key = String(url.body.key);
+    const endpoint = await call('POST', '/admin/rejection-endpoints', { advertiser_id: advertiser.body.id });
+    const key = String(endpoint.body.key);
     expect((await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'r', transaction_id: 'x' })).status).toBe(202);
-    expect((await call('DELETE', `/admin/rejection-endpoints/${url.body.id}`)).status).toBe(200);
+    expect((await call('DELETE', `/admin/rejection-endpoints/${endpoint.body.id}`)).status).toBe(200);
     const start = Date.now();
     await eventually(async () => (await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'r', transaction_id: 'x' })).status === 401, 5000);
     expect(Date.now() - start).toBeLessThan(5000);

@@ -27,7 +27,7 @@ describe('decideSplit: what happens to a job once its postbacks have settled', (
     expect(decision).toEqual({ kind: 'retry', error: refused });
   });
 
-  it('splits off only the failed postbacks of a batch job (v: 2), by their place in the job, and counts the rest', () => {
+  it('splits off only the failed postbacks of a job of several (v: 2), by their place in the job, and counts the rest', () => {
     expect(decideSplit([ok('rejected'), failed(refused), ok('superseded'), failed(other)], 2)).toEqual({
       kind: 'split',
       outcomes: { rejected: 1, superseded: 1 },
@@ -38,7 +38,7 @@ describe('decideSplit: what happens to a job once its postbacks have settled', (
     });
   });
 
-  it('splits off every postback of a batch job that failed whole, completing none', () => {
+  it('splits off every postback of a job of several that all failed, completing none', () => {
     expect(decideSplit([failed(other), failed(other)], 2)).toEqual({
       kind: 'split',
       outcomes: {},

@@ -9,7 +9,7 @@ export type OutcomeCounts = Partial<Record<Outcome, number>>;
  *   postbacks already applied are recognised as such when it comes back);
  * - `done`: every postback has its outcome → the job completes;
  * - `retry`: a job of one postback (v: 1) failed → BullMQ retries it with backoff, then dead-letters it;
- * - `split`: some postbacks of a batch job (v: 2) failed → each of those goes back as a job of its own (v: 1),
+ * - `split`: some postbacks of a job of several (v: 2) failed → each of those goes back as a job of its own (v: 1),
  *   so it retries and dead-letters alone; the rest are done.
  */
 export type SplitDecision =

@@ -22,7 +22,8 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    // The shape of the code: no module reaches itself through its imports, and admin's layers point one way.
+    // The shape of the code: no module reaches itself through its imports (import type is erased at build and does
+    // not count), and admin's layers point one way.
     plugins: { 'import-x': importX },
     settings: {
       'import-x/extensions': ['.ts', '.js', '.mjs'],

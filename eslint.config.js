@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -19,5 +20,32 @@ export default tseslint.config(
   {
     files: ['packages/core/src/config.ts', 'test/**', 'bench/**', 'scripts/**', '*.config.*'],
     rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // The shape of the code: no module reaches itself through its imports (import type is erased at build and does
+    // not count), and admin's layers point one way.
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      // Sources import each other as './x.js' (NodeNext); the file on disk is x.ts.
+      'import-x/resolver-next': [createNodeResolver({ extensionAlias: { '.js': ['.ts', '.js'] } })],
+    },
+    rules: {
+      // ignoreExternal: the walk stays in our own files instead of parsing every package's typings (lint time).
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: './apps/admin/src/dashboard',
+              from: './apps/admin/src/services',
+              message: 'The dashboard calls the admin API, not the services behind it.',
+            },
+          ],
+        },
+      ],
+    },
   },
 );

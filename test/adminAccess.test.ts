@@ -1,33 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenCheck } from '../apps/admin/src/adminToken.js';
-import {
-  connectAdminDeps,
-  serveAdminApi,
-  startReceiver,
-  type AdminHandle,
-  type RunningReceiver,
-} from './helpers/pipeline.js';
-import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
+import { useAdminApi } from './helpers/adminApiFixture.js';
+import { startReceiver, type RunningReceiver } from './helpers/pipeline.js';
+import type { TestEnvironment } from './helpers/testEnvironment.js';
 
 const TOKEN = 'admin-access-token-0123456789abcdef';
+const served = useAdminApi('admin_access', TOKEN);
 let t: TestEnvironment;
-let admin: AdminHandle;
 let api: string;
-let closeApi: () => Promise<void>;
 let rx: RunningReceiver;
 
 beforeAll(async () => {
-  t = await createTestEnvironment('admin_access');
-  admin = connectAdminDeps(t.cfg);
-  ({ baseUrl: api, close: closeApi } = await serveAdminApi(admin, TOKEN));
+  ({ t, api } = served);
   rx = await startReceiver(t.cfg);
 });
 
 afterAll(async () => {
-  await closeApi?.();
   await rx?.stop();
-  await admin?.close();
-  await t?.teardown();
 });
 
 const withAuth = (authorization?: string): RequestInit => ({ headers: authorization === undefined ? {} : { authorization } });

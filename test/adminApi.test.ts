@@ -1,37 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@postback/core';
 import { createAdminApp } from '../apps/admin/src/app.js';
+import { useAdminApi } from './helpers/adminApiFixture.js';
 import {
   connectAdminDeps,
   sendPostback,
   serve,
-  serveAdminApi,
   silent,
   startReceiver,
   type AdminHandle,
   type RunningReceiver,
 } from './helpers/pipeline.js';
-import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
+import { eventually, type TestEnvironment } from './helpers/testEnvironment.js';
 
 const TOKEN = 'test-admin-token-0123456789';
+const served = useAdminApi('admin_api', TOKEN, { env: { PUBLIC_BASE_URL: 'https://postbacks.example.com/', KEY_CACHE_TTL_MS: '1000' } });
 let t: TestEnvironment;
 let admin: AdminHandle;
 let rx: RunningReceiver;
 let api: string;
-let close: () => Promise<void>;
 
 beforeAll(async () => {
-  t = await createTestEnvironment('admin_api', { PUBLIC_BASE_URL: 'https://postbacks.example.com/', KEY_CACHE_TTL_MS: '1000' });
-  admin = connectAdminDeps(t.cfg);
-  ({ baseUrl: api, close: close } = await serveAdminApi(admin, TOKEN));
+  ({ t, admin, api } = served);
   rx = await startReceiver(t.cfg);
 });
 
 afterAll(async () => {
-  await close();
-  await rx.stop();
-  await admin.close();
-  await t.teardown();
+  await rx?.stop();
 });
 
 async function call(method: string, path: string, body?: unknown, token = TOKEN) {
@@ -96,10 +91,10 @@ describe('admin API', () => {
 
   it('revokes a rejection URL: the receiver refuses its key within 5 seconds', async () => {
     const advertiser = await call('POST', '/admin/advertisers', { name: 'Gamma' });
-    const url = await call('POST', '/admin/rejection-endpoints', { advertiser_id: advertiser.body.id });
-    const key = String(url.body.key);
+    const endpoint = await call('POST', '/admin/rejection-endpoints', { advertiser_id: advertiser.body.id });
+    const key = String(endpoint.body.key);
     expect((await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'r', transaction_id: 'x' })).status).toBe(202);
-    expect((await call('DELETE', `/admin/rejection-endpoints/${url.body.id}`)).status).toBe(200);
+    expect((await call('DELETE', `/admin/rejection-endpoints/${endpoint.body.id}`)).status).toBe(200);
     const start = Date.now();
     await eventually(async () => (await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'r', transaction_id: 'x' })).status === 401, 5000);
     expect(Date.now() - start).toBeLessThan(5000);

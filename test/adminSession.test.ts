@@ -1,27 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@postback/core';
 import { createAdminApp } from '../apps/admin/src/app.js';
 import { createAdminSessions, SESSION_COOKIE, SESSION_TTL_MS } from '../apps/admin/src/dashboard/adminSession.js';
-import { connectAdminDeps, serve, serveAdminApi, silent, type AdminHandle } from './helpers/pipeline.js';
+import { useAdminApi } from './helpers/adminApiFixture.js';
+import { connectAdminDeps, serve, silent, type AdminHandle } from './helpers/pipeline.js';
 import { freePort } from './helpers/freePort.js';
-import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
+import type { TestEnvironment } from './helpers/testEnvironment.js';
 
 const TOKEN = 'admin-session-token-0123456789';
+const served = useAdminApi('admin_session', TOKEN);
 let t: TestEnvironment;
 let admin: AdminHandle;
 let api: string;
-let closeApi: () => Promise<void>;
 
-beforeAll(async () => {
-  t = await createTestEnvironment('admin_session');
-  admin = connectAdminDeps(t.cfg);
-  ({ baseUrl: api, close: closeApi } = await serveAdminApi(admin, TOKEN));
-});
-
-afterAll(async () => {
-  await closeApi();
-  await admin.close();
-  await t.teardown();
+beforeAll(() => {
+  ({ t, admin, api } = served);
 });
 
 const login = (token: string, next = '/admin/dlq/console') =>

@@ -4,38 +4,31 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../apps/admin/src/dashboard/adminSession.js';
-import { createDlqReplays, type DlqReplays } from '../apps/admin/src/services/dlqReplays.js';
+import { useAdminApi } from './helpers/adminApiFixture.js';
 import { givenConversion, givenOffer, givenPostbackLogRefusing, givenRejectionUrl } from './helpers/fixtures.js';
 import {
-  connectAdminDeps,
   sendPostback,
-  serveAdminApi,
-  silent,
   startInProcessWorker,
   startReceiver,
   type AdminHandle,
   type RunningReceiver,
 } from './helpers/pipeline.js';
-import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
+import { eventually, type TestEnvironment } from './helpers/testEnvironment.js';
 
 // Debian's Chromium (.ci/run installs it); Playwright drives it, it downloads no browser of its own.
 const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'dashboard-browser-token-0123456789';
+const served = useAdminApi('dashboard_browser', TOKEN, { env: { JOB_ATTEMPTS: '1' }, replays: true });
 let t: TestEnvironment;
 let admin: AdminHandle;
-let replays: DlqReplays;
 let rx: RunningReceiver;
 let worker: ReturnType<typeof startInProcessWorker>;
 let api: string;
-let closeApi: () => Promise<void>;
 let profile: string;
 let browser: BrowserContext;
 
 beforeAll(async () => {
-  t = await createTestEnvironment('dashboard_browser', { JOB_ATTEMPTS: '1' });
-  admin = connectAdminDeps(t.cfg);
-  replays = createDlqReplays(admin, silent());
-  ({ baseUrl: api, close: closeApi } = await serveAdminApi(admin, TOKEN, { replays }));
+  ({ t, admin, api } = served);
   rx = await startReceiver(t.cfg);
   worker = startInProcessWorker(t.cfg);
   profile = await mkdtemp(join(tmpdir(), 'pp-chromium-'));
@@ -58,12 +51,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   if (profile) await rm(profile, { recursive: true, force: true });
-  await worker.close();
-  await rx.stop();
-  await replays.close();
-  await closeApi();
-  await admin.close();
-  await t.teardown();
+  await worker?.close();
+  await rx?.stop();
 });
 
 /** A postback dead-lettered for real: Postgres refuses to log it until the test drops its trigger. */

@@ -1,43 +1,32 @@
 import { createHash } from 'node:crypto';
 import { Worker } from 'bullmq';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { createWorkerRedis } from '@postback/core';
 import { createDlqReplays, type DlqReplays, type ReplayRecord } from '../apps/admin/src/services/dlqReplays.js';
 import { showPostback } from '../apps/admin/src/services/postbacks.js';
+import { useAdminApi } from './helpers/adminApiFixture.js';
 import { givenDeadLetter } from './helpers/deadLetterFixtures.js';
 import { givenConversion, givenOffer, givenPostbackLogRefusing, givenRejectionUrl } from './helpers/fixtures.js';
 import {
-  connectAdminDeps,
   sendPostback,
-  serveAdminApi,
   silent,
   startInProcessWorker,
   startReceiver,
   type AdminHandle,
 } from './helpers/pipeline.js';
-import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
+import { eventually, type TestEnvironment } from './helpers/testEnvironment.js';
 
 const TOKEN = 'dlq-replay-admin-token-0123456789';
 const HOUR = 3_600_000;
+const served = useAdminApi('dlq_replay', TOKEN, { env: { JOB_ATTEMPTS: '1', DLQ_REPLAY_RATE_PER_SECOND: '10000' }, replays: true });
 let t: TestEnvironment;
 let admin: AdminHandle;
 let replays: DlqReplays;
 let api: string;
-let closeApi: () => Promise<void>;
 
-beforeAll(async () => {
-  t = await createTestEnvironment('dlq_replay', { JOB_ATTEMPTS: '1', DLQ_REPLAY_RATE_PER_SECOND: '10000' });
-  admin = connectAdminDeps(t.cfg);
-  replays = createDlqReplays(admin, silent());
-  ({ baseUrl: api, close: closeApi } = await serveAdminApi(admin, TOKEN, { replays }));
-});
-
-afterAll(async () => {
-  await replays.close();
-  await closeApi();
-  await admin.close();
-  await t.teardown();
+beforeAll(() => {
+  ({ t, admin, replays, api } = served);
 });
 
 // No worker runs in most tests, so a replayed job stays on the main queue where the test can see it.

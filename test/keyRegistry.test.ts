@@ -55,12 +55,12 @@ describe('the key registry sync', () => {
 
   it('drops a key whose endpoint row is gone and keeps every endpoint Postgres has', async () => {
     const advertiser = await givenAdvertiser(t.prisma);
-    const url = await givenRejectionUrl(admin, { advertiserId: advertiser.id });
+    const endpoint = await givenRejectionUrl(admin, { advertiserId: advertiser.id });
     const orphan = someEndpoint(999_999);
     await admin.registry.register(orphan);
     await syncKeyRegistry(t.prisma, admin.registry);
     expect(await admin.registry.lookup(orphan.keyHash)).toBeNull();
-    expect(await admin.registry.lookup(hashEndpointKey(url.key))).toMatchObject({ endpointId: url.id });
+    expect(await admin.registry.lookup(hashEndpointKey(endpoint.key))).toMatchObject({ endpointId: endpoint.id });
   });
 
   it('keeps a key whose endpoint is being committed while a sync reads Postgres', async () => {
@@ -79,10 +79,10 @@ describe('the key registry sync', () => {
       )).rowCount === 1, 10_000, 'the create to wait at COMMIT');
       await syncKeyRegistry(t.prisma, admin.registry);
       await db.query('SELECT pg_advisory_unlock(4242)');
-      const url = await creating;
-      expect(await admin.registry.lookup(hashEndpointKey(url.key))).toMatchObject({ endpointId: url.id });
+      const endpoint = await creating;
+      expect(await admin.registry.lookup(hashEndpointKey(endpoint.key))).toMatchObject({ endpointId: endpoint.id });
       await syncKeyRegistry(t.prisma, admin.registry);
-      expect(await admin.registry.lookup(hashEndpointKey(url.key))).toMatchObject({ endpointId: url.id });
+      expect(await admin.registry.lookup(hashEndpointKey(endpoint.key))).toMatchObject({ endpointId: endpoint.id });
     } finally {
       await db.query('SELECT pg_advisory_unlock_all()');
       await db.query('DROP TRIGGER hold_commit ON rejection_endpoints; DROP FUNCTION hold_commit()');

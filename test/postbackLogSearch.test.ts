@@ -2,18 +2,17 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Outcome, PrismaClient } from '@postback/core';
-import { connectAdminDeps, serveAdminApi, type AdminHandle } from './helpers/pipeline.js';
-import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
+import { useAdminApi } from './helpers/adminApiFixture.js';
+import type { TestEnvironment } from './helpers/testEnvironment.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TOKEN = 'test-admin-token-postback-log';
 const BASE = Date.parse('2026-03-01T12:00:00.000Z');
+const served = useAdminApi('pb_log_search', TOKEN);
 let t: TestEnvironment;
-let admin: AdminHandle;
 let api: string;
-let close: () => Promise<void>;
 
 interface Row {
   postbackId: string;
@@ -70,16 +69,8 @@ async function walk(query: Record<string, string>, between: () => Promise<void> 
 const newestFirst = (rows: Row[]) =>
   [...rows].sort((a, b) => b.receivedAt.getTime() - a.receivedAt.getTime() || (a.postbackId < b.postbackId ? 1 : -1));
 
-beforeAll(async () => {
-  t = await createTestEnvironment('pb_log_search');
-  admin = connectAdminDeps(t.cfg);
-  ({ baseUrl: api, close: close } = await serveAdminApi(admin, TOKEN));
-});
-
-afterAll(async () => {
-  await close();
-  await admin.close();
-  await t.teardown();
+beforeAll(() => {
+  ({ t, api } = served);
 });
 
 describe('searching the postback log', () => {

@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useAdminApi } from './helpers/adminApiFixture.js';
 import { givenDeadLetter } from './helpers/deadLetterFixtures.js';
-import { connectAdminDeps, serveAdminApi, type AdminHandle } from './helpers/pipeline.js';
-import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
+import type { AdminHandle } from './helpers/pipeline.js';
+import type { TestEnvironment } from './helpers/testEnvironment.js';
 
 const TOKEN = 'queue-dashboard-token-0123456789';
+const served = useAdminApi('queue_dashboard', TOKEN);
 let t: TestEnvironment;
 let admin: AdminHandle;
 let api: string;
-let closeApi: () => Promise<void>;
 
-beforeAll(async () => {
-  t = await createTestEnvironment('queue_dashboard');
-  admin = connectAdminDeps(t.cfg);
-  ({ baseUrl: api, close: closeApi } = await serveAdminApi(admin, TOKEN));
-});
-
-afterAll(async () => {
-  await closeApi();
-  await admin.close();
-  await t.teardown();
+beforeAll(() => {
+  ({ t, admin, api } = served);
 });
 
 const board = (method: string, path: string, body?: unknown) =>

@@ -81,11 +81,11 @@ async function adminBehindProxy() {
 const statusOf = (rx: RunningReceiver, key: string) =>
   sendPostback(rx.baseUrl, { key, new_rejected_reason: 'r', transaction_id: 'tx' }).then((a) => a.status);
 
-async function givenWarmUrl() {
-  const url = await givenRejectionUrl(admin, { advertiserId: (await givenAdvertiser(t.prisma)).id });
+async function givenWarmEndpoint() {
+  const endpoint = await givenRejectionUrl(admin, { advertiserId: (await givenAdvertiser(t.prisma)).id });
   // Both receivers now hold the key in their caches.
-  for (const rx of receivers) expect(await statusOf(rx, url.key)).toBe(202);
-  return url;
+  for (const rx of receivers) expect(await statusOf(rx, endpoint.key)).toBe(202);
+  return endpoint;
 }
 
 async function refusedEverywhereWithin5s(key: string) {
@@ -94,35 +94,35 @@ async function refusedEverywhereWithin5s(key: string) {
 
 describe('revoking a rejection URL', () => {
   it('is refused by two receivers with warm caches within 5 seconds', async () => {
-    const url = await givenWarmUrl();
+    const endpoint = await givenWarmEndpoint();
     const api = await adminBehindProxy();
     try {
-      expect((await api.revoke(url.id)).status).toBe(200);
-      await refusedEverywhereWithin5s(url.key);
+      expect((await api.revoke(endpoint.id)).status).toBe(200);
+      await refusedEverywhereWithin5s(endpoint.key);
     } finally {
       await api.close();
     }
   });
 
   it('answers 503 and changes nothing while Redis is unreachable; a retry afterwards revokes', async () => {
-    const url = await givenWarmUrl();
+    const endpoint = await givenWarmEndpoint();
     const api = await adminBehindProxy();
     try {
       await api.proxy.cut();
-      expect(await api.revoke(url.id)).toEqual({ status: 503, body: { error: 'redis unreachable (REDIS_URL)' } });
+      expect(await api.revoke(endpoint.id)).toEqual({ status: 503, body: { error: 'redis unreachable (REDIS_URL)' } });
       // Not revoked anywhere, and not recorded as revoked: the operator was told it did not happen.
-      const row = await t.prisma.rejectionEndpoint.findUniqueOrThrow({ where: { id: url.id } });
+      const row = await t.prisma.rejectionEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
       expect(row.revokedAt).toBeNull();
-      for (const rx of receivers) expect(await statusOf(rx, url.key)).toBe(202);
+      for (const rx of receivers) expect(await statusOf(rx, endpoint.key)).toBe(202);
 
       await api.proxy.restore();
       const retried = await eventually(async () => {
-        const res = await api.revoke(url.id);
+        const res = await api.revoke(endpoint.id);
         return res.status === 200 && res;
       }, 10_000, 'the revocation to go through once Redis is back');
-      expect(retried.body).toMatchObject({ id: url.id, revoked_at: expect.any(String) });
-      await refusedEverywhereWithin5s(url.key);
-      expect((await t.prisma.rejectionEndpoint.findUniqueOrThrow({ where: { id: url.id } })).revokedAt).not.toBeNull();
+      expect(retried.body).toMatchObject({ id: endpoint.id, revoked_at: expect.any(String) });
+      await refusedEverywhereWithin5s(endpoint.key);
+      expect((await t.prisma.rejectionEndpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).revokedAt).not.toBeNull();
     } finally {
       await api.close();
     }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { collectDefaultMetrics } from 'prom-client';
-import { createLogger, loadConfigOrExit, syncKeyRegistry } from '@postback/core';
+import { createLogger, loadConfigOrExit, stopOnSignals, syncKeyRegistry } from '@postback/core';
 import { createAdminMetrics } from './adminMetrics.js';
 import { createAdminApp } from './app.js';
 import { connectAdminDeps } from './wiring/connectAdminDeps.js';
@@ -30,17 +30,14 @@ collectDefaultMetrics({ register: metrics.registry });
 const server = createServer(createAdminApp({ ...deps, adminToken, logger, replays, metrics }));
 server.listen(cfg.ADMIN_PORT, cfg.HOST, () => logger.info({ port: cfg.ADMIN_PORT }, 'admin API listening'));
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'admin stopping');
-  setTimeout(() => process.exit(1), cfg.SHUTDOWN_TIMEOUT_MS).unref();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  // A replay still running is recorded as interrupted; a new one picks up whatever it left in the DLQ.
-  await replays.close();
-  await deps.close();
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+stopOnSignals({
+  name: 'admin',
+  logger,
+  timeoutMs: cfg.SHUTDOWN_TIMEOUT_MS,
+  steps: [
+    () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // A replay still running is recorded as interrupted; a new one picks up whatever it left in the DLQ.
+    () => replays.close(),
+    () => deps.close(),
+  ],
+});

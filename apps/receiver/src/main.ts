@@ -1,5 +1,5 @@
 import { collectDefaultMetrics } from 'prom-client';
-import { createLogger, loadConfigOrExit, serveMetrics } from '@postback/core';
+import { createLogger, loadConfigOrExit, serveMetrics, stopOnSignals } from '@postback/core';
 import { gracefulClose } from './gracefulClose.js';
 import { createReceiver } from './receiver.js';
 import { createReceiverServer } from './server.js';
@@ -20,21 +20,19 @@ server.listen(cfg.PORT, cfg.HOST, () => logger.info({ port: cfg.PORT, tls: cfg.T
 collectDefaultMetrics({ register: receiver.metrics.registry });
 const metricsServer = serveMetrics(receiver.metrics.registry, { port: cfg.RECEIVER_METRICS_PORT, host: cfg.HOST, logger });
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'receiver stopping: refusing new connections, finishing in-flight requests');
-  setTimeout(() => {
-    logger.error('shutdown timed out; exiting');
-    accessLogger.flush(() => process.exit(1));
-  }, cfg.SHUTDOWN_TIMEOUT_MS).unref();
-  await closeServer();
-  metricsServer?.close();
-  metricsServer?.closeAllConnections();
-  await receiver.close();
-  logger.info('receiver stopped');
-  accessLogger.flush(() => process.exit(0));
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+stopOnSignals({
+  name: 'receiver',
+  logger,
+  timeoutMs: cfg.SHUTDOWN_TIMEOUT_MS,
+  stopping: 'refusing new connections, finishing in-flight requests',
+  steps: [
+    closeServer,
+    () => {
+      metricsServer?.close();
+      metricsServer?.closeAllConnections();
+    },
+    () => receiver.close(),
+  ],
+  // Whatever access lines are still buffered go out before the process ends, on a timeout too.
+  flush: (done) => accessLogger.flush(done),
+});

@@ -1,7 +1,8 @@
 import {
+  conversionStateOf,
   decideBatch,
+  type ConversionStateRow,
   type ConversionState,
-  type ConversionStatus,
   type Outcome,
   type Postback,
   type PrismaClient,
@@ -15,14 +16,9 @@ export interface PostbackToApply extends Postback {
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
-interface ConversionRow {
+interface LockedConversion extends ConversionStateRow {
   id: bigint;
   transaction_id: string;
-  status: ConversionStatus;
-  rejected_reason: string | null;
-  offer_id: number;
-  advertiser_id: number;
-  last_postback_seq: bigint | null;
 }
 
 /**
@@ -62,7 +58,7 @@ async function applyInTransaction(
   const transactionIds = [...new Set(postbacks.map((p) => p.transactionId))];
   // Row locks on every conversion the batch touches, taken in id order: batches of other workers that touch the
   // same conversions wait here, and two batches cannot deadlock on each other.
-  const rows = await tx.$queryRaw<ConversionRow[]>`
+  const rows = await tx.$queryRaw<LockedConversion[]>`
     SELECT c.id, c.transaction_id, c.status::text AS status, c.rejected_reason, c.offer_id, o.advertiser_id,
            c.last_postback_seq
     FROM conversions c JOIN offers o ON o.id = c.offer_id
@@ -73,13 +69,7 @@ async function applyInTransaction(
   const idOf = new Map<string, bigint>();
   for (const r of rows) {
     idOf.set(r.transaction_id, r.id);
-    states.set(r.transaction_id, {
-      status: r.status,
-      rejectedReason: r.rejected_reason,
-      offerId: r.offer_id,
-      advertiserId: r.advertiser_id,
-      lastPostbackSeq: r.last_postback_seq === null ? null : Number(r.last_postback_seq),
-    });
+    states.set(r.transaction_id, conversionStateOf(r));
   }
 
   // Idempotency: a postback already in the log was applied by an earlier delivery (a crash after the commit, a

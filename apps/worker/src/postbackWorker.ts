@@ -21,6 +21,7 @@ import { ApplyBatcher } from './applyBatcher.js';
 import { applyRejections, type PostbackToApply } from './applyRejections.js';
 import type { RevocationsInRedis } from './keyRevocations.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
+import { decideSplit } from './splitDecision.js';
 import { createStoreProbe } from './storeProbe.js';
 
 type WorkerConfig = Pick<
@@ -93,33 +94,31 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
     const attempts = job.attemptsMade + 1;
     const settled = await Promise.allSettled(postbacks.map((p) => batcher.submit({ ...p, attempts })));
 
-    const unreachable = settled.find((s) => s.status === 'rejected' && s.reason instanceof TransientStoreError);
-    if (unreachable) throw (unreachable as PromiseRejectedResult).reason;
-    const failed: Array<{ postback: Postback; error: unknown }> = [];
-    const result: JobResult = {};
+    const decision = decideSplit(settled, parsed.data.v);
+    if (decision.kind === 'outage' || decision.kind === 'retry') throw decision.error;
     settled.forEach((s, i) => {
-      if (s.status === 'fulfilled') {
-        result[s.value] = (result[s.value] ?? 0) + 1;
-        const p = postbacks[i]!;
-        // Worth a line each: a revoked key still being used is the operator's business (and rare).
-        if (s.value === 'revoked') {
-          logger.warn({ postback_id: p.postbackId, endpoint_id: p.endpointId }, 'postback received after its key was revoked: not applied');
-        } else {
-          logger.debug({ postback_id: p.postbackId, outcome: s.value }, 'postback applied');
-        }
+      if (s.status !== 'fulfilled') return;
+      const p = postbacks[i]!;
+      // Worth a line each: a revoked key still being used is the operator's business (and rare).
+      if (s.value === 'revoked') {
+        logger.warn({ postback_id: p.postbackId, endpoint_id: p.endpointId }, 'postback received after its key was revoked: not applied');
       } else {
-        failed.push({ postback: postbacks[i]!, error: s.reason });
+        logger.debug({ postback_id: p.postbackId, outcome: s.value }, 'postback applied');
       }
     });
+    const result: JobResult = { ...decision.outcomes };
     // One info line per applied job, not per postback: a job carries up to 500 of them, and their ids all start
     // with the job id's first 32 hex digits (see batchIds), so grepping a postback id's first 32 digits finds it.
     const logApplied = () =>
       logger.info({ job_id: job.id, attempt: attempts, postbacks: postbacks.length, outcomes: result }, 'job applied');
-    if (failed.length === 0) {
+    if (decision.kind === 'done') {
       logApplied();
       return result;
     }
-    if (parsed.data.v === 1) throw failed[0]!.error;
+    const failed: Array<{ postback: Postback; error: unknown }> = decision.failed.map(({ index, error }) => ({
+      postback: postbacks[index]!,
+      error,
+    }));
     await deps.queue.addBulk(
       failed.map(({ postback }) => ({
         name: POSTBACK_JOB_NAME,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
-/** The limits the public endpoint enforces; the database columns are sized to match. */
+/** The limits the public route enforces; the database columns are sized to match. */
 export const TRANSACTION_ID_MAX = 128;
 export const REASON_MAX = 255;
 

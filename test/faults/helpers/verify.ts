@@ -1,7 +1,9 @@
 import {
+  conversionStateOf,
   decideBatch,
   OUTCOMES,
   type Outcome,
+  type ConversionStateRow,
   type ConversionState,
   type ConversionStatus,
   type DeadLetterQueue,
@@ -13,14 +15,9 @@ import {
 import type { Answer } from './burst.js';
 import type { PlannedPostback, World } from './world.js';
 
-interface ConversionRow {
+interface ConversionRow extends ConversionStateRow {
   id: bigint;
   transaction_id: string;
-  status: ConversionStatus;
-  rejected_reason: string | null;
-  offer_id: number;
-  advertiser_id: number;
-  last_postback_seq: bigint | null;
   updated_at: Date;
 }
 
@@ -172,7 +169,7 @@ export async function verifyScenario(input: VerifyInput): Promise<ScenarioSummar
   problem('injected_not_applied', (input.injected ?? []).filter((id) => !logById.has(id)).length);
 
   // The reference model: the pure rules over every logged postback in receipt order.
-  const initial = new Map<string, ConversionState>([...before].map(([tx, c]) => [tx, stateOf(c)]));
+  const initial = new Map<string, ConversionState>([...before].map(([tx, c]) => [tx, conversionStateOf(c)]));
   const sequenced: SequencedPostback[] = logs.map((l) => ({
     postbackId: l.postback_id,
     transactionId: l.transaction_id,
@@ -256,16 +253,6 @@ export async function verifyScenario(input: VerifyInput): Promise<ScenarioSummar
       history_rows: history.length,
       outcomes: countBy(logs.map((l) => l.outcome)),
     },
-  };
-}
-
-function stateOf(c: ConversionRow): ConversionState {
-  return {
-    status: c.status,
-    rejectedReason: c.rejected_reason,
-    offerId: c.offer_id,
-    advertiserId: c.advertiser_id,
-    lastPostbackSeq: c.last_postback_seq === null ? null : Number(c.last_postback_seq),
   };
 }
 

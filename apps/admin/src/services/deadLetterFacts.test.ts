@@ -5,7 +5,7 @@ import { deadLetterFactsOf } from './deadLetterFacts.js';
 const postback = {
   postbackId: '2f1c5c1e-7d35-4a8e-9a52-3c0f4b7e0001',
   endpointId: 7,
-  scope: { advertiserId: 1, offerId: 10 },
+  scope: { kind: 'offer' as const, advertiserId: 1, offerId: 10 },
   transactionId: 'tx-1',
   reason: 'fraud',
   seq: 1,

@@ -13,7 +13,7 @@ const filter = (input: Record<string, unknown>): DeadLetterFilter => deadLetterF
 const postback = (over: Partial<Postback> = {}): Postback => ({
   postbackId: '2f1c5c1e-7d35-4a8e-9a52-3c0f4b7e0001',
   endpointId: 7,
-  scope: { advertiserId: 1, offerId: 10 },
+  scope: { kind: 'offer' as const, advertiserId: 1, offerId: 10 },
   transactionId: 'tx-1',
   reason: 'fraud',
   seq: 1,
@@ -84,7 +84,7 @@ describe('matchesFilter: whether a filter takes a dead-letter entry', () => {
   });
 
   it("takes an offer's postbacks: its own URL's, and a global URL's for a conversion of that offer", () => {
-    const viaGlobalUrl = entry({ postbacks: [postback({ scope: { advertiserId: 1, offerId: null }, transactionId: 'tx-global' })] });
+    const viaGlobalUrl = entry({ postbacks: [postback({ scope: { kind: 'global' as const, advertiserId: 1, offerId: null }, transactionId: 'tx-global' })] });
     const offers = new Map([['tx-global', 20]]);
     expect(matchesFilter(entry(), filter({ offer_id: 10 }), ALL_TIME, offers)).toBe(true);
     expect(matchesFilter(entry(), filter({ offer_id: 20 }), ALL_TIME, offers)).toBe(false);
@@ -95,7 +95,7 @@ describe('matchesFilter: whether a filter takes a dead-letter entry', () => {
   });
 
   it('takes a job of several postbacks when one of them matches every field, not when the fields match different ones', () => {
-    const job = entry({ postbacks: [postback({ endpointId: 7, scope: { advertiserId: 1, offerId: 10 } }), postback({ endpointId: 8, scope: { advertiserId: 2, offerId: 30 } })] });
+    const job = entry({ postbacks: [postback({ endpointId: 7, scope: { kind: 'offer' as const, advertiserId: 1, offerId: 10 } }), postback({ endpointId: 8, scope: { kind: 'offer' as const, advertiserId: 2, offerId: 30 } })] });
     expect(matchesFilter(job, filter({ advertiser_id: 2, endpoint_id: 8 }), ALL_TIME, NO_OFFERS)).toBe(true);
     expect(matchesFilter(job, filter({ advertiser_id: 2, endpoint_id: 7 }), ALL_TIME, NO_OFFERS)).toBe(false);
   });
@@ -116,7 +116,7 @@ describe('matchesFilter: whether a filter takes a dead-letter entry', () => {
 });
 
 describe('transactionsNeedingOffer: what the scan must look up before deciding', () => {
-  const global = postback({ scope: { advertiserId: 1, offerId: null }, transactionId: 'tx-global' });
+  const global = postback({ scope: { kind: 'global' as const, advertiserId: 1, offerId: null }, transactionId: 'tx-global' });
 
   it("lists the transactions of global URLs' postbacks when the filter names an offer", () => {
     const entries = [entry(), entry({ postbacks: [global, postback({ transactionId: 'tx-offer' })] }), entry({ postbacks: 'unreadable' })];

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenCheck } from '../apps/admin/src/adminToken.js';
 import { useAdminApi } from './helpers/adminApiFixture.js';
+import { freePort, isListening } from './helpers/freePort.js';
 import { startReceiver, type RunningReceiver } from './helpers/pipeline.js';
+import { spawnApp } from './helpers/spawnApp.js';
 import type { TestEnvironment } from './helpers/testEnvironment.js';
 
 const TOKEN = 'admin-access-token-0123456789abcdef';
@@ -51,6 +53,19 @@ describe('admin API access', () => {
     }
     expect(await t.prisma.advertiser.count()).toBe(0);
   });
+});
+
+it('listens on ADMIN_HOST, loopback by default, not on the receiver\'s HOST', async () => {
+  const port = await freePort();
+  const app = spawnApp('admin', { ...t.env, LOG_LEVEL: 'info', HOST: '0.0.0.0', ADMIN_PORT: String(port), ADMIN_TOKEN: TOKEN });
+  try {
+    expect(await app.waitForLog((l) => l.msg === 'admin API listening')).toMatchObject({ host: '127.0.0.1', port });
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    // Another loopback address: reachable if the admin had bound every interface (0.0.0.0), as HOST says.
+    expect(await isListening(port, '127.0.0.2')).toBe(false);
+  } finally {
+    await app.stop();
+  }
 });
 
 it('checks the token by digest: the right token passes; a prefix, an extension and an empty string do not', () => {

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -19,15 +21,24 @@ afterAll(async () => {
 
 type CliResult = { code: number; stdout: string; stderr: string; json: () => Record<string, unknown> };
 
-/** Runs the built CLI as `npm run cli -- …` does, and returns its exit code and output. */
+/** Runs the built CLI, and returns its exit code and output. */
 function cli(...args: string[]): Promise<CliResult> {
   return cliWith({}, ...args);
 }
 
 /** The CLI with some environment variables changed (a store at a closed port). */
-async function cliWith(env: Record<string, string>, ...args: string[]): Promise<CliResult> {
+function cliWith(env: Record<string, string>, ...args: string[]): Promise<CliResult> {
+  return run(process.execPath, ['apps/admin/dist/cli.js', ...args], env);
+}
+
+/** The CLI as an operator runs it: `npx postback …`, the bin npm links from apps/admin (bin/postback.js). */
+function postback(...args: string[]): Promise<CliResult> {
+  return run(join(ROOT, 'node_modules/.bin/postback'), args, {});
+}
+
+async function run(file: string, args: string[], env: Record<string, string>): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['apps/admin/dist/cli.js', ...args], {
+    const { stdout, stderr } = await promisify(execFile)(file, args, {
       cwd: ROOT,
       env: { PATH: process.env.PATH, ...t.env, ...env },
     });
@@ -76,7 +87,96 @@ describe('the operators CLI', () => {
     expect(missing.stderr).toContain('not found');
     const unknownCommand = await cli('frobnicate');
     expect(unknownCommand.code).not.toBe(0);
+    expect(unknownCommand.code).toBe(2);
     expect(unknownCommand.stderr).toContain('unknown command');
+    const unknownOption = await cli('advertiser', 'list', '--nmae', 'x');
+    expect(unknownOption.code).toBe(2);
+    expect(unknownOption.stderr).toContain("unknown option '--nmae'");
+  });
+});
+
+describe('the postback bin', () => {
+  it('prints nothing but JSON on stdout, so its output pipes into jq', async () => {
+    const created = await postback('advertiser', 'create', '--name', 'Bin Co');
+    expect(created.code).toBe(0);
+    expect(created.stdout.trimStart().startsWith('{')).toBe(true);
+    const listed = await postback('advertiser', 'list', '--name', 'bin co');
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual({ advertisers: [{ id: created.json().id, name: 'Bin Co', created_at: expect.any(String) }], next_cursor: null });
+  });
+
+  it('exits 2 on an unknown command, with one hint on stderr and nothing on stdout', async () => {
+    const { code, stdout, stderr } = await postback('frobnicate');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain("unknown command 'frobnicate'");
+    expect(stderr).toContain('postback --help');
+  });
+});
+
+describe('postback --help', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  /** The CLI section's command list: one command per line, continuation lines indented. */
+  const readmeCommands = () => {
+    const block = /### CLI\n[\s\S]*?```\n([\s\S]*?)```/.exec(readme)![1]!;
+    return block.split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(' ').slice(0, 2).join(' '));
+  };
+  /** Each command the help lists (`  advertiser create --name <name>`), with the description line under it. */
+  const helpCommands = (help: string) =>
+    [...help.matchAll(/^ {2}(\S+ \S+)(?: .*)?\n(?: {4}\S.*\n)*( {6}.*)$/gm)].map((m) => ({ command: m[1]!, description: m[2]!.trim() }));
+
+  it('lists every command with its usage as typed and what it does: the same commands as the README', async () => {
+    const { code, stdout } = await postback('--help');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: postback <command>/);
+    const listed = helpCommands(stdout);
+    expect(listed.map((c) => c.command).sort()).toEqual(readmeCommands().sort());
+    for (const { command, description } of listed) expect(description.length, command).toBeGreaterThan(10);
+    expect(stdout).toContain('  advertiser create --name <name>\n');
+    expect(stdout).toContain('  rejection-url revoke <id>\n');
+    expect(stdout).toMatch(/^ {2}dlq replay \[ids\.\.\.\] \[--all\]/m);
+  });
+
+  it('knows every postback command the README tells an operator to run', async () => {
+    const known = new Set(helpCommands((await postback('--help')).stdout).map((c) => c.command));
+    const told = [...readme.matchAll(/(?:npx postback|npm run cli --) ([a-z-]+ [a-z-]+)/g)].map((m) => m[1]!);
+    expect(told.length).toBeGreaterThan(5);
+    expect(told.filter((command) => !known.has(command))).toEqual([]);
+  });
+});
+
+describe('the list commands', () => {
+  it('list advertisers, offers and rejection URLs with the ids a revoke needs, never a key hash', async () => {
+    const advertiser = await t.prisma.advertiser.create({ data: { name: 'Lister Ltd' } });
+    const offer = await t.prisma.offer.create({ data: { advertiserId: advertiser.id, name: 'Autumn' } });
+    const endpoint = (offerId: number | null, revokedAt: Date | null) =>
+      t.prisma.rejectionEndpoint.create({ data: { advertiserId: advertiser.id, scope: offerId === null ? 'global' : 'offer', offerId, keyHash: randomBytes(32).toString('hex'), revokedAt } });
+    const global = await endpoint(null, null);
+    const revoked = await endpoint(offer.id, new Date());
+
+    expect((await cli('advertiser', 'list', '--name', 'lister')).json()).toMatchObject({ advertisers: [{ id: advertiser.id, name: 'Lister Ltd' }] });
+    expect((await cli('offer', 'list', '--advertiser', String(advertiser.id))).json()).toMatchObject({ offers: [{ id: offer.id, name: 'Autumn' }], next_cursor: null });
+    const all = await cli('rejection-url', 'list', '--advertiser', String(advertiser.id));
+    expect(all.json()).toMatchObject({
+      rejection_endpoints: [
+        { id: global.id, scope: 'global', revoked_at: null },
+        { id: revoked.id, scope: 'offer', offer_id: offer.id, revoked_at: revoked.revokedAt!.toISOString() },
+      ],
+    });
+    expect(all.stdout).not.toContain(global.keyHash);
+    const ids = async (flag: string) =>
+      ((await cli('rejection-url', 'list', '--advertiser', String(advertiser.id), flag)).json().rejection_endpoints as Array<{ id: number }>).map((e) => e.id);
+    expect(await ids('--active')).toEqual([global.id]);
+    expect(await ids('--revoked')).toEqual([revoked.id]);
+    expect((await cli('rejection-url', 'list', '--active', '--revoked')).code).toBe(2);
+  });
+});
+
+describe('the operator a replay records', () => {
+  it('is the shell user without --operator, also when ADMIN_TOKEN is set (the CLI does not use it)', async () => {
+    const replayed = await cliWith({ ADMIN_TOKEN: 'a-token-the-cli-never-sends-0123' }, 'dlq', 'replay', '--all');
+    expect(replayed.code).toBe(0);
+    expect(replayed.json()).toMatchObject({ status: 'completed', operator: `cli:${userInfo().username}` });
   });
 });
 

@@ -134,6 +134,13 @@ describe('docker-compose.yml', () => {
     },
   );
 
+  it('lets the admin API listen on the container network (its default is loopback) and publishes it on the host loopback only', () => {
+    expect(loadConfig({}).ADMIN_HOST).toBe('127.0.0.1');
+    expect(loadConfig(envOf(services.admin!)).ADMIN_HOST).toBe('0.0.0.0');
+    expect(services.admin!.ports?.length).toBeGreaterThan(0);
+    for (const published of services.admin!.ports!) expect(published).toMatch(/^127\.0\.0\.1:/);
+  });
+
   it('gives the worker a heartbeat file for its healthcheck to read', () => {
     expect(loadConfig(envOf(services.worker!)).WORKER_HEARTBEAT_FILE).toMatch(/^\//);
   });

@@ -106,3 +106,26 @@ describe('the dead-letter dashboard in a browser', () => {
     expect(await admin.deadLetters.getJob(postbackId)).toBeUndefined();
   });
 });
+
+describe('the dashboard pages in a browser', () => {
+  it('load everything from the admin server: no request to another origin (web fonts, CDNs)', async () => {
+    const page = await browser.newPage();
+    const elsewhere: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.protocol !== 'data:' && url.origin !== new URL(api).origin) elsewhere.push(request.url());
+    });
+    await page.goto(`${api}/admin/login?next=/admin/queues`);
+    await page.fill('#token', TOKEN);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${api}/admin/queues`);
+    await page.getByText(t.cfg.DEAD_LETTER_QUEUE_NAME, { exact: true }).first().waitFor();
+    await page.goto(`${api}/admin/queues/queue/${t.cfg.DEAD_LETTER_QUEUE_NAME}`);
+    await page.getByText(t.cfg.DEAD_LETTER_QUEUE_NAME, { exact: true }).first().waitFor();
+    await page.goto(`${api}/admin/dlq/console`);
+    await page.locator('#status').waitFor({ state: 'attached' });
+    await page.waitForLoadState('networkidle');
+    expect(elsewhere).toEqual([]);
+    await page.close();
+  });
+});

@@ -52,3 +52,41 @@ describe('the bull-board dashboard', () => {
     expect(await admin.deadLetters.isPaused()).toBe(false);
   });
 });
+
+/** The sources a CSP allows for one kind of request: its own directive, else default-src. */
+function allowed(csp: string | null, directive: string): string[] {
+  const directives = new Map((csp ?? '').split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...sources]) => [name, sources]));
+  return directives.get(directive) ?? directives.get('default-src') ?? ['*'];
+}
+
+describe('the dashboard pages', () => {
+  it('serve bull-board with no link to another origin and a CSP that keeps fonts and styles on this one', async () => {
+    const page = await fetch(`${api}/admin/queues`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('static/js/');
+    // Every src and href is relative: nothing (Google Fonts, a CDN) is fetched from elsewhere.
+    const urls = [...html.matchAll(/\b(?:src|href)="([^"]*)"/g)].map((m) => m[1]!);
+    expect(urls.length).toBeGreaterThan(3);
+    expect(urls.filter((url) => /^(?:[a-z][\w+.-]*:)?\/\//i.test(url))).toEqual([]);
+    const csp = page.headers.get('content-security-policy');
+    expect(allowed(csp, 'font-src')).toEqual(["'self'"]);
+    expect(allowed(csp, 'style-src')).toEqual(["'self'", "'unsafe-inline'"]);
+    expect(allowed(csp, 'script-src')).toEqual(["'self'"]);
+    expect(allowed(csp, 'connect-src')).toEqual(["'self'"]);
+  });
+
+  it('serve the login page and the dead-letter console with a CSP that allows no font or style from elsewhere', async () => {
+    const pages = [
+      await fetch(`${api}/admin/login`),
+      await fetch(`${api}/admin/dlq/console`, { headers: { authorization: `Bearer ${TOKEN}` } }),
+    ];
+    for (const page of pages) {
+      expect(page.status, page.url).toBe(200);
+      const csp = page.headers.get('content-security-policy');
+      for (const directive of ['font-src', 'style-src', 'script-src', 'connect-src']) {
+        expect(allowed(csp, directive).filter((source) => !["'self'", "'none'", "'unsafe-inline'"].includes(source)), `${page.url} ${directive}`).toEqual([]);
+      }
+    }
+  });
+});

@@ -11,10 +11,10 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Whether something accepts TCP connections on 127.0.0.1:port. */
-export async function isListening(port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on host:port (127.0.0.1 unless said). */
+export async function isListening(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(port, host);
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);

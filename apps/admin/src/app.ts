@@ -10,6 +10,9 @@ import { registerDlqRoutes } from './dlqRoutes.js';
 import { createAdminMetrics, type AdminMetrics } from './adminMetrics.js';
 import type { AdminDeps } from './wiring/adminDeps.js';
 import { createAdvertiser, createOffer } from './services/advertisers.js';
+import { listAdvertisers } from './services/advertiserList.js';
+import { listOffers } from './services/offerList.js';
+import { listRejectionEndpoints } from './services/rejectionEndpointList.js';
 import { importConversions, showConversion } from './services/conversions.js';
 import { deleteDeadLetter, listDeadLetters } from './services/deadLetters.js';
 import { searchPostbackLog } from './services/postbackLogSearch.js';
@@ -46,11 +49,20 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
   app.post('/admin/advertisers', async (req, res) => {
     res.status(201).json(await createAdvertiser(deps.prisma, req.body));
   });
+  app.get('/admin/advertisers', async (req, res) => {
+    res.json(await listAdvertisers(deps.prisma, req.query));
+  });
   app.post('/admin/offers', async (req, res) => {
     res.status(201).json(await createOffer(deps.prisma, req.body));
   });
+  app.get('/admin/offers', async (req, res) => {
+    res.json(await listOffers(deps.prisma, req.query));
+  });
   app.post('/admin/rejection-endpoints', async (req, res) => {
     res.status(201).json(await createRejectionEndpoint(deps, req.body));
+  });
+  app.get('/admin/rejection-endpoints', async (req, res) => {
+    res.json(await listRejectionEndpoints(deps.prisma, req.query));
   });
   app.delete('/admin/rejection-endpoints/:id', async (req, res) => {
     res.json(await revokeRejectionEndpoint(deps, req.params.id));

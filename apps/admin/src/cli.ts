@@ -1,11 +1,15 @@
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, loadConfig, pruneOptionsOf, prunePostbackLog } from '@postback/core';
 import { AdminInputError, NotFoundError, storeOutage } from './adminErrors.js';
+import { formatRootHelp } from './cliHelp.js';
 import { addDlqCommands } from './dlqCommands.js';
 import type { AdminDeps } from './wiring/adminDeps.js';
 import { createAdvertiser, createOffer } from './services/advertisers.js';
+import { listAdvertisers } from './services/advertiserList.js';
+import { listOffers } from './services/offerList.js';
+import { listRejectionEndpoints } from './services/rejectionEndpointList.js';
 import { connectAdminDeps } from './wiring/connectAdminDeps.js';
 import { importConversions, showConversion } from './services/conversions.js';
 import { deleteDeadLetter, listDeadLetters } from './services/deadLetters.js';
@@ -13,8 +17,9 @@ import { searchPostbackLog } from './services/postbackLogSearch.js';
 import { showPostback } from './services/postbacks.js';
 import { createRejectionEndpoint, revokeRejectionEndpoint } from './services/rejectionEndpoints.js';
 
-// The admin operations from a shell: `npm run cli -- <command>`. Prints JSON; exits 2 on bad input, 1 otherwise
-// (something not found, Postgres or Redis unreachable), with a one-line message on stderr.
+// The admin operations from a shell: `npx postback <command>` (apps/admin/bin/postback.js, which builds this file
+// when it is missing or stale). Prints JSON and nothing else on stdout; exits 2 on bad input (an unknown command or
+// option included), 1 otherwise (something not found, Postgres or Redis unreachable), with a one-line message on stderr.
 type Action = (deps: AdminDeps, ...args: never[]) => Promise<unknown>;
 
 function run(action: Action) {
@@ -68,24 +73,49 @@ async function openInput(file: string) {
 
 const toInt = (v: string) => Number(v);
 
+/** Options as the admin API's query: commander's camelCase names to its snake_case ones, unset ones left out. */
+const queryOf = (entries: Record<string, string | undefined>) =>
+  Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
+
 export function buildCli(): Command {
-  const program = new Command('cli')
-    .description('Operate Postback Pipeline: advertisers, offers, rejection URLs, conversions, dead letters.')
-    .showHelpAfterError()
+  const program = new Command('postback')
+    .description(
+      'Operate Postback Pipeline: advertisers, offers, rejection URLs, conversions, dead letters.\n' +
+        'Prints JSON on stdout; exits 2 on bad input, 1 when something is not found or Postgres or Redis is unreachable.',
+    )
+    .showHelpAfterError('(postback --help lists every command; postback <command> --help explains its options)')
     .exitOverride();
 
   const advertiser = program.command('advertiser').description('advertisers');
   advertiser
     .command('create')
+    .description('create an advertiser')
     .requiredOption('--name <name>', 'advertiser name')
     .action(run((d, o: { name: string }) => createAdvertiser(d.prisma, o)));
+  advertiser
+    .command('list')
+    .description('advertisers with their ids, oldest first; pass the printed next_cursor as --cursor for the next page')
+    .option('--name <text>', 'only those whose name contains this, in any case')
+    .option('--limit <n>', 'rows per page (at most 1000)', '100')
+    .option('--cursor <cursor>', 'the next_cursor of the previous page')
+    .action(run((d, o: Record<string, string | undefined>) =>
+      listAdvertisers(d.prisma, queryOf({ name: o.name, limit: o.limit, cursor: o.cursor }))));
 
   const offer = program.command('offer').description('offers');
   offer
     .command('create')
+    .description("create an offer of an advertiser")
     .requiredOption('--advertiser <id>', 'advertiser id', toInt)
     .requiredOption('--name <name>', 'offer name')
     .action(run((d, o: { advertiser: number; name: string }) => createOffer(d.prisma, { advertiser_id: o.advertiser, name: o.name })));
+  offer
+    .command('list')
+    .description('offers with their ids, oldest first; pass the printed next_cursor as --cursor for the next page')
+    .option('--advertiser <id>', 'only the offers of this advertiser')
+    .option('--limit <n>', 'rows per page (at most 1000)', '100')
+    .option('--cursor <cursor>', 'the next_cursor of the previous page')
+    .action(run((d, o: Record<string, string | undefined>) =>
+      listOffers(d.prisma, queryOf({ advertiser_id: o.advertiser, limit: o.limit, cursor: o.cursor }))));
 
   const url = program.command('rejection-url').description('rejection URLs (endpoint keys)');
   url
@@ -95,6 +125,21 @@ export function buildCli(): Command {
     .option('--offer <id>', 'offer-level URL for this offer', toInt)
     .action(run((d, o: { advertiser?: number; offer?: number }) =>
       createRejectionEndpoint(d, { advertiser_id: o.advertiser, offer_id: o.offer })));
+  url
+    .command('list')
+    .description('rejection URLs with their ids (to revoke one), created, revoked and last used; never their keys')
+    .option('--advertiser <id>', "only this advertiser's URLs (global and offer-level)")
+    .option('--offer <id>', "only this offer's offer-level URLs")
+    .addOption(new Option('--scope <scope>', 'only global or only offer-level URLs').choices(['global', 'offer']))
+    .addOption(new Option('--active', 'only URLs not revoked').conflicts('revoked'))
+    .option('--revoked', 'only revoked URLs')
+    .option('--limit <n>', 'rows per page (at most 1000)', '100')
+    .option('--cursor <cursor>', 'the next_cursor of the previous page')
+    .action(run((d, o: Record<string, string | boolean | undefined>) =>
+      listRejectionEndpoints(d.prisma, queryOf({
+        advertiser_id: o.advertiser as string | undefined, offer_id: o.offer as string | undefined, scope: o.scope as string | undefined,
+        revoked: o.revoked ? 'true' : o.active ? 'false' : undefined, limit: o.limit as string, cursor: o.cursor as string | undefined,
+      }))));
   url
     .command('revoke <id>')
     .description('revoke a rejection URL; receivers refuse its key within 5 seconds')
@@ -144,6 +189,7 @@ export function buildCli(): Command {
   const dlq = program.command('dlq').description('the dead-letter queue');
   dlq
     .command('list')
+    .description('dead-lettered postbacks: error kind, last error and every attempt\'s error')
     .option('--limit <n>', 'how many', '100')
     .option('--offset <n>', 'skip this many', '0')
     .action(run((d, o: { limit: string; offset: string }) => listDeadLetters(d, o)));
@@ -152,13 +198,17 @@ export function buildCli(): Command {
     .description('drop one dead-lettered postback for good')
     .action(run((d, id: string) => deleteDeadLetter(d, id)));
   addDlqCommands(dlq, run);
+  // The top-level help lists every command as typed, not only the groups (advertiser, dlq, …).
+  program.configureHelp({ formatHelp: (cmd) => formatRootHelp(cmd) });
   return program;
 }
 
 try {
   await buildCli().parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof CommanderError) process.exit(err.exitCode);
+  // Help and --version exit 0; every other commander error (an unknown command or option, a missing argument) is
+  // bad input.
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
   if (err instanceof AdminInputError || err instanceof ConfigError) {
     console.error(`error: ${err.message}`);
     process.exit(2);

@@ -1,10 +1,9 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { loadConfig } from '@postback/core';
 import { AdminInputError } from './adminErrors.js';
 import type { AdminDeps } from './wiring/adminDeps.js';
 import { purgeDeadLetters } from './services/dlqPurge.js';
-import { createDlqReplays, tokenFingerprint, type ReplayRecord } from './services/dlqReplays.js';
+import { createDlqReplays, type ReplayRecord } from './services/dlqReplays.js';
 
 type Run = (action: (deps: AdminDeps, ...args: never[]) => Promise<unknown>) => (...args: unknown[]) => Promise<void>;
 
@@ -49,9 +48,17 @@ function filterOf(ids: string[], o: FilterOptions): Record<string, unknown> {
   return filter;
 }
 
+/**
+ * Who a replay from the CLI is recorded as without --operator: the shell's user. The CLI never uses ADMIN_TOKEN, so
+ * its fingerprint (what the API records) would say nothing about who ran it.
+ */
 function defaultOperator(): string {
-  const token = loadConfig().ADMIN_TOKEN;
-  return token ? tokenFingerprint(token) : `cli:${userInfo().username}`;
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    // A container user with no passwd entry.
+    return `cli:uid-${process.getuid?.() ?? 'unknown'}`;
+  }
 }
 
 const progressLine = (r: ReplayRecord) =>
@@ -66,7 +73,7 @@ export function addDlqCommands(dlq: Command, run: Run): void {
     .description('put dead-lettered jobs back on the main queue (by id, by filter, or --all), at a capped rate; recorded in the history')
     .option('--dry-run', 'only count what would be replayed')
     .option('--rate <perSecond>', 'jobs per second (default DLQ_REPLAY_RATE_PER_SECOND)')
-    .option('--operator <name>', 'who the history records (default: a fingerprint of ADMIN_TOKEN)')
+    .option('--operator <name>', 'who the history records (default: cli: and your user name)')
     .action(run(async (d, ids: string[], o: FilterOptions & { dryRun?: boolean; rate?: string; operator?: string }) => {
       const replays = createDlqReplays(d);
       let current: string | undefined;

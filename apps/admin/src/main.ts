@@ -28,7 +28,7 @@ const replays = createDlqReplays(deps, logger);
 const metrics = createAdminMetrics(deps);
 collectDefaultMetrics({ register: metrics.registry });
 const server = createServer(createAdminApp({ ...deps, adminToken, logger, replays, metrics }));
-server.listen(cfg.ADMIN_PORT, cfg.HOST, () => logger.info({ port: cfg.ADMIN_PORT }, 'admin API listening'));
+server.listen(cfg.ADMIN_PORT, cfg.ADMIN_HOST, () => logger.info({ host: cfg.ADMIN_HOST, port: cfg.ADMIN_PORT }, 'admin API listening'));
 
 stopOnSignals({
   name: 'admin',

@@ -24,6 +24,9 @@ const envSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().default('0.0.0.0'),
   ADMIN_PORT: port.default(3001),
+  // The admin API is for the internal network: loopback unless a deployment says otherwise (compose: 0.0.0.0 inside
+  // its network, published on the host's loopback only). Never the receiver's HOST, which faces the internet.
+  ADMIN_HOST: z.string().min(1).default('127.0.0.1'),
   // Prometheus /metrics of the receiver and of each worker, each on a port of its own (never the public one) for
   // the internal network; 0 turns it off. The admin API serves queue depths on ADMIN_PORT's /metrics.
   RECEIVER_METRICS_PORT: optionalPort.default(9464),

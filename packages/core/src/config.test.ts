@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('binds the admin API to loopback by default, whatever the receiver binds to', () => {
+    expect(loadConfig({}).ADMIN_HOST).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).ADMIN_HOST).toBe('127.0.0.1');
+    expect(loadConfig({ ADMIN_HOST: '0.0.0.0' }).ADMIN_HOST).toBe('0.0.0.0');
+  });
+
+  it('names a bad variable in its error', () => {
+    expect(() => loadConfig({ ADMIN_PORT: 'x' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ADMIN_PORT: 'x' })).toThrow(/ADMIN_PORT/);
+  });
+});

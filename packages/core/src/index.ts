@@ -16,3 +16,4 @@ export * from './syncKeyRegistry.js';
 export * from './postbackLogRetention.js';
 export * from './deadLetterKind.js';
 export * from './jobMoveLock.js';
+export * from './authFailureLimiter.js';

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +78,54 @@ describe('the operators CLI', () => {
     const unknownCommand = await cli('frobnicate');
     expect(unknownCommand.code).not.toBe(0);
     expect(unknownCommand.stderr).toContain('unknown command');
+  });
+});
+
+describe('the audit trail from the CLI', () => {
+  it('records each state-changing command under --operator and lists it with audit list', async () => {
+    const as = ['--operator', 'ivy'];
+    const advertiser = (await cli(...as, 'advertiser', 'create', '--name', 'Audited CLI Co')).json();
+    // --operator may come after the command too.
+    const offer = (await cli('offer', 'create', '--advertiser', String(advertiser.id), '--name', 'Spring', '--operator', 'ivy')).json();
+    const url = (await cli(...as, 'rejection-url', 'create', '--offer', String(offer.id))).json();
+    expect((await cli(...as, 'rejection-url', 'revoke', String(url.id))).code).toBe(0);
+    const file = join(await mkdtemp(join(tmpdir(), 'cli-audit-')), 'conversions.ndjson');
+    await writeFile(file, [1, 2, 3].map((i) => JSON.stringify({ transaction_id: `cli-audit-${i}`, offer_id: offer.id, status: 'approved' })).join('\n'));
+    expect((await cli(...as, 'conversions', 'import', file)).json()).toEqual({ imported: 3 });
+    // A dry run changes nothing and leaves no row; the prune itself does.
+    expect((await cli(...as, 'postbacks', 'prune', '--dry-run')).code).toBe(0);
+    expect((await cli(...as, 'postbacks', 'prune')).code).toBe(0);
+
+    const listed = (await cli('audit', 'list', '--by', 'ivy')).json();
+    const rows = (listed.audit as Array<Record<string, unknown>>).reverse();
+    expect(rows.map((r) => [r.action, r.target])).toEqual([
+      ['advertiser.create', String(advertiser.id)],
+      ['offer.create', String(offer.id)],
+      ['rejection_url.create', String(url.id)],
+      ['rejection_url.revoke', String(url.id)],
+      ['conversions.import', null],
+      ['postbacks.prune', null],
+    ]);
+    for (const row of rows) expect(row).toMatchObject({ operator: 'ivy', source: expect.stringMatching(/^cli:.+@.+/), outcome: 'ok' });
+    expect(rows[4]!.details).toEqual({ submitted: 3, imported: 3 });
+    expect(JSON.stringify(rows)).not.toContain(String(url.key));
+    expect((await cli('audit', 'list', '--by', 'ivy', '--action', 'offer.create')).json().audit).toHaveLength(1);
+  });
+
+  it('records the admin token fingerprint without --operator, else the OS user, and refuses a bad name', async () => {
+    const token = 'cli-audit-admin-token-0123456789';
+    const fingerprint = `token:${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
+    const byToken = (await cliWith({ ADMIN_TOKEN: token }, 'advertiser', 'create', '--name', 'By token')).json();
+    const byUser = (await cli('advertiser', 'create', '--name', 'By user')).json();
+    const rows = (await cli('audit', 'list', '--action', 'advertiser.create', '--limit', '2')).json().audit as Array<Record<string, unknown>>;
+    expect(rows.map((r) => [r.target, r.operator])).toEqual([
+      [String(byUser.id), expect.stringMatching(/^cli:.+@.+/)],
+      [String(byToken.id), fingerprint],
+    ]);
+    expect(rows[0]!.operator).toBe(rows[0]!.source);
+    const bad = await cli('--operator', '', 'advertiser', 'create', '--name', 'Nobody');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--operator');
   });
 });
 

@@ -89,6 +89,7 @@ describe('the dead-letter dashboard in a browser', () => {
 
     await page.goto(`${api}/admin/queues`);
     expect(new URL(page.url()).pathname).toBe('/admin/login');
+    await page.fill('#operator', 'dana');
     await page.fill('#token', 'not-the-token-at-all');
     await page.click('button[type=submit]');
     await page.getByText('Wrong admin token.').waitFor();

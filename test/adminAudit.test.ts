@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asClient } from '../apps/admin/src/auditedActions.js';
 import { createDlqReplays, type DlqReplays } from '../apps/admin/src/services/dlqReplays.js';
 import { SESSION_COOKIE } from '../apps/admin/src/dashboard/adminSession.js';
 import { capturedLogger } from './helpers/capturedLogger.js';
@@ -187,6 +188,16 @@ describe('the audit trail of admin actions', () => {
       await t.prisma.$executeRawUnsafe('DROP TRIGGER refuse_audit ON admin_audit');
       await t.prisma.$executeRawUnsafe('DROP FUNCTION refuse_audit()');
     }
+  });
+
+  it('rolls back what a service wrote in a transaction of its own, opened inside the audited one, with it', async () => {
+    const before = await t.prisma.advertiser.count();
+    const outcome = t.prisma.$transaction(async (tx) => {
+      await asClient(tx).$transaction(async (inner) => inner.advertiser.create({ data: { name: 'Joined' } }));
+      throw new Error('the audit row failed');
+    });
+    await expect(outcome).rejects.toThrow('the audit row failed');
+    expect(await t.prisma.advertiser.count()).toBe(before);
   });
 
   it('records a failed row when an action broke after it may have changed something', async () => {

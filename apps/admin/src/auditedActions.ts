@@ -48,7 +48,7 @@ function audited<A extends unknown[], R>(spec: ActionSpec<A, R>): AuditedAction<
         return result;
       }
       return await deps.prisma.$transaction(async (tx) => {
-        const result = await spec.run({ ...deps, prisma: joinTransaction(tx) }, actor, ...args);
+        const result = await spec.run({ ...deps, prisma: asClient(tx) }, actor, ...args);
         const facts = spec.facts(result, args);
         if (facts) await recordAudit(tx, actor, { action: spec.action, ...facts });
         return result;
@@ -79,17 +79,12 @@ async function recordAfter(deps: AdminDeps, actor: Actor, entry: AuditEntry): Pr
 }
 
 /**
- * The transaction as the PrismaClient a service expects. A service that opens a transaction of its own joins this
- * one instead (Postgres has no nested transactions), so its writes and the audit row still commit together.
+ * The transaction as the PrismaClient a service expects. A service that opens a transaction of its own on it gets
+ * a savepoint of this one (Prisma 7 nests interactive transactions that way; its types just omit `$transaction`
+ * on a transaction client), so its writes and the audit row still commit or roll back together.
  */
-function joinTransaction(tx: Prisma.TransactionClient): PrismaClient {
-  const joined = new Proxy(tx, {
-    get(target, prop) {
-      if (prop !== '$transaction') return Reflect.get(target, prop);
-      return (work: unknown) => (typeof work === 'function' ? work(joined) : Promise.all(work as Promise<unknown>[]));
-    },
-  }) as unknown as PrismaClient;
-  return joined;
+export function asClient(tx: Prisma.TransactionClient): PrismaClient {
+  return tx as unknown as PrismaClient;
 }
 
 const countOf = (input: unknown, field: string) => {

@@ -17,8 +17,8 @@ beforeAll(() => {
   ({ t, admin, api } = served);
 });
 
-const login = (token: string, next = '/admin/dlq/console') =>
-  fetch(`${api}/admin/login`, { method: 'POST', body: new URLSearchParams({ token, next }), redirect: 'manual' });
+const login = (token: string, next = '/admin/dlq/console', operator = 'alice') =>
+  fetch(`${api}/admin/login`, { method: 'POST', body: new URLSearchParams({ operator, token, next }), redirect: 'manual' });
 const cookieValueOf = (res: Response) => res.headers.get('set-cookie')!.split(';')[0]!.slice(SESSION_COOKIE.length + 1);
 const withCookie = (value: string, accept = 'application/json') =>
   fetch(`${api}/admin/dlq`, { headers: { cookie: `${SESSION_COOKIE}=${value}`, accept }, redirect: 'manual' });
@@ -56,15 +56,20 @@ describe('logging in to the admin dashboard', () => {
 
   it('accepts no forged, tampered, expired or other-token cookie', async () => {
     const now = Date.now();
-    const good = createAdminSessions(TOKEN, admin).issue(now).value;
-    const [version, id, expires, mac] = good.split('.');
-    const expired = createAdminSessions(TOKEN, admin).issue(now - SESSION_TTL_MS - 1000).value;
+    const good = createAdminSessions(TOKEN, admin).issue('alice', now).value;
+    const [version, id, expires, operator, mac] = good.split('.');
+    const expired = createAdminSessions(TOKEN, admin).issue('alice', now - SESSION_TTL_MS - 1000).value;
+    expect((await withCookie(good)).status).toBe(200);
     for (const value of [
-      'v2.AAAAAAAAAAAAAAAAAAAAAA.9999999999999.AAAA',
-      `${version}.${id}.${Number(expires) + 1000}.${mac}`,
-      `${version}.${id!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))}.${expires}.${mac}`,
+      'v3.AAAAAAAAAAAAAAAAAAAAAA.9999999999999.YWxpY2U.AAAA',
+      `${version}.${id}.${Number(expires) + 1000}.${operator}.${mac}`,
+      `${version}.${id!.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))}.${expires}.${operator}.${mac}`,
+      // Another operator's name on alice's session.
+      `${version}.${id}.${expires}.${Buffer.from('mallory').toString('base64url')}.${mac}`,
+      // The format before operator names (v2, no name), signed as it was then.
+      `v2.${id}.${expires}.${mac}`,
       expired,
-      createAdminSessions('another-admin-token-0123456789', admin).issue(now).value,
+      createAdminSessions('another-admin-token-0123456789', admin).issue('alice', now).value,
       TOKEN,
     ]) {
       expect((await withCookie(value)).status).toBe(401);
@@ -89,7 +94,7 @@ describe('logging in to the admin dashboard', () => {
     const deps = connectAdminDeps(loadConfig({ ...t.env, REDIS_URL: `redis://127.0.0.1:${await freePort()}` }));
     const { server, baseUrl } = await serve(createAdminApp({ ...deps, adminToken: TOKEN, logger: silent() }));
     try {
-      const value = createAdminSessions(TOKEN, admin).issue().value;
+      const value = createAdminSessions(TOKEN, admin).issue('alice').value;
       const cookie = { cookie: `${SESSION_COOKIE}=${value}` };
       const res = await fetch(`${baseUrl}/admin/dlq`, { headers: { ...cookie, accept: 'application/json' }, redirect: 'manual' });
       expect(res.status).toBe(503);

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir, userInfo } from 'node:os';
+import { hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -177,6 +177,48 @@ describe('the operator a replay records', () => {
     const replayed = await cliWith({ ADMIN_TOKEN: 'a-token-the-cli-never-sends-0123' }, 'dlq', 'replay', '--all');
     expect(replayed.code).toBe(0);
     expect(replayed.json()).toMatchObject({ status: 'completed', operator: `cli:${userInfo().username}` });
+  });
+});
+
+describe('the audit trail from the CLI', () => {
+  it('records each state-changing command under --operator and lists it with audit list', async () => {
+    const as = ['--operator', 'ivy'];
+    const advertiser = (await cli(...as, 'advertiser', 'create', '--name', 'Audited CLI Co')).json();
+    // --operator may come after the command too.
+    const offer = (await cli('offer', 'create', '--advertiser', String(advertiser.id), '--name', 'Spring', '--operator', 'ivy')).json();
+    const url = (await cli(...as, 'rejection-url', 'create', '--offer', String(offer.id))).json();
+    expect((await cli(...as, 'rejection-url', 'revoke', String(url.id))).code).toBe(0);
+    const file = join(await mkdtemp(join(tmpdir(), 'cli-audit-')), 'conversions.ndjson');
+    await writeFile(file, [1, 2, 3].map((i) => JSON.stringify({ transaction_id: `cli-audit-${i}`, offer_id: offer.id, status: 'approved' })).join('\n'));
+    expect((await cli(...as, 'conversions', 'import', file)).json()).toEqual({ imported: 3 });
+    // A dry run changes nothing and leaves no row; the prune itself does.
+    expect((await cli(...as, 'postbacks', 'prune', '--dry-run')).code).toBe(0);
+    expect((await cli(...as, 'postbacks', 'prune')).code).toBe(0);
+
+    const listed = (await cli('audit', 'list', '--by', 'ivy')).json();
+    const rows = (listed.audit as Array<Record<string, unknown>>).reverse();
+    expect(rows.map((r) => [r.action, r.target])).toEqual([
+      ['advertiser.create', String(advertiser.id)],
+      ['offer.create', String(offer.id)],
+      ['rejection_url.create', String(url.id)],
+      ['rejection_url.revoke', String(url.id)],
+      ['conversions.import', null],
+      ['postbacks.prune', null],
+    ]);
+    for (const row of rows) expect(row).toMatchObject({ operator: 'ivy', source: expect.stringMatching(/^cli:.+@.+/), outcome: 'ok' });
+    expect(rows[4]!.details).toEqual({ submitted: 3, imported: 3 });
+    expect(JSON.stringify(rows)).not.toContain(String(url.key));
+    expect((await cli('audit', 'list', '--by', 'ivy', '--action', 'offer.create')).json().audit).toHaveLength(1);
+  });
+
+  it('records cli: and the OS user without --operator, also with ADMIN_TOKEN set, and refuses a bad name', async () => {
+    const byUser = (await cliWith({ ADMIN_TOKEN: 'cli-audit-admin-token-0123456789' }, 'advertiser', 'create', '--name', 'By user')).json();
+    const rows = (await cli('audit', 'list', '--action', 'advertiser.create', '--limit', '1')).json().audit as Array<Record<string, unknown>>;
+    expect(rows.map((r) => [r.target, r.operator])).toEqual([[String(byUser.id), `cli:${userInfo().username}`]]);
+    expect(rows[0]!.source).toBe(`cli:${userInfo().username}@${hostname()}`);
+    const bad = await cli('--operator', '', 'advertiser', 'create', '--name', 'Nobody');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--operator');
   });
 });
 

@@ -78,6 +78,7 @@ describe('the dead-letter dashboard in a browser', () => {
 
     await page.goto(`${api}/admin/queues`);
     expect(new URL(page.url()).pathname).toBe('/admin/login');
+    await page.fill('#operator', 'dana');
     await page.fill('#token', 'not-the-token-at-all');
     await page.click('button[type=submit]');
     await page.getByText('Wrong admin token.').waitFor();
@@ -116,6 +117,7 @@ describe('the dashboard pages in a browser', () => {
       if (url.protocol !== 'data:' && url.origin !== new URL(api).origin) elsewhere.push(request.url());
     });
     await page.goto(`${api}/admin/login?next=/admin/queues`);
+    await page.fill('#operator', 'dana');
     await page.fill('#token', TOKEN);
     await page.click('button[type=submit]');
     await page.waitForURL(`${api}/admin/queues`);

@@ -73,4 +73,28 @@ describe('the dead-letter commands of the CLI', () => {
     expect(JSON.parse(confirmed.stdout)).toEqual({ purged: 1 });
     expect(await admin.deadLetters.getWaitingCount()).toBe(1);
   });
+
+  it('records replays, purges and deletes in the audit trail under --operator, and dry runs not at all', async () => {
+    await admin.deadLetters.obliterate({ force: true });
+    const replayed = await givenDeadLetter(admin.deadLetters, { errorKind: '23514' });
+    const deleted = await givenDeadLetter(admin.deadLetters, { errorKind: 'P0001' });
+    const purged = await givenDeadLetter(admin.deadLetters, { errorKind: 'unreadable' });
+    const since = await t.prisma.adminAudit.count();
+    expect((await cli('--operator', 'judy', 'dlq', 'replay', '--error-kind', '23514', '--dry-run')).code).toBe(0);
+    const replay = JSON.parse((await cli('--operator', 'judy', 'dlq', 'replay', replayed)).stdout);
+    expect(replay).toMatchObject({ status: 'completed', replayed: 1, operator: 'judy' });
+    expect(JSON.parse((await cli('dlq', 'delete', deleted, '--operator', 'judy')).stdout)).toEqual({ deleted });
+    expect((await cli('--operator', 'judy', 'dlq', 'purge', '--error-kind', 'unreadable')).code).toBe(2);
+    expect(JSON.parse((await cli('--operator', 'judy', 'dlq', 'purge', '--error-kind', 'unreadable', '--confirm')).stdout)).toEqual({ purged: 1 });
+
+    const rows = await t.prisma.adminAudit.findMany({ orderBy: { id: 'asc' }, skip: since });
+    expect(rows.map((r) => [r.action, r.target, r.operator, r.outcome])).toEqual([
+      ['dlq.replay', replay.id, 'judy', 'ok'],
+      ['dlq.delete', deleted, 'judy', 'ok'],
+      ['dlq.purge', null, 'judy', 'ok'],
+    ]);
+    expect(rows[0]!.details).toMatchObject({ filter: { ids: [replayed] }, status: 'completed', matched: 1, replayed: 1 });
+    expect(rows[2]!.details).toEqual({ filter: { error_kind: ['unreadable'] }, purged: 1 });
+    expect(await admin.deadLetters.getJob(purged)).toBeUndefined();
+  });
 });

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revokeRejectionEndpoint } from '../apps/admin/src/services/rejectionEndpoints.js';
+import { capturedLogger } from './helpers/capturedLogger.js';
 import { givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
 import { connectAdminDeps, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
 import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
@@ -13,6 +14,8 @@ let rx2: RunningReceiver;
 let redis: Redis;
 let validKey: string;
 let revokedKey: string;
+// One log for both receivers: the line for an address going over its allowance is written once, by one of them.
+const log = capturedLogger();
 
 beforeAll(async () => {
   t = await createTestEnvironment('key_failures', { AUTH_FAILURES_PER_ADDRESS: String(LIMIT), AUTH_FAILURE_WINDOW_SECONDS: '60', KEY_CACHE_TTL_MS: '0' });
@@ -24,7 +27,7 @@ beforeAll(async () => {
   revokedKey = revoked.key;
   // Two receivers sharing one Redis, as behind a load balancer; the test talks to them as a trusted (loopback)
   // proxy would, naming the client in X-Forwarded-For.
-  [rx1, rx2] = await Promise.all([startReceiver(t.cfg), startReceiver(t.cfg)]);
+  [rx1, rx2] = await Promise.all([startReceiver(t.cfg, log.logger), startReceiver(t.cfg, log.logger)]);
   redis = new Redis(t.cfg.REDIS_URL);
 });
 
@@ -57,6 +60,8 @@ describe('receiver: failed-key floods', () => {
       expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
       expect(Number(answer.retryAfter)).toBeLessThanOrEqual(60);
     }
+    const overLines = log.lines().filter((l) => l.level === 40 && l.address === from);
+    expect(overLines).toEqual([expect.objectContaining({ what: 'unknown or revoked keys', limit: LIMIT })]);
   });
 
   it('keeps accepting valid keys from the limited address and from any other', async () => {

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import type { Logger } from '@postback/core';
+import { TooManyAuthFailuresError, type Logger } from '@postback/core';
 import { AdminInputError, NotFoundError, storeOutage } from './adminErrors.js';
 
 // Seconds an operator's script should wait before retrying while Postgres or Redis is unreachable.
@@ -12,6 +12,9 @@ export function adminErrorHandler(logger: Logger): ErrorRequestHandler {
       return void res.status(400).json(err.field ? { error: err.message, field: err.field } : { error: err.message });
     }
     if (err instanceof NotFoundError) return void res.status(404).json({ error: err.message });
+    if (err instanceof TooManyAuthFailuresError) {
+      return void res.set('Retry-After', String(err.retryAfterSeconds)).status(429).json({ error: err.message });
+    }
     const outage = storeOutage(err);
     if (outage) {
       logger.warn({ err: outage.cause }, outage.message);

@@ -1,7 +1,9 @@
 import express from 'express';
 import type { Logger } from '@postback/core';
+import { adminAccessLog } from './adminAccessLog.js';
 import { adminErrorHandler } from './adminErrorHandler.js';
-import { requireAdmin } from './adminAuth.js';
+import { actorOf, createAdminAuth } from './adminAuth.js';
+import { adminActions } from './auditedActions.js';
 import { createAdminSessions } from './dashboard/adminSession.js';
 import { registerDlqConsole } from './dashboard/dlqConsole.js';
 import { registerLoginRoutes } from './dashboard/loginRoutes.js';
@@ -9,16 +11,15 @@ import { mountQueueDashboard } from './dashboard/queueDashboard.js';
 import { registerDlqRoutes } from './dlqRoutes.js';
 import { createAdminMetrics, type AdminMetrics } from './adminMetrics.js';
 import type { AdminDeps } from './wiring/adminDeps.js';
-import { createAdvertiser, createOffer } from './services/advertisers.js';
 import { listAdvertisers } from './services/advertiserList.js';
+import { searchAudit } from './services/adminAuditSearch.js';
+import { showConversion } from './services/conversions.js';
+import { listDeadLetters } from './services/deadLetters.js';
 import { listOffers } from './services/offerList.js';
 import { listRejectionEndpoints } from './services/rejectionEndpointList.js';
-import { importConversions, showConversion } from './services/conversions.js';
-import { deleteDeadLetter, listDeadLetters } from './services/deadLetters.js';
 import { searchPostbackLog } from './services/postbackLogSearch.js';
 import { createDlqReplays, type DlqReplays } from './services/dlqReplays.js';
 import { showPostback } from './services/postbacks.js';
-import { createRejectionEndpoint, revokeRejectionEndpoint } from './services/rejectionEndpoints.js';
 
 export interface AdminAppDeps extends AdminDeps {
   adminToken: string;
@@ -35,40 +36,42 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
   app.disable('x-powered-by');
   const metrics = deps.metrics ?? createAdminMetrics(deps);
   const sessions = createAdminSessions(deps.adminToken, deps);
+  const auth = createAdminAuth({ token: deps.adminToken, sessions, failures: deps.authFailures, withRedis: deps.withRedis, logger: deps.logger });
+  app.use(adminAccessLog(deps.logger));
   app.use(metrics.countRequests);
   // Prometheus scrapes with the same bearer token (prometheus.yml: authorization.credentials_file).
-  app.get('/metrics', requireAdmin(deps.adminToken, sessions), metrics.serve);
+  app.get('/metrics', auth.requireAdmin, metrics.serve);
   // Liveness for the orchestrator; says nothing about the data, so it needs no token.
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  registerLoginRoutes(app, deps.adminToken, sessions);
-  app.use('/admin', requireAdmin(deps.adminToken, sessions));
+  registerLoginRoutes(app, deps, auth, sessions);
+  app.use('/admin', auth.requireAdmin);
   app.use('/admin', express.json({ limit: '10mb' }));
 
   app.post('/admin/advertisers', async (req, res) => {
-    res.status(201).json(await createAdvertiser(deps.prisma, req.body));
+    res.status(201).json(await adminActions.createAdvertiser(deps, actorOf(res), req.body));
   });
   app.get('/admin/advertisers', async (req, res) => {
     res.json(await listAdvertisers(deps.prisma, req.query));
   });
   app.post('/admin/offers', async (req, res) => {
-    res.status(201).json(await createOffer(deps.prisma, req.body));
+    res.status(201).json(await adminActions.createOffer(deps, actorOf(res), req.body));
   });
   app.get('/admin/offers', async (req, res) => {
     res.json(await listOffers(deps.prisma, req.query));
   });
   app.post('/admin/rejection-endpoints', async (req, res) => {
-    res.status(201).json(await createRejectionEndpoint(deps, req.body));
+    res.status(201).json(await adminActions.createRejectionEndpoint(deps, actorOf(res), req.body));
   });
   app.get('/admin/rejection-endpoints', async (req, res) => {
     res.json(await listRejectionEndpoints(deps.prisma, req.query));
   });
   app.delete('/admin/rejection-endpoints/:id', async (req, res) => {
-    res.json(await revokeRejectionEndpoint(deps, req.params.id));
+    res.json(await adminActions.revokeRejectionEndpoint(deps, actorOf(res), req.params.id));
   });
   app.post('/admin/conversions', async (req, res) => {
-    res.status(201).json(await importConversions(deps.prisma, req.body));
+    res.status(201).json(await adminActions.importConversions(deps, actorOf(res), req.body));
   });
   app.get('/admin/conversions/:transactionId', async (req, res) => {
     res.json(await showConversion(deps.prisma, req.params.transactionId));
@@ -83,9 +86,12 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
     res.json(await listDeadLetters(deps, req.query));
   });
   app.delete('/admin/dlq/:id', async (req, res) => {
-    res.json(await deleteDeadLetter(deps, req.params.id));
+    res.json(await adminActions.deleteDeadLetter(deps, actorOf(res), req.params.id));
   });
-  registerDlqRoutes(app, deps, deps.replays ?? createDlqReplays(deps, deps.logger), deps.adminToken);
+  app.get('/admin/audit', async (req, res) => {
+    res.json(await searchAudit(deps.prisma, req.query));
+  });
+  registerDlqRoutes(app, deps, deps.replays ?? createDlqReplays(deps, deps.logger));
   registerDlqConsole(app);
   mountQueueDashboard(app, deps);
 

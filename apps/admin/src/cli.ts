@@ -1,21 +1,22 @@
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, loadConfig, pruneOptionsOf, prunePostbackLog } from '@postback/core';
+import { ConfigError, loadConfig, pruneOptionsOf } from '@postback/core';
 import { AdminInputError, NotFoundError, storeOutage } from './adminErrors.js';
+import { adminActions } from './auditedActions.js';
 import { formatRootHelp } from './cliHelp.js';
 import { addDlqCommands } from './dlqCommands.js';
+import { cliOperator, cliSource, parseOperatorName, type Actor } from './operator.js';
 import type { AdminDeps } from './wiring/adminDeps.js';
-import { createAdvertiser, createOffer } from './services/advertisers.js';
 import { listAdvertisers } from './services/advertiserList.js';
 import { listOffers } from './services/offerList.js';
 import { listRejectionEndpoints } from './services/rejectionEndpointList.js';
 import { connectAdminDeps } from './wiring/connectAdminDeps.js';
-import { importConversions, showConversion } from './services/conversions.js';
-import { deleteDeadLetter, listDeadLetters } from './services/deadLetters.js';
+import { searchAudit } from './services/adminAuditSearch.js';
+import { showConversion } from './services/conversions.js';
+import { listDeadLetters } from './services/deadLetters.js';
 import { searchPostbackLog } from './services/postbackLogSearch.js';
 import { showPostback } from './services/postbacks.js';
-import { createRejectionEndpoint, revokeRejectionEndpoint } from './services/rejectionEndpoints.js';
 
 // The admin operations from a shell: `npx postback <command>` (apps/admin/bin/postback.js, which builds this file
 // when it is missing or stale). Prints JSON and nothing else on stdout; exits 2 on bad input (an unknown command or
@@ -34,16 +35,27 @@ function run(action: Action) {
   };
 }
 
+/**
+ * Who the audit trail records a command as: --operator, else the admin token's fingerprint when ADMIN_TOKEN is
+ * set (as the API records a caller who gives no name), else the OS user.
+ */
+function cliActor(given: string | undefined): Actor {
+  const source = cliSource();
+  // Not ADMIN_TOKEN's fingerprint: the CLI never uses the token, so it would say nothing about who ran the command.
+  return { operator: given !== undefined ? parseOperatorName(given, '--operator') : cliOperator(), source };
+}
+
 const IMPORT_CHUNK = 1000;
 
-async function importFile(deps: AdminDeps, file: string) {
+// Each chunk is imported, and audited, in a transaction of its own: a large file is never one long transaction.
+async function importFile(deps: AdminDeps, actor: Actor, file: string) {
   const lines = createInterface({ input: (await openInput(file)).createReadStream(), crlfDelay: Infinity });
   let imported = 0;
   let lineNo = 0;
   let chunk: unknown[] = [];
   const flush = async () => {
     if (chunk.length === 0) return;
-    imported += (await importConversions(deps.prisma, { conversions: chunk })).imported;
+    imported += (await adminActions.importConversions(deps, actor, { conversions: chunk })).imported;
     chunk = [];
   };
   for await (const line of lines) {
@@ -84,14 +96,17 @@ export function buildCli(): Command {
         'Prints JSON on stdout; exits 2 on bad input, 1 when something is not found or Postgres or Redis is unreachable.',
     )
     .showHelpAfterError('(postback --help lists every command; postback <command> --help explains its options)')
+    .option('--operator <name>', 'who the audit trail and the replay history record (default: cli: and your user name)')
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride();
+  const actor = () => cliActor(program.opts<{ operator?: string }>().operator);
 
   const advertiser = program.command('advertiser').description('advertisers');
   advertiser
     .command('create')
     .description('create an advertiser')
     .requiredOption('--name <name>', 'advertiser name')
-    .action(run((d, o: { name: string }) => createAdvertiser(d.prisma, o)));
+    .action(run((d, o: { name: string }) => adminActions.createAdvertiser(d, actor(), o)));
   advertiser
     .command('list')
     .description('advertisers with their ids, oldest first; pass the printed next_cursor as --cursor for the next page')
@@ -107,7 +122,8 @@ export function buildCli(): Command {
     .description("create an offer of an advertiser")
     .requiredOption('--advertiser <id>', 'advertiser id', toInt)
     .requiredOption('--name <name>', 'offer name')
-    .action(run((d, o: { advertiser: number; name: string }) => createOffer(d.prisma, { advertiser_id: o.advertiser, name: o.name })));
+    .action(run((d, o: { advertiser: number; name: string }) =>
+      adminActions.createOffer(d, actor(), { advertiser_id: o.advertiser, name: o.name })));
   offer
     .command('list')
     .description('offers with their ids, oldest first; pass the printed next_cursor as --cursor for the next page')
@@ -124,7 +140,7 @@ export function buildCli(): Command {
     .option('--advertiser <id>', 'global URL for this advertiser', toInt)
     .option('--offer <id>', 'offer-level URL for this offer', toInt)
     .action(run((d, o: { advertiser?: number; offer?: number }) =>
-      createRejectionEndpoint(d, { advertiser_id: o.advertiser, offer_id: o.offer })));
+      adminActions.createRejectionEndpoint(d, actor(), { advertiser_id: o.advertiser, offer_id: o.offer })));
   url
     .command('list')
     .description('rejection URLs with their ids (to revoke one), created, revoked and last used; never their keys')
@@ -143,13 +159,13 @@ export function buildCli(): Command {
   url
     .command('revoke <id>')
     .description('revoke a rejection URL; receivers refuse its key within 5 seconds')
-    .action(run((d, id: string) => revokeRejectionEndpoint(d, id)));
+    .action(run((d, id: string) => adminActions.revokeRejectionEndpoint(d, actor(), id)));
 
   const conversions = program.command('conversions').description('conversions');
   conversions
     .command('import <file>')
     .description('import conversions from NDJSON: {"transaction_id","offer_id","status","payout"?} per line')
-    .action(run((d, file: string) => importFile(d, file)));
+    .action(run((d, file: string) => importFile(d, actor(), file)));
   program
     .command('conversion')
     .description('one conversion')
@@ -184,7 +200,7 @@ export function buildCli(): Command {
     .command('prune')
     .description('delete postback-log rows older than POSTBACK_LOG_RETENTION_DAYS now (workers do it every RETENTION_INTERVAL_MS)')
     .option('--dry-run', 'only count the rows that would be deleted')
-    .action(run((d, o: { dryRun?: boolean }) => prunePostbackLog(d.prisma, pruneOptionsOf(loadConfig(), o.dryRun))));
+    .action(run((d, o: { dryRun?: boolean }) => adminActions.prunePostbackLog(d, actor(), pruneOptionsOf(loadConfig(), o.dryRun))));
 
   const dlq = program.command('dlq').description('the dead-letter queue');
   dlq
@@ -196,10 +212,25 @@ export function buildCli(): Command {
   dlq
     .command('delete <id>')
     .description('drop one dead-lettered postback for good')
-    .action(run((d, id: string) => deleteDeadLetter(d, id)));
-  addDlqCommands(dlq, run);
+    .action(run((d, id: string) => adminActions.deleteDeadLetter(d, actor(), id)));
+  addDlqCommands(dlq, run, actor);
+
+  program
+    .command('audit')
+    .description('the audit trail of admin actions')
+    .command('list')
+    .description('state-changing admin actions (API, dashboard, CLI), newest first; pass the printed next_cursor as --cursor')
+    // Not --operator: that one names who runs this command.
+    .option('--by <operator>', 'only this operator (a name, or token:… for the token fingerprint)')
+    .option('--action <action>', 'only this action (advertiser.create, rejection_url.revoke, dlq.purge, login…)')
+    .option('--since <time>', 'at or after (ISO 8601)')
+    .option('--until <time>', 'before (ISO 8601)')
+    .option('--limit <n>', 'rows per page (at most 1000)', '100')
+    .option('--cursor <cursor>', 'the next_cursor of the previous page')
+    .action(run((d, o: Record<string, string | undefined>) =>
+      searchAudit(d.prisma, queryOf({ operator: o.by, action: o.action, since: o.since, until: o.until, limit: o.limit, cursor: o.cursor }))));
   // The top-level help lists every command as typed, not only the groups (advertiser, dlq, …).
-  program.configureHelp({ formatHelp: (cmd) => formatRootHelp(cmd) });
+  program.configureHelp({ showGlobalOptions: true, formatHelp: (cmd) => formatRootHelp(cmd) });
   return program;
 }
 

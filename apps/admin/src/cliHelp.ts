@@ -53,5 +53,11 @@ export function formatRootHelp(program: Command): string {
     lines.push(...wrapUsage(usageOf(path, command), 2).map((l) => `  ${l}`));
     lines.push(`      ${command.description() || '(no description)'}`);
   }
+  // Options every command takes (--operator), before or after the command's own words.
+  const global = program.options.filter((o) => !o.hidden);
+  if (global.length > 0) {
+    lines.push('', 'Every command also takes:');
+    for (const o of global) lines.push(`${o.flags}: ${o.description}`);
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -1,8 +1,8 @@
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { AdminInputError } from './adminErrors.js';
+import { adminActions } from './auditedActions.js';
+import type { Actor } from './operator.js';
 import type { AdminDeps } from './wiring/adminDeps.js';
-import { purgeDeadLetters } from './services/dlqPurge.js';
 import { createDlqReplays, type ReplayRecord } from './services/dlqReplays.js';
 
 type Run = (action: (deps: AdminDeps, ...args: never[]) => Promise<unknown>) => (...args: unknown[]) => Promise<void>;
@@ -48,19 +48,6 @@ function filterOf(ids: string[], o: FilterOptions): Record<string, unknown> {
   return filter;
 }
 
-/**
- * Who a replay from the CLI is recorded as without --operator: the shell's user. The CLI never uses ADMIN_TOKEN, so
- * its fingerprint (what the API records) would say nothing about who ran it.
- */
-function defaultOperator(): string {
-  try {
-    return `cli:${userInfo().username}`;
-  } catch {
-    // A container user with no passwd entry.
-    return `cli:uid-${process.getuid?.() ?? 'unknown'}`;
-  }
-}
-
 const progressLine = (r: ReplayRecord) =>
   `replay ${r.id}: ${r.status}, ${r.replayed} of ${r.matched ?? '?'} replayed${r.missing ? `, ${r.missing} gone meanwhile` : ''}\n`;
 
@@ -68,13 +55,13 @@ const progressLine = (r: ReplayRecord) =>
  * The dead-letter commands beyond list/delete: filtered replay (in the foreground, progress on stderr, Ctrl-C
  * cancels), its history, and purge. The same services as the admin API's.
  */
-export function addDlqCommands(dlq: Command, run: Run): void {
+export function addDlqCommands(dlq: Command, run: Run, actor: () => Actor): void {
   withFilterOptions(dlq.command('replay [ids...]'))
     .description('put dead-lettered jobs back on the main queue (by id, by filter, or --all), at a capped rate; recorded in the history')
     .option('--dry-run', 'only count what would be replayed')
     .option('--rate <perSecond>', 'jobs per second (default DLQ_REPLAY_RATE_PER_SECOND)')
-    .option('--operator <name>', 'who the history records (default: cli: and your user name)')
-    .action(run(async (d, ids: string[], o: FilterOptions & { dryRun?: boolean; rate?: string; operator?: string }) => {
+    // Who the history and the audit trail record: the CLI's --operator (see cli.ts).
+    .action(run(async (d, ids: string[], o: FilterOptions & { dryRun?: boolean; rate?: string }) => {
       const replays = createDlqReplays(d);
       let current: string | undefined;
       const cancel = () => {
@@ -83,9 +70,11 @@ export function addDlqCommands(dlq: Command, run: Run): void {
       };
       process.on('SIGINT', cancel);
       try {
-        return await replays.run(
-          { filter: filterOf(ids, o), dry_run: o.dryRun ?? false, rate_per_second: o.rate, operator: o.operator },
-          defaultOperator(),
+        return await adminActions.runReplay(
+          d,
+          actor(),
+          replays,
+          { filter: filterOf(ids, o), dry_run: o.dryRun ?? false, rate_per_second: o.rate },
           { rethrow: true, onProgress: (r) => { current = r.id; process.stderr.write(progressLine(r)); } },
         );
       } finally {
@@ -104,12 +93,12 @@ export function addDlqCommands(dlq: Command, run: Run): void {
   dlq
     .command('cancel <replayId>')
     .description('stop a running replay (whichever admin process or CLI runs it) before its next job')
-    .action(run((d, id: string) => createDlqReplays(d).cancel(id)));
+    .action(run((d, id: string) => adminActions.cancelReplay(d, actor(), createDlqReplays(d), id)));
   withFilterOptions(dlq.command('purge [ids...]'))
     .description('drop the dead-lettered jobs a filter matches, for good; without --confirm only counts them (exit 2)')
     .option('--confirm', 'really purge')
     .action(run(async (d, ids: string[], o: FilterOptions & { confirm?: boolean }) => {
-      const result = await purgeDeadLetters(d, { filter: filterOf(ids, o), confirm: o.confirm ?? false });
+      const result = await adminActions.purgeDeadLetters(d, actor(), { filter: filterOf(ids, o), confirm: o.confirm ?? false });
       if (!result.confirmed) throw new AdminInputError(`would purge ${result.would_purge} dead-lettered jobs; run again with --confirm`);
       return { purged: result.purged };
     }));

@@ -1,11 +1,10 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import { InvalidPostbackError, TransientStoreError, UnknownKeyError, type Logger } from '@postback/core';
+import { InvalidPostbackError, TransientStoreError, UnknownKeyError, type AuthFailureLimiter, type Logger } from '@postback/core';
 import { logAccess, startAccessLog } from './accessLog.js';
 import { arrivedOverHttps } from './arrivedOverHttps.js';
 import type { EnqueueBatcher } from './enqueueBatcher.js';
 import { errorHandler, sendError } from './httpErrors.js';
 import type { KeyCache } from './keyCache.js';
-import type { KeyFailureLimiter } from './keyFailureLimiter.js';
 import { createReceiverMetrics, type ReceiverMetrics, type ReceiverRoute } from './metrics.js';
 import { refuseRepeatedJsonFields } from './repeatedJsonFields.js';
 import { refuseMalformedForm, refuseMalformedTarget } from './urlEncoding.js';
@@ -13,8 +12,8 @@ import { POSTBACK_FIELDS, validatePostback } from './validatePostback.js';
 
 export interface ReceiverDeps {
   keys: KeyCache;
-  /** Counts unknown and revoked keys per client address (see KeyFailureLimiter). */
-  keyFailures: KeyFailureLimiter;
+  /** Counts unknown and revoked keys per client address (see AuthFailureLimiter). */
+  keyFailures: AuthFailureLimiter;
   /** Rate-limits and stores postbacks (see EnqueueBatcher). */
   batcher: EnqueueBatcher;
   logger: Logger;

@@ -1,17 +1,18 @@
 import { once } from 'node:events';
 import type { Express } from 'express';
 import {
+  AuthFailureLimiter,
   createFailFastRedis,
   createPostbackQueue,
   KeyRegistry,
   postbackJobOptions,
+  TooManyKeyFailuresError,
   type Config,
   type Logger,
 } from '@postback/core';
 import { createReceiverApp } from './app.js';
 import { EnqueueBatcher } from './enqueueBatcher.js';
 import { KeyCache } from './keyCache.js';
-import { KeyFailureLimiter } from './keyFailureLimiter.js';
 import { Admission } from './admission.js';
 import { createReceiverMetrics, type ReceiverMetrics } from './metrics.js';
 
@@ -41,7 +42,13 @@ export function createReceiver(cfg: Config, logger: Logger, accessLogger?: Logge
   const batcher = new EnqueueBatcher(queue, admission, (id) => postbackJobOptions(cfg, id), metrics);
   const app = createReceiverApp({
     keys: new KeyCache(new KeyRegistry(redis, cfg.QUEUE_PREFIX), cfg.KEY_CACHE_TTL_MS),
-    keyFailures: new KeyFailureLimiter(redis, cfg.QUEUE_PREFIX, cfg.AUTH_FAILURES_PER_ADDRESS, cfg.AUTH_FAILURE_WINDOW_SECONDS, logger),
+    keyFailures: new AuthFailureLimiter(redis, {
+      keyPrefix: `${cfg.QUEUE_PREFIX}:key-failures`,
+      limit: cfg.AUTH_FAILURES_PER_ADDRESS,
+      windowSeconds: cfg.AUTH_FAILURE_WINDOW_SECONDS,
+      what: 'unknown or revoked keys',
+      refuse: (seconds) => new TooManyKeyFailuresError(seconds),
+    }, logger),
     batcher,
     logger,
     accessLogger,

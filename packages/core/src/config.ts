@@ -44,6 +44,10 @@ const envSchema = z.object({
   // Requests with an unknown or revoked key one client address may send per window before it gets 429 for them.
   AUTH_FAILURES_PER_ADDRESS: positiveInt.default(100),
   AUTH_FAILURE_WINDOW_SECONDS: positiveInt.default(60),
+  // Wrong admin bearer tokens, failed session cookies and failed logins one client address may send per window
+  // before the admin refuses it (429) altogether, even with the right token.
+  ADMIN_AUTH_FAILURES_PER_ADDRESS: positiveInt.default(20),
+  ADMIN_AUTH_FAILURE_WINDOW_SECONDS: positiveInt.default(60),
   // Receivers cache key look-ups this long; a revoked key stops working within it (the product promises 5 s).
   KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(5000).default(2000),
   // Jobs in flight per worker process; a job carries up to 500 postbacks (the receiver batches them).

@@ -19,3 +19,4 @@ export * from './gracefulShutdown.js';
 export * from './syncKeyRegistry.js';
 export * from './postbackLogRetention.js';
 export * from './deadLetter/index.js';
+export * from './authFailureLimiter.js';

@@ -15,8 +15,9 @@ export class RevokedSessions {
     this.keyPrefix = `${prefix}:revoked-admin-sessions:`;
   }
 
-  async revoke(sessionId: string, remainingMs: number): Promise<void> {
-    await this.redis.set(this.keyPrefix + sessionId, '1', 'PX', Math.max(1, Math.ceil(remainingMs)));
+  /** Records the session as ended; false when it already was (a second logout with a copy of the cookie). */
+  async revoke(sessionId: string, remainingMs: number): Promise<boolean> {
+    return (await this.redis.set(this.keyPrefix + sessionId, '1', 'PX', Math.max(1, Math.ceil(remainingMs)), 'NX')) === 'OK';
   }
 
   async isRevoked(sessionId: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { replayDeadLetter, type Logger, type ReplayOutcome } from '@postback/core';
 import { NotFoundError } from '../adminErrors.js';
@@ -21,11 +21,6 @@ export const replayRequestSchema = z.strictObject({
   operator: z.string().trim().min(1).max(100).optional(),
 });
 export type ReplayRequest = z.infer<typeof replayRequestSchema>;
-
-/** Who a replay is recorded as when no operator name is given: a short fingerprint of the admin token. */
-export function tokenFingerprint(token: string): string {
-  return `token:${createHash('sha256').update(token).digest('hex').slice(0, 12)}`;
-}
 
 type ReplayRow = NonNullable<Awaited<ReturnType<AdminDeps['prisma']['dlqReplay']['findUnique']>>>;
 

@@ -1,4 +1,4 @@
-import type { Config, DeadLetterQueue, KeyRegistry, PostbackDeadLetterPair, PostbackQueue, PrismaClient } from '@postback/core';
+import type { AuthFailureLimiter, Config, DeadLetterQueue, KeyRegistry, Logger, PostbackDeadLetterPair, PostbackQueue, PrismaClient } from '@postback/core';
 import type { RevokedSessions } from '../dashboard/revokedSessions.js';
 import type { RedisWork } from './redisGate.js';
 
@@ -14,5 +14,9 @@ export interface AdminDeps {
   withRedis: RedisWork;
   /** Dashboard sessions ended by a logout (see adminSession.ts). */
   revokedSessions: RevokedSessions;
+  /** Wrong tokens, failed session cookies and failed logins per client address (see adminAuth.ts). */
+  authFailures: AuthFailureLimiter;
+  /** Where an audit record that Postgres could not take is logged; the CLI has none (stderr instead). */
+  logger?: Logger;
   cfg: Pick<Config, 'PUBLIC_BASE_URL' | 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS' | 'DLQ_REPLAY_RATE_PER_SECOND'>;
 }

@@ -1,4 +1,5 @@
 import {
+  AuthFailureLimiter,
   createDeadLetterQueue,
   createFailFastRedis,
   createPostbackQueue,
@@ -30,6 +31,13 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
     deadLetterPair: postbackDeadLetterPair(cfg, { queue, deadLetters }, redis),
     withRedis: redisGate(redis),
     revokedSessions: new RevokedSessions(redis, cfg.QUEUE_PREFIX),
+    authFailures: new AuthFailureLimiter(redis, {
+      keyPrefix: `${cfg.QUEUE_PREFIX}:admin-auth-failures`,
+      limit: cfg.ADMIN_AUTH_FAILURES_PER_ADDRESS,
+      windowSeconds: cfg.ADMIN_AUTH_FAILURE_WINDOW_SECONDS,
+      what: 'wrong admin tokens, session cookies or logins',
+    }, logger),
+    logger,
     cfg,
     async close() {
       // Disconnecting first ends a connection attempt still in progress, so closing never waits for Redis.

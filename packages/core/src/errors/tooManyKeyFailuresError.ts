@@ -1,7 +1,9 @@
+import { TooManyAuthFailuresError } from './tooManyAuthFailuresError.js';
+
 /** The client's address sent too many unknown or revoked keys lately; it may try again after `retryAfterSeconds`. */
-export class TooManyKeyFailuresError extends Error {
+export class TooManyKeyFailuresError extends TooManyAuthFailuresError {
   override name = 'TooManyKeyFailuresError';
-  constructor(readonly retryAfterSeconds: number) {
-    super('too many requests with an unknown or revoked key from this address');
+  constructor(retryAfterSeconds: number) {
+    super(retryAfterSeconds, 'too many requests with an unknown or revoked key from this address');
   }
 }

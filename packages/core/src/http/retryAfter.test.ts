@@ -16,5 +16,4 @@ describe('retryAfterSecondsOf', () => {
   it('never answers 0, even for a window that has already reset', () => {
     expect(retryAfterSecondsOf(-5)).toBe(1);
   });
-
 });

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { TooManyKeyFailuresError, type Logger } from '@postback/core';
+import { retryAfterSecondsOf, TooManyKeyFailuresError, type Logger } from '@postback/core';
 
 /**
  * Counts, per client address, requests whose key is unknown or revoked, in Redis so the count holds across
@@ -32,7 +32,7 @@ export class KeyFailureLimiter {
     try {
       await this.limiter.consume(address);
     } catch (err) {
-      if (err instanceof RateLimiterRes) throw new TooManyKeyFailuresError(Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
+      if (err instanceof RateLimiterRes) throw new TooManyKeyFailuresError(retryAfterSecondsOf(err.msBeforeNext));
       // Redis failing here must not turn a plain 401 into a 503: the request is refused either way.
       this.logger.warn({ err: (err as Error).message }, 'could not count a failed key');
     }

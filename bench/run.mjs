@@ -111,7 +111,7 @@ async function main() {
     for (let i = RANGES.drain.from; i < RANGES.drain.to; i += 10_000) {
       const chunk = [];
       for (let j = i; j < Math.min(i + 10_000, RANGES.drain.to); j++) {
-        chunk.push(batcher.enqueue({
+        chunk.push(batcher.admitAndEnqueue({
           endpointId: advertiserOf(j), scope: { kind: 'global', advertiserId: advertiserOf(j), offerId: null },
           transactionId: `tx-${j}`, reason: REASONS[j % REASONS.length], receivedAt: Date.now(),
         }));

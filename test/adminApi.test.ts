@@ -113,6 +113,23 @@ describe('admin API', () => {
     expect((await call('POST', '/admin/dlq/replay', {})).status).toBe(400);
   });
 
+  it('answers a body it cannot read with the client error the receiver would give, never a 500', async () => {
+    const post = async (body: string, contentType: string) => {
+      const res = await fetch(`${api}/admin/advertisers`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': contentType },
+        body,
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    expect(await post('{"name":', 'application/json')).toEqual({ status: 400, body: { error: 'body is not valid JSON' } });
+    expect((await post(JSON.stringify({ name: 'x'.repeat(11 * 1024 * 1024) }), 'application/json')).status).toBe(413);
+    expect(await post('{"name":"Acme"}', 'application/json; charset=koi8-r')).toEqual({
+      status: 415,
+      body: { error: 'unsupported body encoding or charset' },
+    });
+  });
+
   it('lists, replays and deletes dead-lettered postbacks', async () => {
     const data = { job: { v: 1, transactionId: 'dlq-tx' }, failedReason: 'boom', errors: ['boom'], attemptsMade: 1, deadLetteredAt: Date.now() };
     await admin.deadLetters.add('dead', data, { jobId: 'dlq-a' });

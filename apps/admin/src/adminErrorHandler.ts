@@ -1,9 +1,14 @@
 import type { ErrorRequestHandler } from 'express';
-import { TooManyAuthFailuresError, type Logger } from '@postback/core';
+import { bodyParserFailureOf, STORE_RETRY_AFTER_SECONDS, TooManyAuthFailuresError, type BodyParserFailure, type Logger } from '@postback/core';
 import { AdminInputError, NotFoundError, storeOutage } from './adminErrors.js';
 
-// Seconds an operator's script should wait before retrying while Postgres or Redis is unreachable.
-const STORE_RETRY_AFTER_SECONDS = 5;
+// The admin API's words for what the JSON body parser refused; the statuses are core's (bodyParserFailureOf).
+const BODY_PARSER_ANSWERS: Readonly<Record<BodyParserFailure['kind'], string>> = {
+  too_large: 'request body too large',
+  malformed: 'body is not valid JSON',
+  unsupported_encoding: 'unsupported body encoding or charset',
+  other: 'malformed request',
+};
 
 /** The one place where admin errors become HTTP answers. */
 export function adminErrorHandler(logger: Logger): ErrorRequestHandler {
@@ -20,9 +25,8 @@ export function adminErrorHandler(logger: Logger): ErrorRequestHandler {
       logger.warn({ err: outage.cause }, outage.message);
       return void res.set('Retry-After', String(STORE_RETRY_AFTER_SECONDS)).status(503).json({ error: outage.message });
     }
-    const parserError = err as { type?: string; status?: number };
-    if (parserError.type === 'entity.too.large') return void res.status(413).json({ error: 'request body too large' });
-    if (parserError.type === 'entity.parse.failed') return void res.status(400).json({ error: 'body is not valid JSON' });
+    const parserFailure = bodyParserFailureOf(err);
+    if (parserFailure) return void res.status(parserFailure.status).json({ error: BODY_PARSER_ANSWERS[parserFailure.kind] });
     logger.error({ err }, 'admin request failed');
     return void res.status(500).json({ error: 'internal error' });
   };

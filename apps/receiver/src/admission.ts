@@ -34,11 +34,17 @@ end
 table.insert(out, 1, string.format('%.0f', first))
 return out`;
 
+/** How many of an endpoint's requests were admitted, and the ms until its rate-limit window resets. */
+export interface EndpointAllowance {
+  admitted: number;
+  resetMs: number;
+}
+
 export interface AdmissionResult {
   /** Sequence number of the first admitted request; the rest follow consecutively in request order. */
   firstSeq: number;
-  /** Per endpoint id: how many of its requests were admitted, and when its window resets. */
-  byEndpoint: Map<number, { admitted: number; resetMs: number }>;
+  /** Per endpoint id: its allowance (see admitInArrivalOrder for which requests take it). */
+  byEndpoint: Map<number, EndpointAllowance>;
 }
 
 /** Rate limit and receipt order for a batch of requests, in one Redis round trip. */
@@ -65,7 +71,7 @@ export class Admission {
     const keys = [this.seqKey, ...endpoints.map((id) => `${this.prefix}:rate:${id}`)];
     const args = [this.limit, this.windowMs, ...endpoints.map((id) => countsByEndpoint.get(id)!)];
     const reply = (await this.admitCommand(keys.length, ...keys, ...args)) as [string, ...number[]];
-    const byEndpoint = new Map<number, { admitted: number; resetMs: number }>();
+    const byEndpoint = new Map<number, EndpointAllowance>();
     endpoints.forEach((id, i) => byEndpoint.set(id, { admitted: reply[1 + 2 * i] as number, resetMs: reply[2 + 2 * i] as number }));
     return { firstSeq: Number(reply[0]), byEndpoint };
   }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { TooManyAuthFailuresError } from './errors/index.js';
+import { retryAfterSecondsOf } from './http/index.js';
 import type { Logger } from './logger.js';
 
 export interface AuthFailureLimiterOptions {
@@ -48,7 +49,7 @@ export class AuthFailureLimiter {
       await this.limiter.consume(address);
     } catch (err) {
       if (err instanceof RateLimiterRes) {
-        const seconds = secondsOf(err.msBeforeNext);
+        const seconds = retryAfterSecondsOf(err.msBeforeNext);
         if (err.consumedPoints === this.options.limit + 1) {
           this.logger?.warn(
             { address, what: this.options.what, limit: this.options.limit, window_seconds: this.options.windowSeconds, retry_after_seconds: seconds },
@@ -69,7 +70,7 @@ export class AuthFailureLimiter {
    */
   async blockedFor(address: string): Promise<number | undefined> {
     const res = await this.limiter.get(address);
-    return res && res.consumedPoints > this.options.limit ? secondsOf(res.msBeforeNext) : undefined;
+    return res && res.consumedPoints > this.options.limit ? retryAfterSecondsOf(res.msBeforeNext) : undefined;
   }
 
   /** Throws the refusal error when `address` is over its allowance (see blockedFor). */
@@ -79,4 +80,3 @@ export class AuthFailureLimiter {
   }
 }
 
-const secondsOf = (ms: number) => Math.max(1, Math.ceil(ms / 1000));

@@ -3,6 +3,7 @@ export * from './logger.js';
 export * from './redis.js';
 export * from './db.js';
 export * from './errors/index.js';
+export * from './http/index.js';
 export * from './postbackJob.js';
 export * from './outcomes.js';
 export * from './transitions.js';

@@ -13,17 +13,3 @@ export function refuseMalformedTarget(target: string): void {
     throw new InvalidPostbackError('the query string must be percent-encoded UTF-8 (a broken % escape or a raw byte)', 'query');
   }
 }
-
-/**
- * Refuses an application/x-www-form-urlencoded body whose % escapes are broken or do not decode to UTF-8: the form
- * parser (qs) keeps such an escape as literal text. Raw bytes need no check: the body is decoded as UTF-8, and
- * invalid bytes become U+FFFD, which validatePostback refuses.
- */
-export function refuseMalformedForm(body: string): void {
-  if (!body.includes('%')) return;
-  try {
-    decodeURIComponent(body);
-  } catch {
-    throw new InvalidPostbackError('the form body has a broken % escape or one that is not UTF-8', 'body');
-  }
-}

@@ -21,11 +21,12 @@ const ARRAY_SYNTAX = /^(key|transaction_id|new_rejected_reason)\[/;
 type Params = Record<string, unknown> | undefined;
 
 /**
- * Reads the postback's fields from the query string and, on POST, from a form or JSON body. A field given twice
- * (repeated in one place, or present in both) is refused: guessing which one the advertiser meant is worse
- * than asking them to send it once. Unknown parameters are ignored; trackers often append their own.
+ * Reads the postback's fields from the query string and, on POST, from a form or JSON body, refusing a field that
+ * is missing, empty, too long, not a string or has control characters. A field given twice (repeated in one place,
+ * or present in both) is refused: guessing which one the advertiser meant is worse than asking them to send it
+ * once. Unknown parameters are ignored; trackers often append their own.
  */
-export function validatePostback(query: Params, body: Params): PostbackRequest {
+export function readPostbackFields(query: Params, body: Params): PostbackRequest {
   for (const source of [query, body]) {
     for (const name of Object.keys(source ?? {})) {
       const match = ARRAY_SYNTAX.exec(name);

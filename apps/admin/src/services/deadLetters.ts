@@ -11,6 +11,7 @@ import {
 import { NotFoundError } from '../adminErrors.js';
 import type { AdminDeps } from '../wiring/adminDeps.js';
 import { deadLetterKind } from './deadLetterFilter.js';
+import { INT4_MAX, jobId, wholeNumber } from './inputTypes.js';
 import { parseInput } from './parseInput.js';
 
 const PAGE = 500;
@@ -35,7 +36,7 @@ function describe(job: Job<DeadLetterData>) {
 
 export async function listDeadLetters(deps: AdminDeps, input: unknown) {
   const { limit, offset } = parseInput(
-    z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) }),
+    z.object({ limit: wholeNumber(1, 1000).default(100), offset: wholeNumber(0, INT4_MAX).default(0) }),
     input,
   );
   const [jobs, total] = await deps.withRedis(() => Promise.all([
@@ -46,7 +47,7 @@ export async function listDeadLetters(deps: AdminDeps, input: unknown) {
 }
 
 const replayInput = z.union(
-  [z.object({ ids: z.array(z.string().min(1)).min(1).max(10_000) }), z.object({ all: z.literal(true) })],
+  [z.object({ ids: z.array(jobId).min(1).max(10_000) }), z.object({ all: z.literal(true) })],
   { error: 'give {"ids": [...]} or {"all": true}' },
 );
 
@@ -99,7 +100,7 @@ export async function replayOne(deps: AdminDeps, dead: Job<DeadLetterData>): Pro
 }
 
 export async function deleteDeadLetter(deps: AdminDeps, rawId: unknown) {
-  const id = parseInput(z.string().min(1), rawId);
+  const id = parseInput(jobId, rawId, 'id');
   return deps.withRedis(async () => {
     const job = await deps.deadLetters.getJob(id);
     if (!job) throw new NotFoundError(`dead-lettered postback ${id} not found`);

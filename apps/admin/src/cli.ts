@@ -1,8 +1,9 @@
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { Command, CommanderError } from 'commander';
-import { ConfigError, loadConfig, pruneOptionsOf, prunePostbackLog } from '@postback/core';
-import { AdminInputError, NotFoundError, storeOutage } from './adminErrors.js';
+import { Command } from 'commander';
+import { loadConfig, pruneOptionsOf, prunePostbackLog } from '@postback/core';
+import { AdminInputError } from './adminErrors.js';
+import { cliFailure } from './cliFailure.js';
 import { addDlqCommands } from './dlqCommands.js';
 import type { AdminDeps } from './wiring/adminDeps.js';
 import { createAdvertiser, createOffer } from './services/advertisers.js';
@@ -14,7 +15,7 @@ import { showPostback } from './services/postbacks.js';
 import { createRejectionEndpoint, revokeRejectionEndpoint } from './services/rejectionEndpoints.js';
 
 // The admin operations from a shell: `npm run cli -- <command>`. Prints JSON; exits 2 on bad input, 1 otherwise
-// (something not found, Postgres or Redis unreachable), with a one-line message on stderr.
+// (something not found, Postgres or Redis unreachable, a bug), with a one-line message on stderr (cliFailure.ts).
 type Action = (deps: AdminDeps, ...args: never[]) => Promise<unknown>;
 
 function run(action: Action) {
@@ -36,10 +37,14 @@ async function importFile(deps: AdminDeps, file: string) {
   let imported = 0;
   let lineNo = 0;
   let chunk: unknown[] = [];
+  let chunkLines: number[] = [];
   const flush = async () => {
     if (chunk.length === 0) return;
-    imported += (await importConversions(deps.prisma, { conversions: chunk })).imported;
+    imported += (await importConversions(deps.prisma, { conversions: chunk }).catch((err) => {
+      throw atLine(err, file, chunkLines);
+    })).imported;
     chunk = [];
+    chunkLines = [];
   };
   for await (const line of lines) {
     lineNo += 1;
@@ -49,10 +54,22 @@ async function importFile(deps: AdminDeps, file: string) {
     } catch {
       throw new AdminInputError(`${file}:${lineNo}: not valid JSON`);
     }
+    chunkLines.push(lineNo);
     if (chunk.length >= IMPORT_CHUNK) await flush();
   }
   await flush();
   return { imported };
+}
+
+// A bad field of the chunk's n-th conversion ("conversions.3.payout") as the file's line: "file:17: payout: …".
+function atLine(err: unknown, file: string, chunkLines: number[]): unknown {
+  if (!(err instanceof AdminInputError) || err.field === undefined) return err;
+  const at = /^conversions\.(\d+)(?:\.(.+))?$/.exec(err.field);
+  if (!at) return err;
+  const [, index, field] = at;
+  // parseInput's message is "field: problem".
+  const problem = err.message.slice(err.field.length + 2);
+  return new AdminInputError(`${file}:${chunkLines[Number(index)]}: ${field ? `${field}: ` : ''}${problem}`, field);
 }
 
 // Opened before reading, so a missing or unreadable file is bad input (exit 2), not a crash mid-stream.
@@ -66,12 +83,9 @@ async function openInput(file: string) {
   }
 }
 
-const toInt = (v: string) => Number(v);
-
 export function buildCli(): Command {
   const program = new Command('cli')
     .description('Operate Postback Pipeline: advertisers, offers, rejection URLs, conversions, dead letters.')
-    .showHelpAfterError()
     .exitOverride();
 
   const advertiser = program.command('advertiser').description('advertisers');
@@ -83,17 +97,18 @@ export function buildCli(): Command {
   const offer = program.command('offer').description('offers');
   offer
     .command('create')
-    .requiredOption('--advertiser <id>', 'advertiser id', toInt)
+    // Ids stay strings here: the services' schemas read them (services/inputTypes.ts) and name the bad one.
+    .requiredOption('--advertiser <id>', 'advertiser id')
     .requiredOption('--name <name>', 'offer name')
-    .action(run((d, o: { advertiser: number; name: string }) => createOffer(d.prisma, { advertiser_id: o.advertiser, name: o.name })));
+    .action(run((d, o: { advertiser: string; name: string }) => createOffer(d.prisma, { advertiser_id: o.advertiser, name: o.name })));
 
   const url = program.command('rejection-url').description('rejection URLs (endpoint keys)');
   url
     .command('create')
     .description('create a global (--advertiser) or offer-level (--offer) rejection URL; the key is shown once')
-    .option('--advertiser <id>', 'global URL for this advertiser', toInt)
-    .option('--offer <id>', 'offer-level URL for this offer', toInt)
-    .action(run((d, o: { advertiser?: number; offer?: number }) =>
+    .option('--advertiser <id>', 'global URL for this advertiser')
+    .option('--offer <id>', 'offer-level URL for this offer')
+    .action(run((d, o: { advertiser?: string; offer?: string }) =>
       createRejectionEndpoint(d, { advertiser_id: o.advertiser, offer_id: o.offer })));
   url
     .command('revoke <id>')
@@ -158,15 +173,7 @@ export function buildCli(): Command {
 try {
   await buildCli().parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof CommanderError) process.exit(err.exitCode);
-  if (err instanceof AdminInputError || err instanceof ConfigError) {
-    console.error(`error: ${err.message}`);
-    process.exit(2);
-  }
-  const outage = storeOutage(err);
-  if (err instanceof NotFoundError || outage) {
-    console.error(`error: ${(outage ?? err as Error).message}`);
-    process.exit(1);
-  }
-  throw err;
+  const { exitCode, line } = cliFailure(err);
+  if (line) console.error(line);
+  process.exit(exitCode);
 }

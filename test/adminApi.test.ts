@@ -1,10 +1,14 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@postback/core';
 import { createAdminApp } from '../apps/admin/src/app.js';
 import { useAdminApi } from './helpers/adminApiFixture.js';
+import { givenAdvertiserNameRefused } from './helpers/fixtures.js';
 import {
   connectAdminDeps,
   sendPostback,
+  serveAdminApi,
   serve,
   silent,
   startReceiver,
@@ -140,6 +144,53 @@ describe('admin API', () => {
     expect(await admin.queue.getJob('dlq-a')).toBeDefined();
     expect((await call('DELETE', '/admin/dlq/dlq-b')).body).toEqual({ deleted: 'dlq-b' });
     expect((await call('GET', '/admin/dlq')).body).toMatchObject({ total: 0 });
+  });
+});
+
+describe('admin API: values the columns cannot hold (issue 9)', () => {
+  it.each([
+    ['an advertiser id past int4', 'POST', '/admin/offers', { advertiser_id: 2147483648, name: 'x' }, 'advertiser_id'],
+    ['an offer id past int4', 'POST', '/admin/rejection-endpoints', { offer_id: 2147483648 }, 'offer_id'],
+    ['an advertiser id past int4 for a URL', 'POST', '/admin/rejection-endpoints', { advertiser_id: 2147483648 }, 'advertiser_id'],
+    ['a payout past numeric(12,4)', 'POST', '/admin/conversions', { conversions: [{ transaction_id: 'big', offer_id: 1, status: 'approved', payout: 1e20 }] }, 'conversions.0.payout'],
+    ['a NUL in a transaction id', 'POST', '/admin/conversions', { conversions: [{ transaction_id: 'a\u0000b', offer_id: 1, status: 'approved' }] }, 'conversions.0.transaction_id'],
+    ['a NUL in a rejected reason', 'POST', '/admin/conversions', { conversions: [{ transaction_id: 'nul', offer_id: 1, status: 'rejected', rejected_reason: 'a\u0000' }] }, 'conversions.0.rejected_reason'],
+    ['a NUL in a name', 'POST', '/admin/advertisers', { name: 'a\u0000b' }, 'name'],
+    ['a lone surrogate in a name', 'POST', '/admin/advertisers', { name: 'a\ud800' }, 'name'],
+    ['an endpoint id past int4 in the path', 'DELETE', '/admin/rejection-endpoints/1099511627776', undefined, 'id'],
+    ['a NUL in a transaction id in the path', 'GET', '/admin/conversions/a%00b', undefined, 'transaction_id'],
+    ['a NUL in a transaction id in the query', 'GET', '/admin/postbacks?transaction_id=a%00b', undefined, 'transaction_id'],
+    ['an endpoint id past int4 in the query', 'GET', '/admin/postbacks?endpoint_id=2147483648', undefined, 'endpoint_id'],
+    ['a NUL in a replay operator', 'POST', '/admin/dlq/replays', { filter: {}, operator: 'a\u0000' }, 'operator'],
+    ['a NUL in an error kind of a replay filter', 'POST', '/admin/dlq/replays', { filter: { error_kind: 'a\u0000' } }, 'filter.error_kind'],
+  ])('answers %s with 400 naming the field', async (_what, method, path, body, field) => {
+    const answer = await call(method, path, body);
+    expect(answer).toMatchObject({ status: 400, body: { field } });
+    expect(String(answer.body.error)).toMatch(new RegExp(`^${field.replace(/\./g, '\\.')}: `));
+  });
+
+  it('answers a data error Postgres raises past the schemas with 400, not 500, and logs it', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) }));
+    const logged = await serveAdminApi(admin, TOKEN, { logger });
+    const fix = await givenAdvertiserNameRefused(t.prisma, 'out of range', '22003');
+    try {
+      const res = await fetch(`${logged.baseUrl}/admin/advertisers`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'out of range' }),
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ error: 'a number is out of range for its column (SQLSTATE 22003)' });
+      expect(lines.join('')).toContain('postgres refused admin input');
+    } finally {
+      await fix();
+      await logged.close();
+    }
+  });
+
+  it('answers a path parameter with a broken %-escape with 400', async () => {
+    expect(await call('GET', '/admin/conversions/%E0%A4%A')).toMatchObject({ status: 400, body: { error: expect.stringContaining('decode') } });
   });
 });
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { givenAdvertiserNameRefused } from './helpers/fixtures.js';
 import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -219,6 +220,81 @@ describe('the audit trail from the CLI', () => {
     const bad = await cli('--operator', '', 'advertiser', 'create', '--name', 'Nobody');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--operator');
+  });
+});
+
+/** Exactly one line on stderr. */
+function oneLineOf(stderr: string): string {
+  const lines = stderr.split('\n').filter((l) => l !== '');
+  expect(lines).toHaveLength(1);
+  return lines[0]!;
+}
+
+describe('the CLI on values the columns cannot hold (issue 9)', () => {
+  async function ndjson(...rows: unknown[]): Promise<string> {
+    const file = join(await mkdtemp(join(tmpdir(), 'cli-bad-')), 'conversions.ndjson');
+    await writeFile(file, rows.map((r) => (r === '' ? '' : JSON.stringify(r))).join('\n'));
+    return file;
+  }
+
+  it('names an advertiser id past int4 in one line and exits 2', async () => {
+    const { code, stderr } = await cli('offer', 'create', '--advertiser', '2147483648', '--name', 'x');
+    expect(code).toBe(2);
+    expect(oneLineOf(stderr)).toBe('error: advertiser_id: must be a whole number from 1 to 2147483647');
+  });
+
+  it('names a rejection URL id past int4 in one line and exits 2', async () => {
+    const { code, stderr } = await cli('rejection-url', 'revoke', '1099511627776');
+    expect(code).toBe(2);
+    expect(oneLineOf(stderr)).toBe('error: id: must be a whole number from 1 to 2147483647');
+  });
+
+  it('names the line and field of a payout past numeric(12,4) or a NUL in an import, and imports nothing', async () => {
+    const offer = (await cli('offer', 'create', '--advertiser', String((await cli('advertiser', 'create', '--name', 'Imports')).json().id), '--name', 'o')).json();
+    const good = { transaction_id: 'fine-1', offer_id: offer.id, status: 'approved' };
+    const payout = await ndjson(good, '', { transaction_id: 'huge', offer_id: offer.id, status: 'approved', payout: 1e20 });
+    const tooBig = await cli('conversions', 'import', payout);
+    expect(tooBig.code).toBe(2);
+    expect(oneLineOf(tooBig.stderr)).toBe(`error: ${payout}:3: payout: must be less than 100000000 in absolute value (numeric(12,4))`);
+    const nul = await ndjson(good, { transaction_id: 'a\u0000b', offer_id: offer.id, status: 'approved' });
+    const withNul = await cli('conversions', 'import', nul);
+    expect(withNul.code).toBe(2);
+    expect(oneLineOf(withNul.stderr)).toBe(`error: ${nul}:2: transaction_id: must not contain control characters, U+FFFD or unpaired surrogates`);
+    expect(await t.prisma.conversion.count({ where: { offerId: Number(offer.id) } })).toBe(0);
+  });
+
+  it('names a control character in a name in one line and exits 2', async () => {
+    const { code, stderr } = await cli('advertiser', 'create', '--name', 'a\u0001b');
+    expect(code).toBe(2);
+    expect(oneLineOf(stderr)).toBe('error: name: must not contain control characters, U+FFFD or unpaired surrogates');
+  });
+
+  it('answers a usage error with one line and exit 2', async () => {
+    const { code, stderr } = await cli('offer', 'create', '--name', 'x');
+    expect(code).toBe(2);
+    expect(oneLineOf(stderr)).toBe("error: required option '--advertiser <id>' not specified");
+  });
+
+  it('exits 2 with one line when Postgres refuses a value the schemas let through', async () => {
+    const fix = await givenAdvertiserNameRefused(t.prisma, 'refused as data', '22003');
+    try {
+      const { code, stderr } = await cli('advertiser', 'create', '--name', 'refused as data');
+      expect(code).toBe(2);
+      expect(oneLineOf(stderr)).toBe('error: a number is out of range for its column (SQLSTATE 22003)');
+    } finally {
+      await fix();
+    }
+  });
+
+  it('exits 1 with one line, no stack or source, on an unexpected error', async () => {
+    const fix = await givenAdvertiserNameRefused(t.prisma, 'refused otherwise', 'P0001');
+    try {
+      const { code, stderr } = await cli('advertiser', 'create', '--name', 'refused otherwise');
+      expect(code).toBe(1);
+      expect(oneLineOf(stderr)).toMatch(/^error: unexpected PrismaClientKnownRequestError: .*P0001.*refused by test trigger/);
+    } finally {
+      await fix();
+    }
   });
 });
 

@@ -54,3 +54,21 @@ export async function givenPostbackLogRefusing(prisma: PrismaClient, transaction
     await prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS ${name} ON postback_log`);
   };
 }
+
+/**
+ * Postgres refuses to create an advertiser of this name with an error of the given SQLSTATE (a data exception such
+ * as 22003 that slipped past the admin's input schemas, or a plain P0001). Returns the fix, which drops the trigger.
+ */
+export async function givenAdvertiserNameRefused(prisma: PrismaClient, name: string, sqlState: string): Promise<() => Promise<void>> {
+  const fn = unique('refuse_advertiser').replace(/\W/g, '_');
+  await prisma.$executeRawUnsafe(`
+    CREATE FUNCTION ${fn}() RETURNS trigger AS $$
+    BEGIN
+      IF NEW.name = '${name.replace(/'/g, "''")}' THEN RAISE EXCEPTION 'refused by test trigger' USING ERRCODE = '${sqlState}'; END IF;
+      RETURN NEW;
+    END $$ LANGUAGE plpgsql`);
+  await prisma.$executeRawUnsafe(`CREATE TRIGGER ${fn} BEFORE INSERT ON advertisers FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+  return async () => {
+    await prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS ${fn} ON advertisers`);
+  };
+}

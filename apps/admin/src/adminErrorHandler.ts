@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { bodyParserFailureOf, STORE_RETRY_AFTER_SECONDS, TooManyAuthFailuresError, type BodyParserFailure, type Logger } from '@postback/core';
-import { AdminInputError, NotFoundError, storeOutage } from './adminErrors.js';
+import { inputErrorOf, NotFoundError, storeOutage } from './adminErrors.js';
 
 // The admin API's words for what the JSON body parser refused; the statuses are core's (bodyParserFailureOf).
 const BODY_PARSER_ANSWERS: Readonly<Record<BodyParserFailure['kind'], string>> = {
@@ -13,8 +13,11 @@ const BODY_PARSER_ANSWERS: Readonly<Record<BodyParserFailure['kind'], string>> =
 /** The one place where admin errors become HTTP answers. */
 export function adminErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err, _req, res, _next) => {
-    if (err instanceof AdminInputError) {
-      return void res.status(400).json(err.field ? { error: err.message, field: err.field } : { error: err.message });
+    const input = inputErrorOf(err);
+    if (input) {
+      // A data error from Postgres means an input schema let a value through: still the caller's 400, but worth a look.
+      if (input !== err) logger.warn({ err }, `postgres refused admin input: ${input.message}`);
+      return void res.status(400).json(input.field ? { error: input.message, field: input.field } : { error: input.message });
     }
     if (err instanceof NotFoundError) return void res.status(404).json({ error: err.message });
     if (err instanceof TooManyAuthFailuresError) {
@@ -26,8 +29,14 @@ export function adminErrorHandler(logger: Logger): ErrorRequestHandler {
       return void res.set('Retry-After', String(STORE_RETRY_AFTER_SECONDS)).status(503).json({ error: outage.message });
     }
     const parserFailure = bodyParserFailureOf(err);
-    if (parserFailure) return void res.status(parserFailure.status).json({ error: BODY_PARSER_ANSWERS[parserFailure.kind] });
+    if (parserFailure) {
+      // Any other client error Express raised (a path parameter with a broken %-escape, an aborted body) says
+      // what it was in its own message.
+      const own = parserFailure.kind === 'other' && err instanceof Error ? err.message : undefined;
+      return void res.status(parserFailure.status).json({ error: own || BODY_PARSER_ANSWERS[parserFailure.kind] });
+    }
     logger.error({ err }, 'admin request failed');
     return void res.status(500).json({ error: 'internal error' });
   };
 }
+

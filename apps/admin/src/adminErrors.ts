@@ -1,4 +1,4 @@
-import { isStoreUnreachable, TransientStoreError } from '@postback/core';
+import { isStoreUnreachable, sqlStateOf, TransientStoreError } from '@postback/core';
 
 /** Bad input to an admin operation: the HTTP API answers 400, the CLI prints it and exits 2. */
 export class AdminInputError extends Error {
@@ -24,4 +24,28 @@ export function storeOutage(err: unknown): TransientStoreError | undefined {
   if (err instanceof TransientStoreError) return err;
   if (isStoreUnreachable(err)) return new TransientStoreError('postgres unreachable (DATABASE_URL)', { cause: err });
   return undefined;
+}
+
+// What Postgres said, in an operator's words, for the data exceptions (SQLSTATE class 22) admin input can cause.
+const DATA_EXCEPTIONS: Record<string, string> = {
+  '22001': 'a value is too long for its column',
+  '22003': 'a number is out of range for its column',
+  '22007': 'a date or time is not valid',
+  '22008': 'a date or time is out of range',
+  '22009': 'a date or time is out of range',
+  '22021': 'a text contains a character the database cannot store',
+  '22P05': 'a text contains a character the database cannot store',
+};
+
+/**
+ * The bad input an error means, or undefined: an AdminInputError, or a value Postgres refused as data (SQLSTATE
+ * class 22) that the input schemas (services/inputTypes.ts) should have caught. The API answers 400, the CLI exits 2.
+ */
+export function inputErrorOf(err: unknown): AdminInputError | undefined {
+  if (err instanceof AdminInputError) return err;
+  const sqlState = sqlStateOf(err);
+  if (!sqlState?.startsWith('22')) return undefined;
+  const error = new AdminInputError(`${DATA_EXCEPTIONS[sqlState] ?? 'the database refused a value'} (SQLSTATE ${sqlState})`);
+  error.cause = err;
+  return error;
 }

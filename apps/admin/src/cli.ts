@@ -1,9 +1,10 @@
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, loadConfig, pruneOptionsOf } from '@postback/core';
-import { AdminInputError, NotFoundError, storeOutage } from './adminErrors.js';
+import { Command, Option } from 'commander';
+import { loadConfig, pruneOptionsOf } from '@postback/core';
+import { AdminInputError } from './adminErrors.js';
 import { adminActions } from './auditedActions.js';
+import { cliFailure } from './cliFailure.js';
 import { formatRootHelp } from './cliHelp.js';
 import { addDlqCommands } from './dlqCommands.js';
 import { cliOperator, cliSource, parseOperatorName, type Actor } from './operator.js';
@@ -20,7 +21,7 @@ import { showPostback } from './services/postbacks.js';
 
 // The admin operations from a shell: `npx postback <command>` (apps/admin/bin/postback.js, which builds this file
 // when it is missing or stale). Prints JSON and nothing else on stdout; exits 2 on bad input (an unknown command or
-// option included), 1 otherwise (something not found, Postgres or Redis unreachable), with a one-line message on stderr.
+// option included), 1 otherwise (something not found, Postgres or Redis unreachable), with a one-line message on stderr (cliFailure.ts).
 type Action = (deps: AdminDeps, ...args: never[]) => Promise<unknown>;
 
 function run(action: Action) {
@@ -53,10 +54,14 @@ async function importFile(deps: AdminDeps, actor: Actor, file: string) {
   let imported = 0;
   let lineNo = 0;
   let chunk: unknown[] = [];
+  let chunkLines: number[] = [];
   const flush = async () => {
     if (chunk.length === 0) return;
-    imported += (await adminActions.importConversions(deps, actor, { conversions: chunk })).imported;
+    imported += (await adminActions.importConversions(deps, actor, { conversions: chunk }).catch((err: unknown) => {
+      throw atLine(err, file, chunkLines);
+    })).imported;
     chunk = [];
+    chunkLines = [];
   };
   for await (const line of lines) {
     lineNo += 1;
@@ -66,10 +71,22 @@ async function importFile(deps: AdminDeps, actor: Actor, file: string) {
     } catch {
       throw new AdminInputError(`${file}:${lineNo}: not valid JSON`);
     }
+    chunkLines.push(lineNo);
     if (chunk.length >= IMPORT_CHUNK) await flush();
   }
   await flush();
   return { imported };
+}
+
+// A bad field of the chunk's n-th conversion ("conversions.3.payout") as the file's line: "file:17: payout: …".
+function atLine(err: unknown, file: string, chunkLines: number[]): unknown {
+  if (!(err instanceof AdminInputError) || err.field === undefined) return err;
+  const at = /^conversions\.(\d+)(?:\.(.+))?$/.exec(err.field);
+  if (!at) return err;
+  const [, index, field] = at;
+  // parseInput's message is "field: problem".
+  const problem = err.message.slice(err.field.length + 2);
+  return new AdminInputError(`${file}:${chunkLines[Number(index)]}: ${field ? `${field}: ` : ''}${problem}`, field);
 }
 
 // Opened before reading, so a missing or unreadable file is bad input (exit 2), not a crash mid-stream.
@@ -82,8 +99,6 @@ async function openInput(file: string) {
     throw err;
   }
 }
-
-const toInt = (v: string) => Number(v);
 
 /** Options as the admin API's query: commander's camelCase names to its snake_case ones, unset ones left out. */
 const queryOf = (entries: Record<string, string | undefined>) =>
@@ -120,9 +135,10 @@ export function buildCli(): Command {
   offer
     .command('create')
     .description("create an offer of an advertiser")
-    .requiredOption('--advertiser <id>', 'advertiser id', toInt)
+    // Ids stay strings here: the services' schemas read them (services/inputTypes.ts) and name the bad one.
+    .requiredOption('--advertiser <id>', 'advertiser id')
     .requiredOption('--name <name>', 'offer name')
-    .action(run((d, o: { advertiser: number; name: string }) =>
+    .action(run((d, o: { advertiser: string; name: string }) =>
       adminActions.createOffer(d, actor(), { advertiser_id: o.advertiser, name: o.name })));
   offer
     .command('list')
@@ -137,9 +153,9 @@ export function buildCli(): Command {
   url
     .command('create')
     .description('create a global (--advertiser) or offer-level (--offer) rejection URL; the key is shown once')
-    .option('--advertiser <id>', 'global URL for this advertiser', toInt)
-    .option('--offer <id>', 'offer-level URL for this offer', toInt)
-    .action(run((d, o: { advertiser?: number; offer?: number }) =>
+    .option('--advertiser <id>', 'global URL for this advertiser')
+    .option('--offer <id>', 'offer-level URL for this offer')
+    .action(run((d, o: { advertiser?: string; offer?: string }) =>
       adminActions.createRejectionEndpoint(d, actor(), { advertiser_id: o.advertiser, offer_id: o.offer })));
   url
     .command('list')
@@ -237,17 +253,7 @@ export function buildCli(): Command {
 try {
   await buildCli().parseAsync(process.argv);
 } catch (err) {
-  // Help and --version exit 0; every other commander error (an unknown command or option, a missing argument) is
-  // bad input.
-  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
-  if (err instanceof AdminInputError || err instanceof ConfigError) {
-    console.error(`error: ${err.message}`);
-    process.exit(2);
-  }
-  const outage = storeOutage(err);
-  if (err instanceof NotFoundError || outage) {
-    console.error(`error: ${(outage ?? err as Error).message}`);
-    process.exit(1);
-  }
-  throw err;
+  const { exitCode, line } = cliFailure(err);
+  if (line) console.error(line);
+  process.exit(exitCode);
 }

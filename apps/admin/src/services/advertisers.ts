@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { PrismaClient } from '@postback/core';
 import { NotFoundError } from '../adminErrors.js';
+import { int4Id, text } from './inputTypes.js';
 import { parseInput } from './parseInput.js';
 
-const name = z.string().trim().min(1).max(200);
-const id = z.coerce.number().int().positive();
+// advertisers.name and offers.name are text; 200 characters is the most a dashboard shows.
+const name = text(200, { trim: true });
 
 export async function createAdvertiser(prisma: PrismaClient, input: unknown) {
   const { name: n } = parseInput(z.object({ name }), input);
@@ -13,7 +14,7 @@ export async function createAdvertiser(prisma: PrismaClient, input: unknown) {
 }
 
 export async function createOffer(prisma: PrismaClient, input: unknown) {
-  const data = parseInput(z.object({ advertiser_id: id, name }), input);
+  const data = parseInput(z.object({ advertiser_id: int4Id, name }), input);
   const advertiser = await prisma.advertiser.findUnique({ where: { id: data.advertiser_id } });
   if (!advertiser) throw new NotFoundError(`advertiser ${data.advertiser_id} not found`);
   const o = await prisma.offer.create({ data: { advertiserId: data.advertiser_id, name: data.name } });

@@ -1,14 +1,16 @@
 import { z } from 'zod';
-import { CONVERSION_STATUSES, TRANSACTION_ID_MAX, type ConversionStatus, type PrismaClient } from '@postback/core';
+import { CONVERSION_STATUSES, REASON_MAX, TRANSACTION_ID_MAX, type ConversionStatus, type PrismaClient } from '@postback/core';
 import { AdminInputError, NotFoundError } from '../adminErrors.js';
+import { decimalAmount, int4Id, text } from './inputTypes.js';
 import { parseInput } from './parseInput.js';
 
 export const conversionInput = z.object({
-  transaction_id: z.string().min(1).max(TRANSACTION_ID_MAX),
-  offer_id: z.number().int().positive(),
+  transaction_id: text(TRANSACTION_ID_MAX),
+  offer_id: int4Id,
   status: z.enum(CONVERSION_STATUSES),
-  payout: z.number().finite().optional(),
-  rejected_reason: z.string().min(1).max(255).optional(),
+  /** conversions.payout is numeric(12,4). */
+  payout: decimalAmount(12, 4).optional(),
+  rejected_reason: text(REASON_MAX).optional(),
 });
 const importInput = z.object({ conversions: z.array(conversionInput).min(1).max(10_000) });
 
@@ -37,7 +39,7 @@ export async function importConversions(prisma: PrismaClient, input: unknown) {
 
 export async function showConversion(prisma: PrismaClient, transactionId: string) {
   const c = await prisma.conversion.findUnique({
-    where: { transactionId },
+    where: { transactionId: parseInput(text(TRANSACTION_ID_MAX), transactionId, 'transaction_id') },
     include: { history: { orderBy: { id: 'asc' } } },
   });
   if (!c) throw new NotFoundError(`conversion ${transactionId} not found`);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AdminInputError } from '../adminErrors.js';
 import type { DeadLetterFacts } from './deadLetterFacts.js';
+import { int4Id, isoDateTime, jobId, text } from './inputTypes.js';
 
 const DURATION_UNITS_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 
@@ -11,18 +12,18 @@ const listOf = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).mi
  * field is an error rather than a filter that silently matches everything.
  */
 export const deadLetterFilterSchema = z.strictObject({
-  ids: z.array(z.string().min(1)).min(1).max(10_000).optional(),
+  ids: z.array(jobId).min(1).max(10_000).optional(),
   /** "unreadable", a SQLSTATE ("23514"), or an error class name: see errorKindOf. */
-  error_kind: listOf(z.string().min(1).max(64)).optional(),
+  error_kind: listOf(text(64)).optional(),
   /** Dead-lettered at or after / before this time. */
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: isoDateTime.optional(),
+  to: isoDateTime.optional(),
   /** Dead-lettered longer ago than this: "90s", "30m", "12h", "7d", "2w". */
   older_than: z.string().regex(/^\d+[smhdw]$/, 'a number and a unit: s, m, h, d or w (e.g. 7d)').optional(),
-  advertiser_id: z.coerce.number().int().positive().optional(),
+  advertiser_id: int4Id.optional(),
   /** Postbacks sent to this offer's URL, or to a global URL for a conversion of this offer. */
-  offer_id: z.coerce.number().int().positive().optional(),
-  endpoint_id: z.coerce.number().int().positive().optional(),
+  offer_id: int4Id.optional(),
+  endpoint_id: int4Id.optional(),
 });
 export type DeadLetterFilter = z.infer<typeof deadLetterFilterSchema>;
 

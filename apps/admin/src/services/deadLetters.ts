@@ -5,6 +5,7 @@ import { NotFoundError } from '../adminErrors.js';
 import type { AdminDeps } from '../wiring/adminDeps.js';
 import { deadLetterFactsOf } from './deadLetterFacts.js';
 import { replayRequestSchema, type DlqReplays, type ReplayEstimate, type ReplayRecord } from './dlqReplays.js';
+import { INT4_MAX, jobId, wholeNumber } from './inputTypes.js';
 import { parseInput } from './parseInput.js';
 
 /** One dead-letter entry as `dlq list` and GET /admin/dlq show it. */
@@ -28,7 +29,7 @@ function deadLetterSummaryOf(job: Job<DeadLetterData>) {
 
 export async function listDeadLetters(deps: AdminDeps, input: unknown) {
   const { limit, offset } = parseInput(
-    z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) }),
+    z.object({ limit: wholeNumber(1, 1000).default(100), offset: wholeNumber(0, INT4_MAX).default(0) }),
     input,
   );
   const [jobs, total] = await deps.withRedis(() => Promise.all([
@@ -41,7 +42,7 @@ export async function listDeadLetters(deps: AdminDeps, input: unknown) {
 const howToReplay = { rate_per_second: replayRequestSchema.shape.rate_per_second, operator: replayRequestSchema.shape.operator };
 const replayInput = z.union(
   [
-    z.object({ ids: z.array(z.string().min(1)).min(1).max(10_000), ...howToReplay }),
+    z.object({ ids: z.array(jobId).min(1).max(10_000), ...howToReplay }),
     z.object({ all: z.literal(true), ...howToReplay }),
   ],
   { error: 'give {"ids": [...]} or {"all": true}' },
@@ -82,7 +83,7 @@ export async function replayDeadLetters(replays: DlqReplays, input: unknown, def
 }
 
 export async function deleteDeadLetter(deps: AdminDeps, rawId: unknown) {
-  const id = parseInput(z.string().min(1), rawId);
+  const id = parseInput(jobId, rawId, 'id');
   const deleted = await deps.withRedis(() => removeDeadLetter(deps.deadLetterPair, id));
   if (!deleted) throw new NotFoundError(`dead-lettered postback ${id} not found`);
   return { deleted: id };

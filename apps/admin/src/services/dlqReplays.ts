@@ -4,6 +4,7 @@ import { replayDeadLetter, type Logger, type ReplayOutcome } from '@postback/cor
 import { NotFoundError } from '../adminErrors.js';
 import type { AdminDeps } from '../wiring/adminDeps.js';
 import { deadLetterFilterSchema, type DeadLetterFilter } from './deadLetterFilter.js';
+import { text, wholeNumber } from './inputTypes.js';
 import { parseInput } from './parseInput.js';
 import { createRatePacer } from './ratePacer.js';
 import { scanDeadLetters } from './scanDeadLetters.js';
@@ -17,8 +18,8 @@ export const replayRequestSchema = z.strictObject({
   filter: deadLetterFilterSchema.default({}),
   /** Count what the filter matches; replay nothing, record nothing. */
   dry_run: z.boolean().default(false),
-  rate_per_second: z.coerce.number().int().positive().max(100_000).optional(),
-  operator: z.string().trim().min(1).max(100).optional(),
+  rate_per_second: wholeNumber(1, 100_000).optional(),
+  operator: text(100, { trim: true }).optional(),
 });
 export type ReplayRequest = z.infer<typeof replayRequestSchema>;
 
@@ -195,19 +196,19 @@ export function createDlqReplays(deps: AdminDeps, logger?: Logger): DlqReplays {
     },
     async get(id: string) {
       await markInterrupted();
-      const row = await deps.prisma.dlqReplay.findUnique({ where: { id: parseInput(z.uuid(), id) } });
+      const row = await deps.prisma.dlqReplay.findUnique({ where: { id: parseInput(z.uuid(), id, 'id') } });
       if (!row) throw new NotFoundError(`replay ${id} not found`);
       return replayRecordOf(row);
     },
     async list(input: unknown) {
-      const { limit } = parseInput(z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) }), input);
+      const { limit } = parseInput(z.object({ limit: wholeNumber(1, 1000).default(50) }), input);
       await markInterrupted();
       const rows = await deps.prisma.dlqReplay.findMany({ orderBy: { createdAt: 'desc' }, take: limit });
       return { replays: rows.map(replayRecordOf) };
     },
     /** Asks a running replay to stop; whichever process runs it stops before its next job. */
     async cancel(id: string) {
-      const replayId = parseInput(z.uuid(), id);
+      const replayId = parseInput(z.uuid(), id, 'id');
       await deps.prisma.dlqReplay.updateMany({ where: { id: replayId, status: 'running' }, data: { cancelRequested: true } });
       running.get(replayId)?.controller.abort('cancel');
       return replays.get(replayId);

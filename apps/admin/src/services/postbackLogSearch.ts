@@ -1,26 +1,23 @@
 import { z } from 'zod';
 import { OUTCOMES, TRANSACTION_ID_MAX, type Outcome, type Prisma, type PrismaClient } from '@postback/core';
+import { instant, int4Id, text, wholeNumber } from './inputTypes.js';
 import { decodeCursor, encodeCursor, type PostbackLogPosition } from './postbackLogCursor.js';
 import { parseInput } from './parseInput.js';
 
 export const SEARCH_LIMIT_DEFAULT = 100;
 export const SEARCH_LIMIT_MAX = 1000;
 
-const instant = z
-  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'expected an ISO 8601 date or date-time' })
-  .transform((s) => new Date(s));
-
 // Strict: a misspelt filter is a 400, never a silently unfiltered answer.
 const searchSchema = z
   .strictObject({
-    transaction_id: z.string().min(1).max(TRANSACTION_ID_MAX).optional(),
-    endpoint_id: z.coerce.number().int().positive().optional(),
+    transaction_id: text(TRANSACTION_ID_MAX).optional(),
+    endpoint_id: int4Id.optional(),
     outcome: z.enum(OUTCOMES).optional(),
     /** Received at or after. */
     since: instant.optional(),
     /** Received before. */
     until: instant.optional(),
-    limit: z.coerce.number().int().min(1).max(SEARCH_LIMIT_MAX).default(SEARCH_LIMIT_DEFAULT),
+    limit: wholeNumber(1, SEARCH_LIMIT_MAX).default(SEARCH_LIMIT_DEFAULT),
     cursor: z
       .string()
       .transform((c, ctx) => decodeCursor(c) ?? (ctx.addIssue({ code: 'custom', message: 'not a cursor this API gave out' }), z.NEVER))

@@ -26,7 +26,7 @@ export interface PostbackStatus {
  * its job's attempts and last error so far) or `dead_lettered`.
  */
 export async function showPostback(deps: AdminDeps, rawId: unknown): Promise<PostbackStatus> {
-  const postbackId = parseInput(z.uuid(), rawId);
+  const postbackId = parseInput(z.uuid(), rawId, 'postback_id');
   const row = await deps.prisma.postbackLog.findUnique({ where: { postbackId } });
   if (row) {
     return {

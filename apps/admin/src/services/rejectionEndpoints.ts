@@ -2,13 +2,15 @@ import { z } from 'zod';
 import { generateEndpointKey, globalScope, hashEndpointKey, offerScope, rejectionUrl, type Scope } from '@postback/core';
 import { NotFoundError } from '../adminErrors.js';
 import type { AdminDeps } from '../wiring/adminDeps.js';
+import { int4Id as id } from './inputTypes.js';
 import { parseInput } from './parseInput.js';
 
-const id = z.coerce.number().int().positive();
-const createInput = z.union([
-  z.object({ advertiser_id: id, offer_id: z.undefined().optional() }),
-  z.object({ offer_id: id, advertiser_id: z.undefined().optional() }),
-], { error: 'give exactly one of advertiser_id (global URL) or offer_id (offer-level URL)' });
+// One object, not a union of two: a bad id is then an error about that id, not "give exactly one".
+const createInput = z
+  .object({ advertiser_id: id.optional(), offer_id: id.optional() })
+  .refine((v) => (v.advertiser_id === undefined) !== (v.offer_id === undefined), {
+    message: 'give exactly one of advertiser_id (global URL) or offer_id (offer-level URL)',
+  });
 
 /**
  * Creates a global (advertiser_id) or offer-level (offer_id) rejection URL. The key is returned once, here, and
@@ -27,7 +29,7 @@ export async function createRejectionEndpoint(deps: AdminDeps, input: unknown) {
       if (!offer) throw new NotFoundError(`offer ${data.offer_id} not found`);
       scope = offerScope(offer.advertiserId, offer.id);
     } else {
-      const advertiser = await tx.advertiser.findUnique({ where: { id: data.advertiser_id } });
+      const advertiser = await tx.advertiser.findUnique({ where: { id: data.advertiser_id! } });
       if (!advertiser) throw new NotFoundError(`advertiser ${data.advertiser_id} not found`);
       scope = globalScope(advertiser.id);
     }
@@ -62,7 +64,7 @@ export async function createRejectionEndpoint(deps: AdminDeps, input: unknown) {
  * unreachable nothing is written and the operator sees a 503: the key still works, and we do not pretend otherwise.
  */
 export async function revokeRejectionEndpoint(deps: AdminDeps, rawId: unknown) {
-  const endpointId = parseInput(id, rawId);
+  const endpointId = parseInput(id, rawId, 'id');
   const endpoint = await deps.prisma.rejectionEndpoint.findUnique({ where: { id: endpointId } });
   if (!endpoint) throw new NotFoundError(`rejection endpoint ${endpointId} not found`);
   const revokedSeq = await deps.withRedis(() => deps.registry.revoke({ endpointId, keyHash: endpoint.keyHash }));

@@ -48,7 +48,7 @@ export function mountQueueDashboard(app: express.Express, deps: Pick<AdminDeps, 
       },
     },
   });
-  app.use(DASHBOARD_PATH, servedWithoutExternalRequests, serverAdapter.getRouter() as express.Router);
+  app.use(DASHBOARD_PATH, refuseMalformedEscapes, servedWithoutExternalRequests, serverAdapter.getRouter() as express.Router);
 }
 
 /**
@@ -67,3 +67,14 @@ function servedWithoutExternalRequests(req: express.Request, res: express.Respon
     })) as typeof res.render;
   next();
 }
+
+// bull-board decodes some query values itself (queueName, activeQueue) and answers 500 for a broken %-escape in
+// them: a URL that does not decode is refused with 400 before bull-board sees it.
+const refuseMalformedEscapes: express.RequestHandler = (req, res, next) => {
+  try {
+    decodeURIComponent(req.originalUrl);
+  } catch {
+    return void res.status(400).json({ error: 'the URL has a malformed %-escape' });
+  }
+  next();
+};

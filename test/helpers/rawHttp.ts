@@ -15,7 +15,13 @@ export function sendRaw(port: number, request: Buffer | string, timeoutMs = 5000
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
-    let dripping: NodeJS.Timeout | undefined;
+    const bytes = typeof request === 'string' ? Buffer.from(request) : request;
+    // With `trickle`: the first bytes at once, then one byte at a time, for as long as the server listens.
+    let at = trickle?.from ?? bytes.length;
+    socket.write(bytes.subarray(0, at));
+    const dripping = trickle && setInterval(() => {
+      if (at < bytes.length && socket.writable) socket.write(bytes.subarray(at, (at += 1)));
+    }, trickle.everyMs);
     const timer = setTimeout(() => {
       clearInterval(dripping);
       socket.destroy();
@@ -39,14 +45,6 @@ export function sendRaw(port: number, request: Buffer | string, timeoutMs = 5000
       const body = raw.slice(head + 4);
       resolve({ status: Number(match[1]), headers, body: headers['transfer-encoding'] === 'chunked' ? dechunk(body) : body });
     });
-    const bytes = typeof request === 'string' ? Buffer.from(request) : request;
-    if (trickle === undefined) return void socket.write(bytes);
-    // The first bytes at once, then one byte at a time, for as long as the server listens.
-    socket.write(bytes.subarray(0, trickle.from));
-    let at = trickle.from;
-    dripping = setInterval(() => {
-      if (at < bytes.length && socket.writable) socket.write(bytes.subarray(at, (at += 1)));
-    }, trickle.everyMs);
   });
 }
 

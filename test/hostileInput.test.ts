@@ -87,6 +87,16 @@ const queryCorruption: fc.Arbitrary<(pairs: Pairs) => Pairs | Buffer> = fc.oneof
   fc.tuple(fc.constantFrom<Field>('transaction_id', 'new_rejected_reason', 'key'), fc.integer({ min: 1, max: 20_000 })).map(
     ([f, extra]) => (pairs: Pairs): Pairs => withField(pairs, f, 'a'.repeat(LIMITS[f] + extra)),
   ),
+  // A field repeated after more than 1,000 unknown parameters (a parser that stops at 1,000 would miss it).
+  fc.tuple(field, plainValue, fc.integer({ min: 1000, max: 1500 })).map(([f, v, n]) => (pairs: Pairs): Pairs => [
+    ...pairs,
+    ...Array.from({ length: n }, (_, i): [string, string] => [`u${i}`, '1']),
+    [f, v],
+  ]),
+  // The rejection URL's placeholders left in place.
+  fc.tuple(fc.constantFrom<Field>('transaction_id', 'new_rejected_reason'), fc.constantFrom('REPLACE', 'REPLACE_WITH_REJECTION_REASON')).map(
+    ([f, v]) => (pairs: Pairs): Pairs => withField(pairs, f, v),
+  ),
   // Empty or blank, or missing altogether.
   fc.tuple(fc.constantFrom<Field>('transaction_id', 'new_rejected_reason'), fc.constantFrom('', '+', '%20', '%20%20+', '%09', 'DELETE')).map(
     ([f, v]) => (pairs: Pairs): Pairs => (v === 'DELETE' ? pairs.filter(([k]) => k !== f) : withField(pairs, f, v)),
@@ -135,6 +145,10 @@ const jsonBody: fc.Arbitrary<JsonBuilder> = fc.oneof(
   }),
   fc.tuple(field, plainValue).map(([f, v]) => (key: string | undefined, tx: string, reason: string) =>
     Buffer.from(`${JSON.stringify({ key, transaction_id: tx, new_rejected_reason: reason }).slice(0, -1)},"${f}":"${v}"}`),
+  ),
+  fc.tuple(fc.constantFrom<Field>('transaction_id', 'new_rejected_reason'), fc.constantFrom('REPLACE', 'REPLACE_WITH_REJECTION_REASON')).map(
+    ([f, placeholder]) => (key: string | undefined, tx: string, reason: string) =>
+      Buffer.from(JSON.stringify({ key, transaction_id: tx, new_rejected_reason: reason, [f]: placeholder })),
   ),
   fc.constantFrom('[]', '"text"', '1', 'null', 'true', '{', '{"key":', '{"a":1}x', '', ' ').map((text) => () => Buffer.from(text)),
   // Over the 16 kB body limit.

@@ -63,7 +63,7 @@ function httpsGet(port: number, path: string): Promise<{ status: number; body: R
 async function startTlsReceiver(cfg: Config): Promise<number> {
   const receiver = createReceiver(cfg, silent());
   await receiver.ready();
-  const server = createReceiverServer(cfg, receiver.app) as Server;
+  const server = createReceiverServer(cfg, receiver, silent()) as Server;
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   stops.push(async () => {

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, postbackJobSchema } from '@postback/core';
+import { loadConfig, postbackJobSchema, rejectionUrl } from '@postback/core';
 import { revokeRejectionEndpoint } from '../apps/admin/src/services/rejectionEndpoints.js';
 import { givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
 import { connectAdminDeps, queuedPostback, sendPostback, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
@@ -141,6 +141,25 @@ describe('receiver: refused postbacks get a clear error and reach no queue', () 
     expect(await admin.queue.count()).toBe(before);
   });
 
+  it('refuses the rejection URL fetched as shared, and a placeholder left in a form or JSON body, naming the field', async () => {
+    const before = await admin.queue.count();
+    const asShared = await fetch(rejectionUrl(rx.baseUrl, key));
+    const form = await fetch(`${rx.baseUrl}/v1/rejections`, {
+      method: 'POST',
+      body: new URLSearchParams({ key, new_rejected_reason: 'REPLACE_WITH_REJECTION_REASON', transaction_id: 'p1' }),
+    });
+    const json = await fetch(`${rx.baseUrl}/v1/rejections`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key, new_rejected_reason: 'chargeback', transaction_id: 'REPLACE' }),
+    });
+    expect([asShared.status, form.status, json.status]).toEqual([400, 400, 400]);
+    expect(await asShared.json()).toMatchObject({ field: 'transaction_id', error: expect.stringContaining('REPLACE') });
+    expect(await form.json()).toMatchObject({ field: 'new_rejected_reason', error: expect.stringContaining('REPLACE_WITH_REJECTION_REASON') });
+    expect(await json.json()).toMatchObject({ field: 'transaction_id' });
+    expect(await admin.queue.count()).toBe(before);
+  });
+
   it('answers 405 to HEAD and other methods, and stores nothing for them', async () => {
     const before = await admin.queue.count();
     const query = `key=${key}&new_rejected_reason=r&transaction_id=head1`;
@@ -179,6 +198,38 @@ describe('receiver: refused postbacks get a clear error and reach no queue', () 
       'the revoked key to be refused',
     );
     expect(Date.now() - revokedAt).toBeLessThan(5000);
+  });
+});
+
+describe('receiver: many parameters', () => {
+  // Unknown parameters are ignored, however many: trackers append their own.
+  const unknown = (n: number) => Array.from({ length: n }, (_, i) => `u${i}=1`).join('&');
+
+  it('refuses a transaction_id repeated after 1,000 other parameters', async () => {
+    const before = await admin.queue.count();
+    const res = await get(`key=${key}&new_rejected_reason=r&transaction_id=a&${unknown(1000)}&transaction_id=b`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ field: 'transaction_id', error: 'transaction_id was given more than once' });
+    expect(await admin.queue.count()).toBe(before);
+  });
+
+  it('reads a field placed after 1,000 other parameters', async () => {
+    const res = await get(`key=${key}&new_rejected_reason=r&${unknown(1000)}&transaction_id=after-many`);
+    expect(res.status).toBe(202);
+    const queued = await queuedPostback(admin.queue, String(((await res.json()) as { postback_id: string }).postback_id));
+    expect(queued!.postback.transactionId).toBe('after-many');
+  });
+
+  it('reads a small form body with more than 50 parameters, and sees a field repeated at its end', async () => {
+    const form = (extra: string) => fetch(`${rx.baseUrl}/v1/rejections`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `key=${key}&new_rejected_reason=r&transaction_id=form-many&${unknown(60)}${extra}`,
+    });
+    const accepted = await form('');
+    const repeated = await form('&transaction_id=b');
+    expect([accepted.status, repeated.status]).toEqual([202, 400]);
+    expect(await repeated.json()).toMatchObject({ field: 'transaction_id' });
   });
 });
 

@@ -5,6 +5,7 @@ import { batchJobIdOf, createLogger, postbacksOf, type Config, type Logger, type
 import { createAdminApp, type AdminAppDeps } from '../../apps/admin/src/app.js';
 import { connectAdminDeps } from '../../apps/admin/src/wiring/connectAdminDeps.js';
 import { createReceiver, type Receiver } from '../../apps/receiver/src/receiver.js';
+import { createReceiverServer } from '../../apps/receiver/src/server.js';
 import { startWorker, type WorkerProcess } from '../../apps/worker/src/workerProcess.js';
 
 export type AdminHandle = ReturnType<typeof connectAdminDeps>;
@@ -23,11 +24,14 @@ export async function serve(app: Parameters<typeof createServer>[1]): Promise<{ 
   return { server, baseUrl: `http://127.0.0.1:${port}` };
 }
 
-/** The real receiver, wired to the test's Redis prefix, listening on a free port. */
+/** The real receiver, wired to the test's Redis prefix, served as main.ts serves it (timeouts too), on a free port. */
 export async function startReceiver(cfg: Config, logger: Logger = silent(), waitReady = true): Promise<RunningReceiver> {
   const receiver = createReceiver(cfg, logger);
   if (waitReady) await receiver.ready();
-  const { server, baseUrl } = await serve(receiver.app);
+  const server = createReceiverServer(cfg, receiver, logger);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     baseUrl,
     receiver,

@@ -11,11 +11,19 @@ export interface RawAnswer {
  * can send what no HTTP client would (raw control characters, invalid UTF-8, broken framing). The request should
  * ask for `Connection: close`; the server's own parser errors close the connection anyway.
  */
-export function sendRaw(port: number, request: Buffer | string, timeoutMs = 5000): Promise<RawAnswer> {
+export function sendRaw(port: number, request: Buffer | string, timeoutMs = 5000, trickle?: Trickle): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
+    const bytes = typeof request === 'string' ? Buffer.from(request) : request;
+    // With `trickle`: the first bytes at once, then one byte at a time, for as long as the server listens.
+    let at = trickle?.from ?? bytes.length;
+    socket.write(bytes.subarray(0, at));
+    const dripping = trickle && setInterval(() => {
+      if (at < bytes.length && socket.writable) socket.write(bytes.subarray(at, (at += 1)));
+    }, trickle.everyMs);
     const timer = setTimeout(() => {
+      clearInterval(dripping);
       socket.destroy();
       reject(new Error(`no complete answer within ${timeoutMs} ms to ${JSON.stringify(String(request).slice(0, 200))}`));
     }, timeoutMs);
@@ -24,6 +32,7 @@ export function sendRaw(port: number, request: Buffer | string, timeoutMs = 5000
     socket.on('error', () => undefined);
     socket.on('close', () => {
       clearTimeout(timer);
+      clearInterval(dripping);
       const raw = Buffer.concat(chunks).toString('latin1');
       const head = raw.indexOf('\r\n\r\n');
       const match = /^HTTP\/1\.1 (\d{3}) /.exec(raw);
@@ -36,8 +45,13 @@ export function sendRaw(port: number, request: Buffer | string, timeoutMs = 5000
       const body = raw.slice(head + 4);
       resolve({ status: Number(match[1]), headers, body: headers['transfer-encoding'] === 'chunked' ? dechunk(body) : body });
     });
-    socket.write(request);
   });
+}
+
+/** Sends a request slowly: its first `from` bytes at once, then one byte every `everyMs`. */
+export interface Trickle {
+  from: number;
+  everyMs: number;
 }
 
 function dechunk(body: string): string {

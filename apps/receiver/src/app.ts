@@ -6,7 +6,7 @@ import { arrivedOverHttps } from './arrivedOverHttps.js';
 import { errorHandler, sendError } from './httpErrors.js';
 import { createReceiverMetrics, type ReceiverMetrics } from './metrics.js';
 import { createRecordAnswer, type RecordAnswer } from './recordAnswer.js';
-import { postbackBodyParsers, refuseBodyOnGet } from './validation/index.js';
+import { parseQueryString, postbackBodyParsers, refuseBodyOnGet } from './validation/index.js';
 
 export interface ReceiverDeps extends AcceptPostbackDeps {
   logger: Logger;
@@ -34,6 +34,7 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', parseTrustProxy(deps.trustProxy ?? 'loopback'));
+  app.set('query parser', parseQueryString);
 
   // GET, the hot path, is one handler: every middleware hop costs measurably at burst rates.
   const accept = acceptPostback(deps, recordAnswer);

@@ -9,8 +9,9 @@ import {
   type BodyParserFailure,
   type Logger,
 } from '@postback/core';
+import { cutOffByServer } from './clientErrors.js';
 import type { RecordAnswer } from './recordAnswer.js';
-import { UnsupportedBodyTypeError } from './validation/index.js';
+import { BodyTooLargeError, UnsupportedBodyTypeError } from './validation/index.js';
 
 // The receiver's words for what a body parser refused; the statuses are core's (bodyParserFailureOf).
 const BODY_PARSER_ANSWERS: Readonly<Record<BodyParserFailure['kind'], string>> = {
@@ -27,6 +28,8 @@ export function sendError(res: Response, status: number, error: string, field?: 
 /** The one place where errors become HTTP answers, each counted (and, for postback requests, logged). */
 export function errorHandler(logger: Logger, recordAnswer: RecordAnswer): ErrorRequestHandler {
   return (err, req, res, _next) => {
+    // A request cut off by the request timeout reaches us as an aborted body read: the server answered and counted it.
+    if (cutOffByServer(res)) return;
     answerError(err, res, logger);
     recordAnswer(req as Request, res, res.statusCode);
   };
@@ -44,6 +47,12 @@ function answerError(err: unknown, res: Response, logger: Logger): void {
     return sendError(res, 503, 'postback not stored, try again later');
   }
   if (err instanceof UnsupportedBodyTypeError) return sendError(res, 415, err.message, 'body');
+  if (err instanceof BodyTooLargeError) {
+    // The body was never read: closing the connection is the only way not to read it now (Node would drain it to
+    // keep the connection alive for the next request).
+    res.set('Connection', 'close');
+    return sendError(res, 413, BODY_PARSER_ANSWERS.too_large);
+  }
   const parserFailure = bodyParserFailureOf(err);
   if (parserFailure) return sendError(res, parserFailure.status, BODY_PARSER_ANSWERS[parserFailure.kind]);
   logger.error({ err }, 'unhandled error');

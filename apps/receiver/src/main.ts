@@ -11,7 +11,7 @@ const logger = createLogger('receiver', cfg.LOG_LEVEL);
 const accessLogger = createLogger('receiver', cfg.LOG_LEVEL, { buffered: true });
 setInterval(() => accessLogger.flush(), 1000).unref();
 const receiver = createReceiver(cfg, logger, accessLogger);
-const server = createReceiverServer(cfg, receiver.app);
+const server = createReceiverServer(cfg, receiver, logger);
 const closeServer = gracefulClose(server);
 // Listen once Redis is up, or after a while without it: then requests get 503 and /readyz reports it.
 await Promise.race([receiver.ready().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000))]);

@@ -4,6 +4,11 @@ import { Counter, Histogram, Registry } from 'prom-client';
 export type ReceiverRoute = '/v1/rejections' | '/healthz' | '/readyz' | 'other';
 const ROUTES: readonly ReceiverRoute[] = ['/v1/rejections', '/healthz', '/readyz', 'other'];
 
+/** The route a request path is counted under. */
+export function routeOf(path: string): ReceiverRoute {
+  return path === '/v1/rejections' || path === '/healthz' || path === '/readyz' ? path : 'other';
+}
+
 // Ack latency is a few ms at most when Redis is healthy; the upper buckets catch a Redis that slows down.
 const ACK_BUCKETS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 // A job holds 1 to POSTBACKS_PER_JOB (500) postbacks.

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Logger } from '@postback/core';
 import { logAccess } from './accessLog.js';
-import type { ReceiverMetrics, ReceiverRoute } from './metrics.js';
+import { routeOf, type ReceiverMetrics } from './metrics.js';
 
 /** Counts (and for postback requests logs) an answer once it is sent. */
 export type RecordAnswer = (req: Request, res: Response, status: number) => void;
@@ -12,13 +12,8 @@ export type RecordAnswer = (req: Request, res: Response, status: number) => void
  */
 export function createRecordAnswer(metrics: ReceiverMetrics, accessLogger: Logger): RecordAnswer {
   return (req, res, status) => {
-    if (res.locals.startedAt === undefined) return metrics.answered(routeOf(req), status);
+    if (res.locals.startedAt === undefined) return metrics.answered(routeOf(req.path), status);
     metrics.answered('/v1/rejections', status, res.locals.startedAt as number);
     logAccess(accessLogger, req, res, status);
   };
-}
-
-function routeOf(req: Request): ReceiverRoute {
-  const path = req.path;
-  return path === '/v1/rejections' || path === '/healthz' || path === '/readyz' ? path : 'other';
 }

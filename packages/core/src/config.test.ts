@@ -12,4 +12,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ADMIN_PORT: 'x' })).toThrow(ConfigError);
     expect(() => loadConfig({ ADMIN_PORT: 'x' })).toThrow(/ADMIN_PORT/);
   });
+
+  it('refuses a receiver headers timeout longer than its request timeout, which Node would refuse at start', () => {
+    expect(() => loadConfig({ RECEIVER_HEADERS_TIMEOUT_MS: '20000', RECEIVER_REQUEST_TIMEOUT_MS: '10000' })).toThrow(/RECEIVER_HEADERS_TIMEOUT_MS/);
+    expect(loadConfig({ RECEIVER_HEADERS_TIMEOUT_MS: '10000', RECEIVER_REQUEST_TIMEOUT_MS: '10000' }).RECEIVER_HEADERS_TIMEOUT_MS).toBe(10_000);
+  });
 });

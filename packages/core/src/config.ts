@@ -39,6 +39,12 @@ const envSchema = z.object({
   TLS_KEY_FILE: existingFile.optional(),
   // Refuse (403) requests that did not arrive over HTTPS, directly or per X-Forwarded-Proto from a TRUST_PROXY address.
   REQUIRE_HTTPS: z.stringbool().default(false),
+  // How long the receiver waits for a client: for a request's headers, for the whole request (a postback is a few
+  // hundred bytes), and for the next request on an idle kept-alive connection. A client too slow for them gets 408
+  // and its connection closed, so a crowd of trickling clients cannot hold the receiver's sockets for minutes.
+  RECEIVER_HEADERS_TIMEOUT_MS: positiveInt.default(5000),
+  RECEIVER_REQUEST_TIMEOUT_MS: positiveInt.default(10_000),
+  RECEIVER_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(5000),
   RATE_LIMIT_PER_KEY: positiveInt.default(5000),
   RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(1),
   // Requests with an unknown or revoked key one client address may send per window before it gets 429 for them.
@@ -79,6 +85,10 @@ const envSchema = z.object({
 }).refine((env) => (env.TLS_CERT_FILE === undefined) === (env.TLS_KEY_FILE === undefined), {
   message: 'TLS_CERT_FILE and TLS_KEY_FILE must be given together',
   path: ['TLS_KEY_FILE'],
+}).refine((env) => env.RECEIVER_HEADERS_TIMEOUT_MS <= env.RECEIVER_REQUEST_TIMEOUT_MS, {
+  // Node refuses to start a server otherwise: the headers are part of the request.
+  message: 'must not be longer than RECEIVER_REQUEST_TIMEOUT_MS',
+  path: ['RECEIVER_HEADERS_TIMEOUT_MS'],
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -14,7 +14,18 @@ export function hashEndpointKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
+/**
+ * The values the rejection URL carries until the advertiser puts their own in place. The receiver refuses them
+ * (a link preview fetching the URL as shared would otherwise store a rejection of transaction `REPLACE`).
+ */
+export const REJECTION_URL_PLACEHOLDERS = Object.freeze({
+  new_rejected_reason: 'REPLACE_WITH_REJECTION_REASON',
+  transaction_id: 'REPLACE',
+} as const);
+
+/** The URL handed to the advertiser: their key, and a placeholder for each field they fill in per rejection. */
 export function rejectionUrl(publicBaseUrl: string, key: string): string {
   const base = publicBaseUrl.replace(/\/+$/, '');
-  return `${base}/v1/rejections?key=${key}&new_rejected_reason=REPLACE_WITH_REJECTION_REASON&transaction_id=REPLACE`;
+  const { new_rejected_reason: reason, transaction_id: transactionId } = REJECTION_URL_PLACEHOLDERS;
+  return `${base}/v1/rejections?key=${key}&new_rejected_reason=${reason}&transaction_id=${transactionId}`;
 }

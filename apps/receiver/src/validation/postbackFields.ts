@@ -1,4 +1,5 @@
 import { InvalidPostbackError, REASON_MAX, TRANSACTION_ID_MAX } from '@postback/core';
+import { refusePlaceholder } from './placeholders.js';
 
 export interface PostbackRequest {
   key: string | undefined;
@@ -24,7 +25,8 @@ type Params = Record<string, unknown> | undefined;
  * Reads the postback's fields from the query string and, on POST, from a form or JSON body, refusing a field that
  * is missing, empty, too long, not a string or has control characters. A field given twice (repeated in one place,
  * or present in both) is refused: guessing which one the advertiser meant is worse than asking them to send it
- * once. Unknown parameters are ignored; trackers often append their own.
+ * once. A field still holding the rejection URL's placeholder is refused. Unknown parameters are ignored; trackers
+ * often append their own.
  */
 export function readPostbackFields(query: Params, body: Params): PostbackRequest {
   for (const source of [query, body]) {
@@ -38,6 +40,8 @@ export function readPostbackFields(query: Params, body: Params): PostbackRequest
   const reason = readField('new_rejected_reason', query, body);
   if (transactionId === undefined) throw new InvalidPostbackError('transaction_id is required', 'transaction_id');
   if (reason === undefined) throw new InvalidPostbackError('new_rejected_reason is required', 'new_rejected_reason');
+  refusePlaceholder('transaction_id', transactionId);
+  refusePlaceholder('new_rejected_reason', reason);
   return { key, transactionId, reason };
 }
 

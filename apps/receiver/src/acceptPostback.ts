@@ -25,7 +25,7 @@ const ACCEPTED_HEADERS = Object.freeze({ 'Content-Type': 'application/json; char
 export function acceptPostback(deps: AcceptPostbackDeps, recordAnswer: RecordAnswer) {
   return async (req: Request, res: Response): Promise<void> => {
     const postback = validatePostback(req);
-    const found = authenticate(deps.keys, deps.keyFailures, postback.key, req.ip ?? '');
+    const found = authenticate(deps.keys, deps.keyFailures, postback.key, req);
     const endpoint = found instanceof Promise ? await found : found;
     res.locals.endpointId = endpoint.endpointId;
 

@@ -32,5 +32,16 @@ export function mountQueueDashboard(app: express.Express, deps: Pick<AdminDeps, 
       },
     },
   });
-  app.use(DASHBOARD_PATH, serverAdapter.getRouter() as express.Router);
+  app.use(DASHBOARD_PATH, refuseMalformedEscapes, serverAdapter.getRouter() as express.Router);
 }
+
+// bull-board decodes some query values itself (queueName, activeQueue) and answers 500 for a broken %-escape in
+// them: a URL that does not decode is refused with 400 before bull-board sees it.
+const refuseMalformedEscapes: express.RequestHandler = (req, res, next) => {
+  try {
+    decodeURIComponent(req.originalUrl);
+  } catch {
+    return void res.status(400).json({ error: 'the URL has a malformed %-escape' });
+  }
+  next();
+};

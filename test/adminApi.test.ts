@@ -192,6 +192,20 @@ describe('admin API: values the columns cannot hold (issue 9)', () => {
   it('answers a path parameter with a broken %-escape with 400', async () => {
     expect(await call('GET', '/admin/conversions/%E0%A4%A')).toMatchObject({ status: 400, body: { error: expect.stringContaining('decode') } });
   });
+
+  it('answers a body in a charset or encoding the API does not read with 415, not 500', async () => {
+    const headerSets: Array<Record<string, string>> = [{ 'content-type': 'application/json; charset=latin1' }, { 'content-type': 'application/json', 'content-encoding': 'x-bogus' }];
+    for (const headers of headerSets) {
+      const res = await fetch(`${api}/admin/advertisers`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, ...headers }, body: '{"name":"x"}' });
+      expect(res.status).toBe(415);
+      expect(await res.json()).toEqual({ error: expect.any(String) });
+    }
+  });
+
+  it('answers a queue-dashboard URL with a broken %-escape with 400 before bull-board reads it', async () => {
+    const res = await fetch(`${api}/admin/queues/api/job-schedulers?queueName=%zz`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(400);
+  });
 });
 
 describe('admin API with a store down', () => {

@@ -272,7 +272,7 @@ describe('the CLI on values the columns cannot hold (issue 9)', () => {
   it('answers a usage error with one line and exit 2', async () => {
     const { code, stderr } = await cli('offer', 'create', '--name', 'x');
     expect(code).toBe(2);
-    expect(oneLineOf(stderr)).toBe("error: required option '--advertiser <id>' not specified");
+    expect(oneLineOf(stderr)).toBe("error: required option '--advertiser <id>' not specified (postback --help lists every command)");
   });
 
   it('exits 2 with one line when Postgres refuses a value the schemas let through', async () => {

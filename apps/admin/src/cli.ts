@@ -110,7 +110,8 @@ export function buildCli(): Command {
       'Operate Postback Pipeline: advertisers, offers, rejection URLs, conversions, dead letters.\n' +
         'Prints JSON on stdout; exits 2 on bad input, 1 when something is not found or Postgres or Redis is unreachable.',
     )
-    .showHelpAfterError('(postback --help lists every command; postback <command> --help explains its options)')
+    // A usage error is one line, with where to look next on it.
+    .configureOutput({ outputError: (message, write) => write(`${message.trimEnd()} (postback --help lists every command)\n`) })
     .option('--operator <name>', 'who the audit trail and the replay history record (default: cli: and your user name)')
     .configureHelp({ showGlobalOptions: true })
     .exitOverride();

@@ -17,6 +17,15 @@ export class NotFoundError extends Error {
 }
 
 /**
+ * The read replica (DATABASE_READ_URL) did not answer a read it serves: 503 on the API, exit 1 on the CLI. Never
+ * answered from the primary instead: the replica is there so that heavy reads stay off the primary, and an outage
+ * that quietly moved them back would load the primary exactly when nobody is watching.
+ */
+export class ReadReplicaUnreachableError extends TransientStoreError {
+  override name = 'ReadReplicaUnreachableError';
+}
+
+/**
  * The store an admin operation could not reach, or undefined for any other error: 503 on the API, exit 1 on the
  * CLI. Redis failures arrive as TransientStoreError already (see redisGate.ts); Postgres is the only other store.
  */

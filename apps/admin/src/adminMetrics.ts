@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { Counter, Registry } from 'prom-client';
 import { registerQueueMetrics } from './queueMetrics.js';
+import { registerReadReplicaMetrics } from './readReplicaMetrics.js';
 import type { AdminDeps } from './wiring/adminDeps.js';
 
 export interface AdminMetrics {
@@ -11,10 +12,11 @@ export interface AdminMetrics {
   serve: RequestHandler;
 }
 
-/** The admin process's metrics: queue depths for the whole pipeline, and its own requests. */
-export function createAdminMetrics(deps: Pick<AdminDeps, 'queue' | 'deadLetters' | 'withRedis'>): AdminMetrics {
+/** The admin process's metrics: queue depths for the whole pipeline, the read replica's lag, and its own requests. */
+export function createAdminMetrics(deps: Pick<AdminDeps, 'queue' | 'deadLetters' | 'withRedis' | 'reads'>): AdminMetrics {
   const registry = new Registry();
   registerQueueMetrics(registry, deps);
+  registerReadReplicaMetrics(registry, deps);
   const requests = new Counter({
     name: 'postback_admin_requests_total',
     help: 'Requests answered by the admin API, by method, route pattern and HTTP status code',

@@ -9,6 +9,7 @@ import { registerDlqConsole } from './dashboard/dlqConsole.js';
 import { registerLoginRoutes } from './dashboard/loginRoutes.js';
 import { mountQueueDashboard } from './dashboard/queueDashboard.js';
 import { registerDlqRoutes } from './dlqRoutes.js';
+import { readiness } from './readiness.js';
 import { createAdminMetrics, type AdminMetrics } from './adminMetrics.js';
 import type { AdminDeps } from './wiring/adminDeps.js';
 import { listAdvertisers } from './services/advertiserList.js';
@@ -45,6 +46,11 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Readiness: the primary answers; the read replica's state is in the answer but does not decide it (readiness.ts).
+  app.get('/readyz', async (_req, res) => {
+    const ready = await readiness(deps);
+    res.status(ready.status === 'ready' ? 200 : 503).json(ready);
+  });
   registerLoginRoutes(app, deps, auth, sessions);
   app.use('/admin', auth.requireAdmin);
   app.use('/admin', express.json({ limit: '10mb' }));
@@ -65,7 +71,7 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
     res.status(201).json(await adminActions.createRejectionEndpoint(deps, actorOf(res), req.body));
   });
   app.get('/admin/rejection-endpoints', async (req, res) => {
-    res.json(await listRejectionEndpoints(deps.prisma, req.query));
+    res.json(await listRejectionEndpoints(deps.prisma, deps.reads, req.query));
   });
   app.delete('/admin/rejection-endpoints/:id', async (req, res) => {
     res.json(await adminActions.revokeRejectionEndpoint(deps, actorOf(res), req.params.id));
@@ -77,7 +83,7 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
     res.json(await showConversion(deps.prisma, req.params.transactionId));
   });
   app.get('/admin/postbacks', async (req, res) => {
-    res.json(await searchPostbackLog(deps.prisma, req.query));
+    res.json(await searchPostbackLog(deps.reads, req.query));
   });
   app.get('/admin/postbacks/:id', async (req, res) => {
     res.json(await showPostback(deps, req.params.id));
@@ -89,7 +95,7 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
     res.json(await adminActions.deleteDeadLetter(deps, actorOf(res), req.params.id));
   });
   app.get('/admin/audit', async (req, res) => {
-    res.json(await searchAudit(deps.prisma, req.query));
+    res.json(await searchAudit(deps.reads, req.query));
   });
   registerDlqRoutes(app, deps, deps.replays ?? createDlqReplays(deps, deps.logger));
   registerDlqConsole(app);

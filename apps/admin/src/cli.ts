@@ -169,7 +169,7 @@ export function buildCli(): Command {
     .option('--limit <n>', 'rows per page (at most 1000)', '100')
     .option('--cursor <cursor>', 'the next_cursor of the previous page')
     .action(run((d, o: Record<string, string | boolean | undefined>) =>
-      listRejectionEndpoints(d.prisma, queryOf({
+      listRejectionEndpoints(d.prisma, d.reads, queryOf({
         advertiser_id: o.advertiser as string | undefined, offer_id: o.offer as string | undefined, scope: o.scope as string | undefined,
         revoked: o.revoked ? 'true' : o.active ? 'false' : undefined, limit: o.limit as string, cursor: o.cursor as string | undefined,
       }))));
@@ -209,7 +209,7 @@ export function buildCli(): Command {
     .option('--limit <n>', 'rows per page (at most 1000)', '100')
     .option('--cursor <cursor>', 'the next_cursor of the previous page')
     .action(run((d, o: Record<string, string | undefined>) =>
-      searchPostbackLog(d.prisma, Object.fromEntries(Object.entries({
+      searchPostbackLog(d.reads, Object.fromEntries(Object.entries({
         transaction_id: o.transactionId, endpoint_id: o.endpoint, outcome: o.outcome, since: o.since, until: o.until,
         limit: o.limit, cursor: o.cursor,
       }).filter(([, v]) => v !== undefined)))));
@@ -245,7 +245,7 @@ export function buildCli(): Command {
     .option('--limit <n>', 'rows per page (at most 1000)', '100')
     .option('--cursor <cursor>', 'the next_cursor of the previous page')
     .action(run((d, o: Record<string, string | undefined>) =>
-      searchAudit(d.prisma, queryOf({ operator: o.by, action: o.action, since: o.since, until: o.until, limit: o.limit, cursor: o.cursor }))));
+      searchAudit(d.reads, queryOf({ operator: o.by, action: o.action, since: o.since, until: o.until, limit: o.limit, cursor: o.cursor }))));
   // The top-level help lists every command as typed, not only the groups (advertiser, dlq, …).
   program.configureHelp({ showGlobalOptions: true, formatHelp: (cmd) => formatRootHelp(cmd) });
   return program;

@@ -13,6 +13,12 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgresql://postgres@127.0.0.1:5432/postgres'),
   DATABASE_POOL_SIZE: positiveInt.default(10),
+  // A streaming replica of DATABASE_URL for the admin's heavy reads (log search, audit search, the URL list's
+  // last_used_at), so they never compete with the workers' drain; unset, they read the primary. Never for a single
+  // postback's or conversion's lookup, nor for anything that writes: replication lag would hide a fresh write.
+  DATABASE_READ_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  // Connections the admin (and each CLI command) opens to DATABASE_READ_URL.
+  DATABASE_READ_POOL_SIZE: positiveInt.default(5),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   // A Redis Cluster hash tag ({…}) keeps every key of both queues in one slot, as BullMQ requires on Cluster.
   QUEUE_PREFIX: z

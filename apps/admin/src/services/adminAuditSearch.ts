@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Prisma, PrismaClient } from '@postback/core';
+import type { Prisma } from '@postback/core';
+import type { Reads } from '../wiring/reads.js';
 import { AUDIT_ACTIONS } from './adminAudit.js';
 import { decodeAuditCursor, encodeAuditCursor, type AuditPosition } from './adminAuditCursor.js';
 import { parseInput } from './parseInput.js';
@@ -41,20 +42,23 @@ export interface AuditRecord {
 
 /**
  * One page of the audit trail, newest first (at, then id, descending), filtered by operator, action and a time
- * range. Keyset paging as for the postback log: `cursor` is where the previous page ended.
+ * range. Keyset paging as for the postback log: `cursor` is where the previous page ended. Served by the read
+ * replica when there is one, like the log search: the action just taken may not be there yet.
  */
-export async function searchAudit(prisma: PrismaClient, rawQuery: unknown): Promise<{ audit: AuditRecord[]; next_cursor: string | null }> {
+export async function searchAudit(reads: Reads, rawQuery: unknown): Promise<{ audit: AuditRecord[]; next_cursor: string | null }> {
   const q = parseInput(auditQuerySchema, rawQuery);
   const and: Prisma.AdminAuditWhereInput[] = [];
   if (q.since) and.push({ at: { gte: q.since } });
   if (q.until) and.push({ at: { lt: q.until } });
   if (q.cursor) and.push(...after(q.cursor));
-  const rows = await prisma.adminAudit.findMany({
-    where: { operator: q.operator, action: q.action, AND: and },
-    orderBy: [{ at: 'desc' }, { id: 'desc' }],
-    // One more than asked: whether it exists says if there is a next page.
-    take: q.limit + 1,
-  });
+  const rows = await reads.run((replica) =>
+    replica.adminAudit.findMany({
+      where: { operator: q.operator, action: q.action, AND: and },
+      orderBy: [{ at: 'desc' }, { id: 'desc' }],
+      // One more than asked: whether it exists says if there is a next page.
+      take: q.limit + 1,
+    }),
+  );
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {

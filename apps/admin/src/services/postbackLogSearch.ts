@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { OUTCOMES, TRANSACTION_ID_MAX, type Outcome, type Prisma, type PrismaClient } from '@postback/core';
+import { OUTCOMES, TRANSACTION_ID_MAX, type Outcome, type Prisma } from '@postback/core';
+import type { Reads } from '../wiring/reads.js';
 import { instant, int4Id, text, wholeNumber } from './inputTypes.js';
 import { decodeCursor, encodeCursor, type PostbackLogPosition } from './postbackLogCursor.js';
 import { parseInput } from './parseInput.js';
@@ -45,20 +46,23 @@ export interface PostbackLogPage {
 /**
  * One page of the postback log, newest first (received_at, then postback_id, descending), filtered by any of
  * transaction, endpoint, outcome and a received_at range. Keyset paging: `cursor` is where the previous page
- * ended, so each page is one index range scan however deep the operator goes.
+ * ended, so each page is one index range scan however deep the operator goes. Served by the read replica when
+ * there is one: a postback applied in the last moments may be missing (see README, Operations).
  */
-export async function searchPostbackLog(prisma: PrismaClient, rawQuery: unknown): Promise<PostbackLogPage> {
+export async function searchPostbackLog(reads: Reads, rawQuery: unknown): Promise<PostbackLogPage> {
   const q = parseInput(searchSchema, rawQuery);
   const and: Prisma.PostbackLogWhereInput[] = [];
   if (q.since) and.push({ receivedAt: { gte: q.since } });
   if (q.until) and.push({ receivedAt: { lt: q.until } });
   if (q.cursor) and.push(...after(q.cursor));
-  const rows = await prisma.postbackLog.findMany({
-    where: { transactionId: q.transaction_id, endpointId: q.endpoint_id, outcome: q.outcome, AND: and },
-    orderBy: [{ receivedAt: 'desc' }, { postbackId: 'desc' }],
-    // One more than asked: whether it exists says if there is a next page.
-    take: q.limit + 1,
-  });
+  const rows = await reads.run((replica) =>
+    replica.postbackLog.findMany({
+      where: { transactionId: q.transaction_id, endpointId: q.endpoint_id, outcome: q.outcome, AND: and },
+      orderBy: [{ receivedAt: 'desc' }, { postbackId: 'desc' }],
+      // One more than asked: whether it exists says if there is a next page.
+      take: q.limit + 1,
+    }),
+  );
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {

@@ -1,10 +1,14 @@
 import type { AuthFailureLimiter, Config, DeadLetterQueue, KeyRegistry, Logger, PostbackDeadLetterPair, PostbackQueue, PrismaClient } from '@postback/core';
 import type { RevokedSessions } from '../dashboard/revokedSessions.js';
+import type { Reads } from './reads.js';
 import type { RedisWork } from './redisGate.js';
 
 /** What every admin operation may need; built once in main.ts (or by a test) and passed in. */
 export interface AdminDeps {
+  /** The primary: every write, and every read that must see the latest writes. */
   prisma: PrismaClient;
+  /** Heavy reads (log and audit search, the URL list's last_used_at): the read replica when configured (see reads.ts). */
+  reads: Reads;
   registry: KeyRegistry;
   queue: PostbackQueue;
   deadLetters: DeadLetterQueue;

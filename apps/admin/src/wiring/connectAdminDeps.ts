@@ -11,11 +11,13 @@ import {
 } from '@postback/core';
 import { RevokedSessions } from '../dashboard/revokedSessions.js';
 import type { AdminDeps } from './adminDeps.js';
+import { connectReads } from './reads.js';
 import { redisGate } from './redisGate.js';
 
 /** Opens the connections admin operations use; close() releases them. */
 export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { close: () => Promise<void> } {
   const prisma = createPrisma(cfg.DATABASE_URL, 5);
+  const reads = connectReads(cfg, prisma);
   // Fail-fast: an operator's request or CLI command gets a clear "redis unreachable" instead of waiting forever.
   const redis = createFailFastRedis(cfg.REDIS_URL, { commandTimeout: 5000 });
   // A listener keeps ioredis from printing every failed reconnect; redisGate reports the outage.
@@ -25,6 +27,7 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
   for (const q of [queue, deadLetters]) q.on('error', () => undefined);
   return {
     prisma,
+    reads,
     registry: new KeyRegistry(redis, cfg.QUEUE_PREFIX),
     queue,
     deadLetters,
@@ -42,7 +45,7 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
     async close() {
       // Disconnecting first ends a connection attempt still in progress, so closing never waits for Redis.
       redis.disconnect();
-      await Promise.all([queue.close(), deadLetters.close(), prisma.$disconnect()]);
+      await Promise.all([queue.close(), deadLetters.close(), prisma.$disconnect(), reads.close()]);
     },
   };
 }

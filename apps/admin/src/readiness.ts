@@ -1,0 +1,30 @@
+import type { AdminDeps } from './wiring/adminDeps.js';
+
+export interface Readiness {
+  status: 'ready' | 'not ready';
+  postgres: 'up' | 'unreachable';
+  read_replica: 'up' | 'unreachable' | 'not configured';
+  /** Only while the replica answers; null when DATABASE_READ_URL is no standby. */
+  read_replica_lag_seconds?: number | null;
+}
+
+/**
+ * GET /readyz: ready while the primary answers. The read replica is reported, not required: without it the admin
+ * still writes, revokes URLs and looks single postbacks and conversions up, which an orchestrator taking the admin
+ * out of rotation would forbid; the routes the replica serves answer 503 meanwhile (ReadReplicaUnreachableError).
+ */
+export async function readiness(deps: Pick<AdminDeps, 'prisma' | 'reads'>): Promise<Readiness> {
+  const [postgres, replica] = await Promise.all([
+    deps.prisma.$queryRaw`SELECT 1`.then(
+      () => 'up' as const,
+      () => 'unreachable' as const,
+    ),
+    deps.reads.replicaState(),
+  ]);
+  return {
+    status: postgres === 'up' ? 'ready' : 'not ready',
+    postgres,
+    read_replica: replica?.state ?? 'not configured',
+    ...(replica?.state === 'up' ? { read_replica_lag_seconds: replica.lagSeconds } : {}),
+  };
+}

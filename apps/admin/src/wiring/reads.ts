@@ -1,0 +1,66 @@
+import { createPrisma, isStoreUnreachable, type Config, type PrismaClient } from '@postback/core';
+import { ReadReplicaUnreachableError } from '../adminErrors.js';
+
+/** The read replica as /readyz and /metrics report it. */
+export type ReplicaState =
+  /** lagSeconds: 0 when it has replayed all it received; null when it is no standby (a promoted one, say). */
+  | { state: 'up'; lagSeconds: number | null }
+  | { state: 'unreachable' };
+
+/**
+ * Where the admin's heavy reads go: the postback-log search, the audit search and the rejection-URL list's
+ * last_used_at. With DATABASE_READ_URL, a streaming replica behind a pool of its own, so an operator paging through
+ * months of log never takes a connection or an I/O slot from the workers' drain; without it, the primary, as
+ * before. Whatever must see the latest write (one postback's or one conversion's lookup, right after the operator
+ * saw its 202) and whatever writes, or reads then writes, uses the primary (AdminDeps.prisma) instead.
+ */
+export interface Reads {
+  /** 'replica' with DATABASE_READ_URL, else 'primary'. */
+  readonly servedBy: 'replica' | 'primary';
+  /** Runs `work` with the reads' client; a replica that does not answer becomes a ReadReplicaUnreachableError. */
+  run<T>(work: (reads: PrismaClient) => Promise<T>): Promise<T>;
+  /** The replica's state and replay lag; undefined without a replica. */
+  replicaState(): Promise<ReplicaState | undefined>;
+  close(): Promise<void>;
+}
+
+/** The one place the admin makes its second Prisma client. */
+export function connectReads(cfg: Pick<Config, 'DATABASE_READ_URL' | 'DATABASE_READ_POOL_SIZE'>, primary: PrismaClient): Reads {
+  if (!cfg.DATABASE_READ_URL) {
+    return {
+      servedBy: 'primary',
+      run: (work) => work(primary),
+      replicaState: async () => undefined,
+      // The primary is closed by whoever opened it.
+      close: async () => undefined,
+    };
+  }
+  const replica = createPrisma(cfg.DATABASE_READ_URL, cfg.DATABASE_READ_POOL_SIZE);
+  return {
+    servedBy: 'replica',
+    async run(work) {
+      try {
+        return await work(replica);
+      } catch (err) {
+        if (isStoreUnreachable(err)) throw new ReadReplicaUnreachableError('read replica unreachable (DATABASE_READ_URL)', { cause: err });
+        throw err;
+      }
+    },
+    async replicaState() {
+      try {
+        // Replayed all it received: 0, however long ago the primary last wrote. Otherwise the age of the newest
+        // transaction it replayed, which is how far behind the primary a read can be.
+        const [row] = await replica.$queryRaw<Array<{ lag_seconds: number | null }>>`
+          SELECT CASE
+            WHEN NOT pg_is_in_recovery() THEN NULL
+            WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+            ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp())
+          END::float8 AS lag_seconds`;
+        return { state: 'up', lagSeconds: row?.lag_seconds ?? null };
+      } catch {
+        return { state: 'unreachable' };
+      }
+    },
+    close: () => replica.$disconnect(),
+  };
+}

@@ -48,17 +48,36 @@ export class OwnPostgres {
   }
 
   static async create(): Promise<OwnPostgres> {
+    const server = await OwnPostgres.prepare();
+    // initdb's defaults already suit a primary: wal_level=replica, max_wal_senders=10, and trust (-A) for
+    // replication connections from loopback in pg_hba.conf.
+    server.pgBin('initdb', ['-D', server.dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
+    await server.start();
+    return server;
+  }
+
+  /**
+   * A hot standby of `primary` on a port of its own, streaming from it: pg_basebackup -R copies the primary and
+   * writes standby.signal and primary_conninfo (-c fast: a spread checkpoint would hold the copy for minutes).
+   * Resolves once it answers queries.
+   */
+  static async replicaOf(primary: OwnPostgres): Promise<OwnPostgres> {
+    const server = await OwnPostgres.prepare();
+    server.pgBin('pg_basebackup', ['-D', server.dataDir, '-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-R', '-X', 'stream', '-c', 'fast', '--no-sync']);
+    await server.start();
+    return server;
+  }
+
+  private static async prepare(): Promise<OwnPostgres> {
     const dir = mkdtempSync(join(tmpdir(), 'pp-faults-pg-'));
     const server = new OwnPostgres(dir, await freePort());
     cleanups.add(server.cleanup);
-    // initdb refuses to run as root: then the cluster belongs to the postgres OS user.
+    // initdb (and a cluster's server) refuses to run as root: then the cluster belongs to the postgres OS user.
     if (process.getuid?.() === 0) {
       const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
       const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
       chownSync(dir, uid, gid);
     }
-    server.pgBin('initdb', ['-D', server.dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
-    await server.start();
     return server;
   }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@postback/core';
+import { ReadReplicaConflictError } from '../apps/admin/src/adminErrors.js';
 import { OwnPostgres } from './faults/helpers/ownServers.js';
 import { capturedLogger } from './helpers/capturedLogger.js';
 import { givenAdvertiser, givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
@@ -166,6 +167,35 @@ describe('reads off the primary (DATABASE_READ_URL)', () => {
       await resumeReplay();
       await served.close();
       await deps.close();
+    }
+  });
+
+  it('turns a read the replica cancels for a recovery conflict into a ReadReplicaConflictError (503), not a 500', async () => {
+    const rows = await Promise.all([1, 2, 3].map(() => givenLoggedPostback(1, 'tx-conflict', new Date())));
+    await eventually(async () => (await searched('tx-conflict')).length === rows.length, 20_000, 'the replica to replay the rows');
+    // Cancel at once whatever holds replay back (default: after 30 s).
+    await onReplica('ALTER SYSTEM SET max_standby_streaming_delay = 0');
+    await onReplica('SELECT pg_reload_conf()');
+    try {
+      // A read whose snapshot still sees the rows…
+      const read = admin.reads.run((replica) => replica.$queryRaw`SELECT count(*) FROM postback_log, pg_sleep(30)`).then(
+        () => 'finished',
+        (err: unknown) => err,
+      );
+      await eventually(
+        async () => (await onReplica(`SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()`)).length === 1,
+        20_000,
+        'the read to run on the replica',
+      );
+      // …while the primary deletes them and vacuums them away: replaying that removal conflicts with the read.
+      await t.prisma.postbackLog.deleteMany({ where: { transactionId: 'tx-conflict' } });
+      await t.prisma.$executeRawUnsafe('VACUUM postback_log');
+      const outcome = await read;
+      expect(outcome).toBeInstanceOf(ReadReplicaConflictError);
+      expect((outcome as Error).message).toBe('read replica cancelled the read to replay changes from the primary: retry');
+    } finally {
+      await onReplica('ALTER SYSTEM RESET max_standby_streaming_delay');
+      await onReplica('SELECT pg_reload_conf()');
     }
   });
 

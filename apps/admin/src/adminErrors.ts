@@ -26,6 +26,15 @@ export class ReadReplicaUnreachableError extends TransientStoreError {
 }
 
 /**
+ * The read replica cancelled a read to replay the primary's changes under it (a recovery conflict, once the read
+ * held replay back longer than the replica's max_standby_streaming_delay): 503, and the same read again usually
+ * succeeds.
+ */
+export class ReadReplicaConflictError extends TransientStoreError {
+  override name = 'ReadReplicaConflictError';
+}
+
+/**
  * The store an admin operation could not reach, or undefined for any other error: 503 on the API, exit 1 on the
  * CLI. Redis failures arrive as TransientStoreError already (see redisGate.ts); Postgres is the only other store.
  */

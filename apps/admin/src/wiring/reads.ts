@@ -1,5 +1,9 @@
-import { createPrisma, isStoreUnreachable, type Config, type PrismaClient } from '@postback/core';
-import { ReadReplicaUnreachableError } from '../adminErrors.js';
+import { createPrisma, isStoreUnreachable, sqlStateOf, type Config, type PrismaClient } from '@postback/core';
+import { ReadReplicaConflictError, ReadReplicaUnreachableError } from '../adminErrors.js';
+
+// What a hot standby answers a read it cancels for a recovery conflict: serialization failure, or deadlock
+// detected for a buffer-pin deadlock with the replay. A read-only query on a standby gets neither otherwise.
+const RECOVERY_CONFLICT_SQLSTATES = new Set(['40001', '40P01']);
 
 /** The read replica as /readyz and /metrics report it. */
 export type ReplicaState =
@@ -43,6 +47,9 @@ export function connectReads(cfg: Pick<Config, 'DATABASE_READ_URL' | 'DATABASE_R
         return await work(replica);
       } catch (err) {
         if (isStoreUnreachable(err)) throw new ReadReplicaUnreachableError('read replica unreachable (DATABASE_READ_URL)', { cause: err });
+        if (RECOVERY_CONFLICT_SQLSTATES.has(sqlStateOf(err) ?? '')) {
+          throw new ReadReplicaConflictError('read replica cancelled the read to replay changes from the primary: retry', { cause: err });
+        }
         throw err;
       }
     },

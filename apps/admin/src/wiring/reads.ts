@@ -2,14 +2,14 @@ import { createPrisma, isStoreUnreachable, sqlStateOf, type Config, type PrismaC
 import { ReadReplicaConflictError, ReadReplicaUnreachableError } from '../adminErrors.js';
 
 // What a hot standby answers a read it cancels for a recovery conflict: serialization failure, or deadlock
-// detected for a buffer-pin deadlock with the replay. A read-only query on a standby gets neither otherwise.
+// detected for a buffer-pin deadlock with the replay. The plain reads served here get neither otherwise.
 const RECOVERY_CONFLICT_SQLSTATES = new Set(['40001', '40P01']);
 
-/** The read replica as /readyz and /metrics report it. */
-export type ReplicaState =
-  /** lagSeconds: 0 when it has replayed all it received; null when it is no standby (a promoted one, say). */
-  | { state: 'up'; lagSeconds: number | null }
-  | { state: 'unreachable' };
+/**
+ * The read replica as /readyz and /metrics report it. lagSeconds is 0 when it has replayed all it received, and
+ * null when DATABASE_READ_URL is no standby (a promoted one, say).
+ */
+export type ReplicaState = { state: 'up'; lagSeconds: number | null } | { state: 'unreachable' };
 
 /**
  * Where the admin's heavy reads go: the postback-log search, the audit search and the rejection-URL list's
@@ -21,7 +21,10 @@ export type ReplicaState =
 export interface Reads {
   /** 'replica' with DATABASE_READ_URL, else 'primary'. */
   readonly servedBy: 'replica' | 'primary';
-  /** Runs `work` with the reads' client; a replica that does not answer becomes a ReadReplicaUnreachableError. */
+  /**
+   * Runs `work` with the reads' client. From the replica, a failure to reach it becomes a
+   * ReadReplicaUnreachableError, a read it cancelled for a recovery conflict a ReadReplicaConflictError (both 503).
+   */
   run<T>(work: (reads: PrismaClient) => Promise<T>): Promise<T>;
   /** The replica's state and replay lag; undefined without a replica. */
   replicaState(): Promise<ReplicaState | undefined>;

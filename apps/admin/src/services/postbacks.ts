@@ -27,7 +27,7 @@ export interface PostbackStatus {
  */
 export async function showPostback(deps: AdminDeps, rawId: unknown): Promise<PostbackStatus> {
   const postbackId = parseInput(z.uuid(), rawId, 'postback_id');
-  const row = await deps.prisma.postbackLog.findUnique({ where: { postbackId } });
+  const row = await deps.prisma.postbackLog.findFirst({ where: { postbackId } });
   if (row) {
     return {
       postback_id: row.postbackId,

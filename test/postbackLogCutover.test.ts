@@ -5,9 +5,11 @@ import { randomUUID } from 'node:crypto';
 import { cp, mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '@postback/core';
+import { createPrisma, KeyRegistry, migrate, type Outcome } from '@postback/core';
+import { applyRejections } from '../apps/worker/src/applyRejections.js';
 import { createEmptyDatabase, MIGRATIONS_DIR } from './helpers/testEnvironment.js';
 
 const PARTITIONING = '20261201100000_postback_log_partitioned';
@@ -136,6 +138,32 @@ describe('partitioning a postback_log that has rows', () => {
     expect(await insert(bound + 5 * HOUR)).toBe(dayName(bound));
     expect(await insert(bound + 3 * DAY + HOUR)).toBe(dayName(bound + 3 * DAY));
     expect(await insert(bound + 30 * DAY)).toBe('postback_log_default');
+  });
+
+  it("lets the worker recognise a postback of the old table delivered again (a replay): nothing applied twice", async () => {
+    // Its logged outcome is not what a fresh application would give (no such conversion: not_found), so the
+    // outcome coming back says the worker found the old row.
+    const old = before.find((r) => r.outcome === 'superseded')!;
+    const prisma = createPrisma(d.databaseUrl, 1);
+    const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      const result = await applyRejections(prisma, [{
+        postbackId: old.postback_id,
+        endpointId: old.endpoint_id,
+        scope: { kind: 'global', advertiserId: 1, offerId: null },
+        transactionId: old.transaction_id,
+        reason: old.reason,
+        seq: Number(old.seq),
+        receivedAt: old.received_at.getTime(),
+        attempts: 2,
+      }], new KeyRegistry(redis, '{pp-test-cutover-nothing-revoked}'));
+      expect(result.outcomes).toEqual<Outcome[]>(['superseded']);
+      expect(result.applied).toEqual([]);
+      expect((await d.db.query('SELECT count(*)::int AS n FROM postback_log WHERE postback_id = $1', [old.postback_id])).rows).toEqual([{ n: 1 }]);
+    } finally {
+      await prisma.$disconnect();
+      redis.disconnect();
+    }
   });
 
   it('refuses a second row with the same received_at and postback id, in the legacy partition too', async () => {

@@ -35,7 +35,7 @@ export interface RetentionSchedule {
  * Schedules the postback-log maintenance (the days ahead, the retention; packages/core/src/postbackLog/) and takes
  * its jobs. Every worker process upserts the same job scheduler
  * (idempotent, so restarts and many workers leave one entry) and listens on the maintenance queue; BullMQ hands
- * each interval's job to one of them, so the prune runs once per RETENTION_INTERVAL_MS across the fleet.
+ * each interval's job to one of them, so the maintenance runs once per RETENTION_INTERVAL_MS across the fleet.
  */
 export function startRetentionSchedule(
   cfg: RetentionConfig,

@@ -99,7 +99,7 @@ describe('the dead-letter dashboard in a browser', () => {
     await page.locator('#status', { hasText: 'completed' }).waitFor();
 
     const applied = await eventually(
-      async () => (await t.prisma.postbackLog.findUnique({ where: { postbackId } })) ?? undefined,
+      async () => (await t.prisma.postbackLog.findFirst({ where: { postbackId } })) ?? undefined,
       20_000,
       'the replayed postback to be applied',
     );

@@ -103,6 +103,18 @@ describe('schema.prisma and the migrations describe the same database', () => {
     expect(built.indexes.sort()).toEqual(declared.indexes.sort());
   });
 
+  it('reads the partitioned postback_log as the table, and none of its partitions as a table of its own', async () => {
+    const { rows } = await db.query(`
+      SELECT count(*) FILTER (WHERE c.relispartition)::int AS partitions, bool_or(p.relkind = 'p') AS partitioned
+      FROM pg_class p LEFT JOIN pg_inherits i ON i.inhparent = p.oid LEFT JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE p.relname = 'postback_log'`);
+    expect(rows[0]).toMatchObject({ partitioned: true });
+    expect(rows[0].partitions).toBeGreaterThan(2);
+    expect(built.columns).toContain('postback_log.postback_id uuid NOT NULL');
+    expect(built.indexes).toContain('postback_log (received_at, postback_id) PRIMARY KEY');
+    expect([...built.columns, ...built.indexes].filter((line) => line.startsWith('postback_log_'))).toEqual([]);
+  });
+
   it('has the foreign keys of the schema with the same ON DELETE / ON UPDATE actions, and no other', () => {
     expect(declared.foreignKeys.length).toBeGreaterThan(0);
     expect(built.foreignKeys.sort()).toEqual(declared.foreignKeys.sort());

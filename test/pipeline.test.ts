@@ -31,7 +31,7 @@ async function reject(key: string, transactionId: string, reason: string): Promi
   expect(res.status).toBe(202);
   const postbackId = String(res.body.postback_id);
   const outcome = await eventually(async () => {
-    const row = await t.prisma.postbackLog.findUnique({ where: { postbackId } });
+    const row = await t.prisma.postbackLog.findFirst({ where: { postbackId } });
     return row?.outcome as Outcome | undefined;
   }, 20_000, `postback ${postbackId} to be processed`);
   return { postbackId, outcome };
@@ -158,7 +158,7 @@ describe('ordering and redelivery', () => {
     const { key } = await givenRejectionUrl(admin, { offerId: offer.id });
     const c = await givenConversion(t.prisma, { offerId: offer.id });
     const first = await reject(key, c.transactionId, 'fraud');
-    const job = await t.prisma.postbackLog.findUniqueOrThrow({ where: { postbackId: first.postbackId } });
+    const job = await t.prisma.postbackLog.findFirstOrThrow({ where: { postbackId: first.postbackId } });
     // A second delivery of the very same job, as after a worker crash between commit and acknowledgement.
     const redelivered = await admin.queue.add('rejection', {
       v: 1,
@@ -190,7 +190,7 @@ describe('ordering and redelivery', () => {
 
     await admin.queue.add('rejection', held!.job, { jobId: held!.jobId });
     const outcome = await eventually(async () => {
-      const row = await t.prisma.postbackLog.findUnique({ where: { postbackId: String(earlier.body.postback_id) } });
+      const row = await t.prisma.postbackLog.findFirst({ where: { postbackId: String(earlier.body.postback_id) } });
       return row?.outcome;
     }, 20_000, 'the earlier postback to be processed');
     expect(outcome).toBe('superseded');

@@ -143,7 +143,7 @@ describe('exact revocation at apply time', () => {
     sendPostback(cached.baseUrl, { key, new_rejected_reason: reason, transaction_id: transactionId });
 
   const outcomeOf = (postbackId: string) =>
-    eventually(async () => (await t.prisma.postbackLog.findUnique({ where: { postbackId } }))?.outcome as Outcome | undefined, 20_000, `postback ${postbackId} to be processed`);
+    eventually(async () => (await t.prisma.postbackLog.findFirst({ where: { postbackId } }))?.outcome as Outcome | undefined, 20_000, `postback ${postbackId} to be processed`);
 
   it('numbers a revocation above every receipt seq handed out before and below every one after, even ahead of the clock', async () => {
     const admission = new Admission(redis, t.cfg.QUEUE_PREFIX, 1000, 1000);
@@ -179,7 +179,7 @@ describe('exact revocation at apply time', () => {
 
     expect(await outcomeOf(before)).toBe('rejected');
     expect(await outcomeOf(after)).toBe('revoked');
-    const applied = await t.prisma.postbackLog.findUniqueOrThrow({ where: { postbackId: before } });
+    const applied = await t.prisma.postbackLog.findFirstOrThrow({ where: { postbackId: before } });
     expect(await showConversion(t.prisma, conversion.transactionId)).toMatchObject({
       status: 'rejected',
       rejected_reason: 'chargeback',

@@ -92,7 +92,7 @@ it('dead-letters poison jobs without holding up the burst, and a replay after th
   expect(finishedWhenDeadLettered).toBeLessThan(s.world.plan.length);
   expect(summary.deadLettered).toBe(0);
   expect(summary.appliedWithoutAck).toBe(0);
-  const log = await s.t.prisma.postbackLog.findUniqueOrThrow({ where: { postbackId: refusedId } });
+  const log = await s.t.prisma.postbackLog.findFirstOrThrow({ where: { postbackId: refusedId } });
   expect(log.outcome).toBe('rejected');
   expect(await s.t.prisma.conversionStatusHistory.count({ where: { postbackId: refusedId } })).toBe(1);
   expect(await s.t.prisma.conversion.findUniqueOrThrow({ where: { id: target.id } })).toMatchObject({ status: 'rejected', rejectedReason: POISON_REASON });

@@ -140,12 +140,12 @@ export const adminActions = {
     run: (d, _actor, input: unknown) => importConversions(d.prisma, input),
     facts: (r, [input]) => ({ details: { submitted: countOf(input, 'conversions'), imported: r.imported } }),
   }),
-  // After: the retention deletes in many short statements with pauses between them, never in one transaction.
+  // After: the retention drops partitions and deletes in many short statements, never in one transaction.
   prunePostbackLog: audited({
     action: 'postbacks.prune',
     recorded: 'after',
     run: (d, _actor, options: PruneOptions) => prunePostbackLog(d.prisma, options),
-    facts: (r) => (r.dry_run ? undefined : { details: { cutoff: r.cutoff, deleted: r.deleted } }),
+    facts: (r) => (r.dry_run ? undefined : { details: { cutoff: r.cutoff, deleted: r.deleted, dropped_partitions: r.dropped_partitions } }),
   }),
   // The dead-letter actions change Redis only (a replay's own record is kept by dlqReplays): recorded after.
   // POST /admin/dlq/replay: a recorded replay (by ids in the foreground, or all in the background).

@@ -215,8 +215,8 @@ export function buildCli(): Command {
       }).filter(([, v]) => v !== undefined)))));
   postbacks
     .command('prune')
-    .description('delete postback-log rows older than POSTBACK_LOG_RETENTION_DAYS now (workers do it every RETENTION_INTERVAL_MS)')
-    .option('--dry-run', 'only count the rows that would be deleted')
+    .description('drop the postback-log days and delete the rows older than POSTBACK_LOG_RETENTION_DAYS now (workers do it every RETENTION_INTERVAL_MS)')
+    .option('--dry-run', 'only count the rows and name the partitions that would go')
     .action(run((d, o: { dryRun?: boolean }) => adminActions.prunePostbackLog(d, actor(), pruneOptionsOf(loadConfig(), o.dryRun))));
 
   const dlq = program.command('dlq').description('the dead-letter queue');

@@ -74,9 +74,16 @@ async function applyInTransaction(
 
   // Idempotency: a postback already in the log was applied by an earlier delivery (a crash after the commit, a
   // lost lock, a replay). Read after the locks, so a concurrent delivery of it has either committed or not begun.
-  const postbackIds = [...new Set(postbacks.map((p) => p.postbackId))];
+  // Looked up by the log's key, (received_at, postback_id): a postback's received_at never changes, since it travels
+  // in the job and a retry or replay re-adds the same job data, so an earlier delivery's row has the same pair. The
+  // BETWEEN lets Postgres prune to the partitions of the batch's days instead of probing every one.
+  const receivedAts = postbacks.map((p) => p.receivedAt);
   const logged = await tx.$queryRaw<Array<{ postback_id: string; outcome: Outcome }>>`
-    SELECT postback_id::text, outcome::text FROM postback_log WHERE postback_id = ANY(${postbackIds}::uuid[])`;
+    SELECT postback_id::text, outcome::text FROM postback_log
+    WHERE received_at BETWEEN ${new Date(Math.min(...receivedAts)).toISOString()}::timestamptz
+                          AND ${new Date(Math.max(...receivedAts)).toISOString()}::timestamptz
+      AND (received_at, postback_id) IN (
+        SELECT * FROM unnest(${receivedAts.map((t) => new Date(t).toISOString())}::timestamptz[], ${postbacks.map((p) => p.postbackId)}::uuid[]))`;
   const outcomes = new Map(logged.map((r) => [r.postback_id, r.outcome]));
   const seen = new Set(outcomes.keys());
   const fresh = postbacks.filter((p) => !seen.has(p.postbackId) && seen.add(p.postbackId));
@@ -142,7 +149,7 @@ async function applyInTransaction(
       ${results.map((r) => r.decision.outcome)}::text[],
       ${results.map((r) => r.postback.attempts)}::int[]
     ) AS v(postback_id, endpoint_id, transaction_id, reason, seq, received_at, outcome, attempts)
-    ON CONFLICT (postback_id) DO NOTHING
+    ON CONFLICT (received_at, postback_id) DO NOTHING
     RETURNING postback_id::text`;
 
   for (const r of results) outcomes.set(r.postback.postbackId, r.decision.outcome);

@@ -1,22 +1,29 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
 import {
   createMaintenanceQueue,
+  maintainPostbackLog,
+  maintenanceOptionsOf,
   MAINTENANCE_QUEUE_NAME,
-  pruneOptionsOf,
-  prunePostbackLog,
   type Config,
   type Logger,
+  type MaintenanceResult,
   type PrismaClient,
-  type PruneResult,
 } from '@postback/core';
 
-/** The id of the one job scheduler every worker upserts: the same id, so there is one entry however many start. */
+/**
+ * The id of the one job scheduler every worker upserts: the same id, so there is one entry however many start.
+ * Kept from when the job only pruned rows, so that an upgrade replaces the scheduler instead of adding a second.
+ */
 export const RETENTION_SCHEDULER_ID = 'postback-log-retention';
-const RETENTION_JOB_NAME = 'prune-postback-log';
+const RETENTION_JOB_NAME = 'maintain-postback-log';
 
 type RetentionConfig = Pick<
   Config,
-  'QUEUE_PREFIX' | 'POSTBACK_LOG_RETENTION_DAYS' | 'RETENTION_BATCH_SIZE' | 'RETENTION_INTERVAL_MS'
+  | 'QUEUE_PREFIX'
+  | 'POSTBACK_LOG_RETENTION_DAYS'
+  | 'POSTBACK_LOG_PARTITIONS_AHEAD_DAYS'
+  | 'RETENTION_BATCH_SIZE'
+  | 'RETENTION_INTERVAL_MS'
 >;
 
 export interface RetentionSchedule {
@@ -25,9 +32,10 @@ export interface RetentionSchedule {
 }
 
 /**
- * Schedules the postback-log retention and takes its jobs. Every worker process upserts the same job scheduler
+ * Schedules the postback-log maintenance (the days ahead, the retention; packages/core/src/postbackLog/) and takes
+ * its jobs. Every worker process upserts the same job scheduler
  * (idempotent, so restarts and many workers leave one entry) and listens on the maintenance queue; BullMQ hands
- * each interval's job to one of them, so the prune runs once per RETENTION_INTERVAL_MS across the fleet.
+ * each interval's job to one of them, so the maintenance runs once per RETENTION_INTERVAL_MS across the fleet.
  */
 export function startRetentionSchedule(
   cfg: RetentionConfig,
@@ -45,7 +53,7 @@ export function startRetentionSchedule(
   const firstSchedule = schedule().then(
     () => undefined,
     (err: unknown) => {
-      logger.warn({ err }, 'could not schedule the postback-log retention; will try again');
+      logger.warn({ err }, 'could not schedule the postback-log maintenance; will try again');
       const retry = setInterval(() => {
         schedule().then(() => clearInterval(retry), () => undefined);
       }, cfg.RETENTION_INTERVAL_MS);
@@ -53,11 +61,11 @@ export function startRetentionSchedule(
     },
   );
 
-  const worker = new Worker<Record<string, never>, PruneResult>(
+  const worker = new Worker<Record<string, never>, MaintenanceResult>(
     MAINTENANCE_QUEUE_NAME,
     async () => {
-      const result = await prunePostbackLog(prisma, { ...pruneOptionsOf(cfg), signal: stopping.signal });
-      logger.info(result, 'postback log pruned');
+      const result = await maintainPostbackLog(prisma, { ...maintenanceOptionsOf(cfg), signal: stopping.signal, logger });
+      logger.info(result, 'postback log maintained');
       return result;
     },
     {
@@ -68,8 +76,8 @@ export function startRetentionSchedule(
       removeOnFail: { count: 10 },
     },
   );
-  // A failed prune is tried again at the next interval; the rows it left are still due then.
-  worker.on('failed', (_job, err) => logger.warn({ err }, 'postback-log retention failed; the next run will retry'));
+  // A failed run is tried again at the next interval; what it left undone is still due then.
+  worker.on('failed', (_job, err) => logger.warn({ err }, 'postback-log maintenance failed; the next run will retry'));
   worker.on('error', (err) => logger.warn({ err: err.message }, 'maintenance worker error'));
 
   return {

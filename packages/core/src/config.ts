@@ -78,9 +78,12 @@ const envSchema = z.object({
   WORKER_HEARTBEAT_FILE: z.string().min(1).optional(),
   WORKER_HEARTBEAT_MS: positiveInt.default(5000),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(15_000),
-  // postback_log rows older than this are deleted, RETENTION_BATCH_SIZE rows per statement, by a job that runs once
-  // per RETENTION_INTERVAL_MS across all workers (a BullMQ job scheduler).
+  // postback_log rows received and processed longer ago than this go: a day partition once its whole day is that
+  // old, rows of the default and legacy partitions RETENTION_BATCH_SIZE per statement. The worker's maintenance job
+  // runs once per RETENTION_INTERVAL_MS across all workers (a BullMQ job scheduler) and keeps
+  // POSTBACK_LOG_PARTITIONS_AHEAD_DAYS days after today partitioned ahead.
   POSTBACK_LOG_RETENTION_DAYS: positiveInt.default(90),
+  POSTBACK_LOG_PARTITIONS_AHEAD_DAYS: positiveInt.max(365).default(7),
   RETENTION_BATCH_SIZE: positiveInt.max(100_000).default(5000),
   RETENTION_INTERVAL_MS: positiveInt.min(1000).default(3_600_000),
   // Dead-lettered jobs a replay puts back on the main queue per second (a replay may ask for less or more), so

@@ -18,6 +18,6 @@ export * from './migrator.js';
 export * from './metricsServer.js';
 export * from './gracefulShutdown.js';
 export * from './syncKeyRegistry.js';
-export * from './postbackLogRetention.js';
+export * from './postbackLog/index.js';
 export * from './deadLetter/index.js';
 export * from './authFailureLimiter.js';

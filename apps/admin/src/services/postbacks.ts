@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import {
   batchJobIdOf,
+  listPartitions,
+  mintedAtOf,
   postbacksInJobData,
   type DeadLetterData,
   type Outcome,
   type PendingState,
   type Postback,
+  type PrismaClient,
 } from '@postback/core';
 import { NotFoundError } from '../adminErrors.js';
 import type { AdminDeps } from '../wiring/adminDeps.js';
@@ -27,7 +30,7 @@ export interface PostbackStatus {
  */
 export async function showPostback(deps: AdminDeps, rawId: unknown): Promise<PostbackStatus> {
   const postbackId = parseInput(z.uuid(), rawId, 'postback_id');
-  const row = await deps.prisma.postbackLog.findUnique({ where: { postbackId } });
+  const row = await loggedRow(deps.prisma, postbackId);
   if (row) {
     return {
       postback_id: row.postbackId,
@@ -43,6 +46,28 @@ export async function showPostback(deps: AdminDeps, rawId: unknown): Promise<Pos
   const queued = await deps.withRedis(() => findQueued(deps, postbackId));
   if (!queued) throw new NotFoundError(`postback ${postbackId} not found`);
   return queued;
+}
+
+// The receiver stamps received_at when a request arrives and mints the postback's id (UUIDv7: the time in front) when
+// it packs the batch, a Redis round trip later, with the same clock: received_at is at most seconds before the
+// minting. The window is generous (clock steps, a batch held up) and still prunes the lookup to a day or two.
+const RECEIVED_BEFORE_MINTED_MS = 3_600_000;
+const RECEIVED_AFTER_MINTED_MS = 300_000;
+
+/** The postback's log row, read from the partitions of its day only, when its id says the day. */
+async function loggedRow(prisma: PrismaClient, postbackId: string) {
+  const minted = mintedAtOf(postbackId);
+  if (minted !== null) {
+    const receivedAt = { gte: new Date(minted - RECEIVED_BEFORE_MINTED_MS), lte: new Date(minted + RECEIVED_AFTER_MINTED_MS) };
+    return prisma.postbackLog.findFirst({ where: { postbackId, receivedAt } });
+  }
+  // A random id of an earlier release: received before the first day partition, so in the legacy partition (which
+  // keeps an index on postback_id) or the default one. Should it be anywhere else, every partition is read.
+  const days = (await listPartitions(prisma)).filter((p) => p.kind === 'day' && p.from !== null).map((p) => p.from!.getTime());
+  const early = days.length > 0
+    ? await prisma.postbackLog.findFirst({ where: { postbackId, receivedAt: { lt: new Date(Math.min(...days)) } } })
+    : null;
+  return early ?? prisma.postbackLog.findFirst({ where: { postbackId } });
 }
 
 /** The postback in the dead-letter or main queue, under its own job id (a single-postback job) or its batch's. */

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { batchIds, batchJobIdOf, mintedAtOf, postbackSchema } from './postbackJob.js';
+
+const T = Date.UTC(2026, 11, 1, 10, 30, 0, 123);
+
+describe('batchIds', () => {
+  it('lays the ids out as UUIDv7: the minting time in the first 48 bits, version 7, variant 10', () => {
+    const { jobId, postbackIds } = batchIds(3, T);
+    for (const id of [jobId, ...postbackIds]) {
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(id.slice(0, 13)).toBe(`${T.toString(16).padStart(12, '0').slice(0, 8)}-${T.toString(16).padStart(12, '0').slice(8)}`);
+      // What the job contract accepts.
+      expect(postbackSchema.shape.postbackId.safeParse(id).success).toBe(true);
+    }
+  });
+
+  it('counts the postbacks of a job in the last four hex digits, and the job id ends in 0000', () => {
+    const { jobId, postbackIds } = batchIds(500, T);
+    expect(jobId.endsWith('0000')).toBe(true);
+    expect(postbackIds.map((id) => id.slice(-4))).toEqual(Array.from({ length: 500 }, (_, i) => (i + 1).toString(16).padStart(4, '0')));
+    for (const id of postbackIds) expect(batchJobIdOf(id)).toBe(jobId);
+  });
+
+  it('orders ids minted later after earlier ones, across calls, as text (and so as Postgres uuids)', () => {
+    const minted = [0, 1, 2, 1000, 86_400_000].map((dt) => batchIds(2, T + dt));
+    const all = minted.flatMap((b) => [b.jobId, ...b.postbackIds]);
+    expect([...all].sort()).toEqual(all);
+  });
+
+  it('gives two jobs of the same millisecond different ids', () => {
+    const ids = new Set(Array.from({ length: 1000 }, () => batchIds(1, T).jobId));
+    expect(ids.size).toBe(1000);
+  });
+
+  it('stamps the time of the call when not told one', () => {
+    const before = Date.now();
+    const { jobId } = batchIds(1);
+    expect(mintedAtOf(jobId)).toBeGreaterThanOrEqual(before);
+    expect(mintedAtOf(jobId)).toBeLessThanOrEqual(Date.now());
+  });
+});
+
+describe('mintedAtOf', () => {
+  it('reads the minting time back from a postback id and from its job id', () => {
+    const { jobId, postbackIds } = batchIds(2, T);
+    expect(postbackIds.map(mintedAtOf)).toEqual([T, T]);
+    expect(mintedAtOf(jobId)).toBe(T);
+    expect(mintedAtOf(postbackIds[0]!.toUpperCase())).toBe(T);
+  });
+
+  it('answers null for the random v4 ids of earlier releases, and for anything not a v7 UUID', () => {
+    expect(mintedAtOf(randomUUID())).toBeNull();
+    expect(mintedAtOf('0190a5b2-3c4d-8e5f-8a6b-7c8d9e0f1a2b')).toBeNull();
+    expect(mintedAtOf('not-a-uuid')).toBeNull();
+  });
+});

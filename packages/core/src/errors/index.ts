@@ -5,3 +5,4 @@ export { PermanentJobError } from './permanentJobError.js';
 export { TooManyAuthFailuresError } from './tooManyAuthFailuresError.js';
 export { TooManyKeyFailuresError } from './tooManyKeyFailuresError.js';
 export { JobMoveBusyError } from './jobMoveBusyError.js';
+export { ReplicationTimeoutError } from './replicationTimeoutError.js';

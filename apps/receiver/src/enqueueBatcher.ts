@@ -6,8 +6,7 @@ import {
   waitForReplicas,
   writeTarget,
   type PostbackQueue,
-  type RedisConnection,
-  type ReplicaPolicy,
+  type Replication,
   type WriteTarget,
 } from '@postback/core';
 import { admitInArrivalOrder, countByEndpoint } from './admitInArrivalOrder.js';
@@ -28,12 +27,6 @@ interface Pending {
 // Requests admitted per admission call: bounds the script's argument list.
 const MAX_PER_ADMISSION = 2000;
 
-/** With ACK_REPLICAS ≥ 1: the connection the admission and the jobs are written over, and how many replicas must confirm them. */
-export interface TurnReplication {
-  connection: RedisConnection;
-  policy: ReplicaPolicy;
-}
-
 /**
  * Admits and stores the postbacks of every request that arrives in one event-loop turn, with two Redis round
  * trips in all: one admission call (rate limits and receipt sequence numbers) and one add of v: 2 jobs carrying
@@ -51,7 +44,8 @@ export class EnqueueBatcher {
     private readonly admission: Admission,
     private readonly jobOptions: (jobId: string) => JobsOptions,
     private readonly metrics?: Pick<ReceiverMetrics, 'jobStored' | 'replicasAwaited'>,
-    private readonly replication?: TurnReplication,
+    /** The connection the admission and the jobs are written over, and how many replicas must confirm them. */
+    private readonly replication?: Replication,
   ) {}
 
   /** Admits the postback under its endpoint's rate limit and stores it, together with the rest of this turn. */

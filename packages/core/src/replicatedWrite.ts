@@ -13,6 +13,12 @@ export interface ReplicaPolicy {
 
 export const NO_REPLICA_WAIT: ReplicaPolicy = Object.freeze({ replicas: 0, timeoutMs: 0 });
 
+/** A connection, and the replicas that must confirm the writes made over it before they are acknowledged. */
+export interface Replication {
+  readonly connection: RedisConnection;
+  readonly policy: ReplicaPolicy;
+}
+
 export function replicaPolicyOf(cfg: Pick<Config, 'ACK_REPLICAS' | 'ACK_REPLICA_TIMEOUT_MS'>): ReplicaPolicy {
   return Object.freeze({ replicas: cfg.ACK_REPLICAS, timeoutMs: cfg.ACK_REPLICA_TIMEOUT_MS });
 }
@@ -49,9 +55,13 @@ export async function waitForReplicas(targets: WriteTarget | readonly WriteTarge
   return Math.min(...counts);
 }
 
-/** Runs `write` (which goes to `slotKey`'s slot over `connection`) and, when the policy asks for replicas, waits for them. */
-export async function replicatedWrite<T>(connection: RedisConnection, slotKey: string, policy: ReplicaPolicy, write: () => Promise<T>): Promise<T> {
-  if (policy.replicas === 0) return write();
+/**
+ * Runs `write`, which writes to `slotKey`'s slot over the replication's connection, and, when its policy asks for
+ * replicas, resolves only once they confirm it (else ReplicationTimeoutError).
+ */
+export async function replicatedWrite<T>(replication: Replication | undefined, slotKey: string, write: () => Promise<T>): Promise<T> {
+  if (!replication || replication.policy.replicas === 0) return write();
+  const { connection, policy } = replication;
   const target = writeTarget(connection, slotKey);
   const result = await write();
   await waitForReplicas(target, policy.replicas, policy.timeoutMs);

@@ -1,5 +1,6 @@
 // ACK_REPLICAS on a primary + replica of the test's own: what is acknowledged is on the replica, and nothing is
 // acknowledged that the replica did not get.
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,6 +9,8 @@ import {
   loadConfig,
   postbackJobOptions,
   ReplicationTimeoutError,
+  waitForReplicas,
+  writeTarget,
   type Config,
   type PostbackQueue,
 } from '@postback/core';
@@ -97,6 +100,25 @@ describe('ACK_REPLICAS=1 with the replica in sync', () => {
     } finally {
       await queue.close();
       connection.disconnect();
+    }
+  });
+});
+
+describe('ACK_REPLICAS=1 after a reconnect', () => {
+  it('reports no success when the write may have gone over a socket the WAIT was not sent on', async () => {
+    const redis = createFailFastRedis(pair.primary.url);
+    try {
+      await once(redis, 'ready');
+      const target = writeTarget(redis, 'ack-reconnect');
+      await pair.primary.command(['CLIENT', 'KILL', 'ID', String(await redis.client('ID'))]);
+      await once(redis, 'ready');
+      // Written over the new socket: a WAIT there would answer for it alone, not for what the old one sent.
+      await redis.set('ack-reconnect', 'v');
+      const waitsBefore = await pair.primary.waitCalls();
+      await expect(waitForReplicas(target, 1, 1000)).rejects.toThrow(/connection was replaced/);
+      expect(await pair.primary.waitCalls()).toBe(waitsBefore);
+    } finally {
+      redis.disconnect();
     }
   });
 });

@@ -33,6 +33,8 @@ export class RedisNode {
     const nodeDir = join(dir, String(port));
     mkdirSync(nodeDir);
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', nodeDir, '--save', '', '--appendonly', 'no'];
+    // A replica's first sync starts at once rather than after the default 5 s wait for more replicas.
+    args.push('--repl-diskless-sync-delay', '0');
     const child = spawn('redis-server', [...args, '--logfile', 'redis.log', ...extraArgs], { stdio: 'ignore' });
     alive.add(child);
     child.once('exit', () => alive.delete(child));
@@ -107,7 +109,7 @@ export class ReplicaPair {
   async inSync(): Promise<void> {
     await eventually(async () => {
       const [p, r] = await Promise.all([this.primary.info('replication'), this.replica.info('replication')]);
-      return /connected_slaves:1/.test(p) && /master_link_status:up/.test(r);
+      return /slave0:.*state=online/.test(p) && /master_link_status:up/.test(r);
     }, 20_000, 'the replica to be in sync');
   }
 
@@ -159,9 +161,16 @@ export class SmallCluster {
       execFileSync('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '1', '--cluster-yes'], { stdio: 'pipe' });
       await eventually(async () => {
         for (const node of nodes) if (!/cluster_state:ok/.test(String(await node.command(['CLUSTER', 'INFO'])))) return false;
+        // Every node knows every replica's primary (gossip lags the create): a primary refuses a manual failover
+        // from a replica it does not know as its own.
+        for (const node of nodes) {
+          const replicas = String(await node.command(['CLUSTER', 'NODES'])).split('\n').filter((l) => / (myself,)?slave [0-9a-f]{40} /.test(l));
+          if (replicas.length !== 3) return false;
+        }
         const primaries = await cluster.primaries();
         if (primaries.length !== 3) return false;
-        for (const p of primaries) if (!/connected_slaves:1/.test(await p.info('replication'))) return false;
+        // Online: the first sync is done and the replica acknowledges what it is sent (connected is not enough).
+        for (const p of primaries) if (!/slave0:.*state=online/.test(await p.info('replication'))) return false;
         return true;
       }, 30_000, 'the cluster to be ok with a replica per primary');
     } catch (err) {

@@ -11,20 +11,19 @@ afterAll(() => {
   nodeB.disconnect();
 });
 
-const target = (node: Redis, socket: object, slotKey = '{postback}:x'): WriteTarget => ({ connection: node, slotKey, node, socket });
+const target = (node: Redis, closedSockets: number, slotKey = '{postback}:x'): WriteTarget => ({ connection: node, slotKey, node, closedSockets });
 
 describe('distinctTargets', () => {
   it('keeps one WAIT per connection: two slots on one node and socket share it', () => {
-    const socket = {};
-    const seq = target(nodeA, socket, '{postback}:receipt-seq');
-    const job = target(nodeA, socket, '{postback-1}:rejections:id');
+    const seq = target(nodeA, 0, '{postback}:receipt-seq');
+    const job = target(nodeA, 0, '{postback-1}:rejections:id');
     expect(distinctTargets([seq, job])).toEqual([seq]);
   });
 
   it('waits on each node, and on each socket of one node: a reconnect is another connection', () => {
-    const a1 = target(nodeA, {});
-    const a2 = target(nodeA, {});
-    const b = target(nodeB, {});
+    const a1 = target(nodeA, 0);
+    const a2 = target(nodeA, 1);
+    const b = target(nodeB, 0);
     expect(distinctTargets([a1, b, a2, b])).toEqual([a1, b, a2]);
   });
 });

@@ -34,13 +34,13 @@ export interface WriteTarget {
   readonly slotKey: string;
   /** The node's client (the client itself when standalone or Sentinel); undefined while the slot has no known node. */
   readonly node: Redis | undefined;
-  /** Its socket when taken: ioredis opens a new one on every reconnect. */
-  readonly socket: unknown;
+  /** How many of the node's sockets had closed when taken: one more means the write may have gone over another. */
+  readonly closedSockets: number;
 }
 
 export function writeTarget(connection: RedisConnection, slotKey: string): WriteTarget {
   const node = nodeServing(connection, slotKey);
-  return { connection, slotKey, node, socket: node?.stream };
+  return { connection, slotKey, node, closedSockets: node ? closedSocketsOf(node) : 0 };
 }
 
 /**
@@ -70,7 +70,7 @@ export async function replicatedWrite<T>(replication: Replication | undefined, s
 
 /** One target per node connection (node and socket): WAIT on a connection covers every earlier write made on it. */
 export function distinctTargets(targets: readonly WriteTarget[]): WriteTarget[] {
-  return targets.filter((t, i) => targets.findIndex((u) => u.node === t.node && u.socket === t.socket) === i);
+  return targets.filter((t, i) => targets.findIndex((u) => u.node === t.node && u.closedSockets === t.closedSockets) === i);
 }
 
 /** WAIT's answer judged: how many confirmed, or the error that says why the write is not acknowledged. */
@@ -80,20 +80,38 @@ export function judgeConfirmed(replicas: number, confirmed: number, timeoutMs: n
 }
 
 async function waitOn(target: WriteTarget, replicas: number, timeoutMs: number): Promise<number> {
-  const { node, socket } = target;
+  const { node, closedSockets } = target;
   if (node === undefined) throw new ReplicationTimeoutError(replicas, 0, `no known node serves the slot of ${target.slotKey}`);
-  const unchanged = () => nodeServing(target.connection, target.slotKey) === node && node.stream === socket;
+  const unchanged = () => nodeServing(target.connection, target.slotKey) === node && closedSocketsOf(node) === closedSockets;
   if (!unchanged()) throw new ReplicationTimeoutError(replicas, 0, 'the slot moved or the connection was replaced since the write');
   const confirmed = await node.wait(replicas, timeoutMs);
   // A reconnect while WAIT was in flight may have resent it on the new socket, which took none of the writes.
-  if (node.stream !== socket) throw new ReplicationTimeoutError(replicas, 0, 'the connection was replaced while waiting');
+  if (closedSocketsOf(node) !== closedSockets) throw new ReplicationTimeoutError(replicas, 0, 'the connection was replaced while waiting');
   return judgeConfirmed(replicas, confirmed, timeoutMs);
+}
+
+// A client has one socket at a time and closes it before it opens the next (ioredis emits 'close' then), so while
+// this count stands still every command went over one socket. Counted from the first look at a client: a socket
+// that closed before then cannot have taken a write made after.
+const closedSockets = new WeakMap<Redis, { count: number }>();
+
+function closedSocketsOf(node: Redis): number {
+  let counter = closedSockets.get(node);
+  if (!counter) {
+    const fresh = { count: 0 };
+    node.on('close', () => (fresh.count += 1));
+    closedSockets.set(node, fresh);
+    counter = fresh;
+  }
+  return counter.count;
 }
 
 /**
  * The client that a write to `slotKey` goes over. A Cluster routes a command by its key's slot to the first node
  * its slot table lists (the primary; a MOVED answer rewrites that entry before the command is retried), over the
- * one client it keeps per node: the same look-up here, with ioredis's own slot function, finds that client.
+ * one client it keeps per node: the same look-up here, with ioredis's own slot function, finds that client. (Its
+ * node clients connect lazily, on their first command: the count of closed sockets, unlike the socket itself, is
+ * known before that.)
  */
 function nodeServing(connection: RedisConnection, slotKey: string): Redis | undefined {
   if (!isCluster(connection)) return connection;

@@ -90,7 +90,7 @@ describe('waitForReplicas on a Redis Cluster', () => {
   });
 
   it('sends one WAIT for two slots served by one primary, and none to the others', async () => {
-    const [{ key, primary }] = await keysOnDistinctPrimaries(1);
+    const { key, primary } = (await keysOnDistinctPrimaries(1))[0]!;
     let second = '';
     for (let i = 0; !second; i += 1) if ((await cluster.primaryOf(`{ack-same-${i}}:k`)) === primary) second = `{ack-same-${i}}:k`;
     const primaries = await cluster.primaries();
@@ -128,7 +128,7 @@ describe('waitForReplicas on a Redis Cluster', () => {
   });
 
   it('reports no success once the connection that took the write was replaced', async () => {
-    const [{ key, primary }] = await keysOnDistinctPrimaries(1);
+    const { key, primary } = (await keysOnDistinctPrimaries(1))[0]!;
     const target = writeTarget(client, key);
     const id = await target.node!.client('ID');
     await primary.command(['CLIENT', 'KILL', 'ID', id]);
@@ -141,7 +141,7 @@ describe('waitForReplicas on a Redis Cluster', () => {
 
   // Last: it changes which node is primary.
   it('reports no success for a node that did not take the write once the slot moved (failover, MOVED)', async () => {
-    const [{ key, primary }] = await keysOnDistinctPrimaries(1);
+    const { key, primary } = (await keysOnDistinctPrimaries(1))[0]!;
     const replicaOfPrimary = await replicaOf(primary);
     const target = writeTarget(client, key);
     await replicaOfPrimary.command(['CLUSTER', 'FAILOVER']);

@@ -70,19 +70,26 @@ function summarizeRuns(runs) {
       ratios,
       p50_ms: m.p50,
       p99_ms: m.p99,
+      // Latency under the same load as multiples of the floor's (its answer is immediate: what is left is queueing).
+      p50_vs_floor: round(m.p50 / floor.p50, 2),
+      p99_vs_floor: round(m.p99 / floor.p99, 2),
       p99_ms_rounds: runs[name].map((r) => r.p99),
       non2xx: runs[name].reduce((a, r) => a + r.non2xx, 0),
       errors: runs[name].reduce((a, r) => a + r.errors + r.timeouts, 0),
     };
   };
-  return { express_floor_rps: floor.rps, ack0: figures('ack0'), ack1: figures('ack1') };
+  return { express_floor_rps: floor.rps, express_floor_p50_ms: floor.p50, express_floor_p99_ms: floor.p99, ack0: figures('ack0'), ack1: figures('ack1') };
 }
 
 /** The rows `npm run bench` prints for this phase. */
 export function replicaRows(r) {
-  const row = (label, f) => [label, `${f.rps} req/s, p50 / p99 ${f.p50_ms} / ${f.p99_ms} ms`, `ratio ${f.ratio} (rounds ${f.ratios.join(', ')})`];
+  const row = (label, f) => [
+    label,
+    `${f.rps} req/s, p50 / p99 ${f.p50_ms} / ${f.p99_ms} ms`,
+    `ratio ${f.ratio} (rounds ${f.ratios.join(', ')}); p50 / p99 × ${f.p50_vs_floor} / ${f.p99_vs_floor} the floor's`,
+  ];
   return [
-    ['Primary + replica: Express floor', `${r.express_floor_rps} req/s`, ''],
+    ['Primary + replica: Express floor', `${r.express_floor_rps} req/s, p50 / p99 ${r.express_floor_p50_ms} / ${r.express_floor_p99_ms} ms`, ''],
     row('  receiver, ACK_REPLICAS=0', r.ack0),
     row('  receiver, ACK_REPLICAS=1 (WAIT 1)', r.ack1),
     ['  postbacks acknowledged per WAIT', `${r.ack1_postbacks_per_wait}`, `${r.primary_wait_calls} WAITs`],

@@ -1,5 +1,6 @@
-// npm run bench [-- --quick]: the pipeline against this machine's own limits, side by side in one run.
-// Writes bench/results.json. See README "Performance" for what each figure means.
+// npm run bench [-- --quick] [-- --replicas]: the pipeline against this machine's own limits, side by side in one run.
+// Writes bench/results.json (--replicas: only the ACK_REPLICAS phase, to bench/results-replicas.json). See README
+// "Performance" for what each figure means.
 import { writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -7,10 +8,12 @@ import { createPostbackQueue, createFailFastRedis, loadConfig, postbackJobOption
 import { Admission } from '../apps/receiver/dist/admission.js';
 import { EnqueueBatcher } from '../apps/receiver/dist/enqueueBatcher.js';
 import { burst, summarize } from './load.mjs';
+import { benchReplicas, replicaRows } from './replicas.mjs';
 import { advertiserOf, databaseUrl, dropAll, PREFIX, REDIS_URL, seed } from './seed.mjs';
 import { freePort, peakRssMb, startApp, startExpressFloor, waitForHttp } from './services.mjs';
 
 const quick = process.argv.includes('--quick');
+const replicasOnly = process.argv.includes('--replicas');
 const CONNECTIONS = 64;
 const SECONDS = quick ? 6 : 30;
 const ROUNDS = 3;
@@ -55,7 +58,7 @@ async function main() {
     // 1 and 2. The Express floor and the real receiver (key check, validation, rate limiter, access log, durable
     // enqueue), each in its own process, measured in alternating rounds under the same load so that the machine's
     // drift hits both alike; each figure is the median of its rounds.
-    log('1-2/5 express floor and receiver, alternating rounds');
+    log('1-2/6 express floor and receiver, alternating rounds');
     const floor = await startExpressFloor();
     const port = await freePort();
     const receiver = startApp('receiver', { ...env, PORT: String(port), HOST: '127.0.0.1' });
@@ -86,7 +89,7 @@ async function main() {
     await queue.obliterate({ force: true });
 
     // 3. SQL floor: the same conditional rejections, straight to Postgres, 10,000 per statement.
-    log('3/5 sql floor');
+    log('3/6 sql floor');
     const sqlStart = performance.now();
     for (let i = RANGES.sqlFloor.from; i < RANGES.sqlFloor.to; i += 10_000) {
       const ids = [];
@@ -105,7 +108,7 @@ async function main() {
     const sqlSeconds = (performance.now() - sqlStart) / 1000;
 
     // 4. Worker drain: DRAIN postbacks queued the way the receiver queues them, then one worker process.
-    log(`4/5 worker drain: queueing ${DRAIN}`);
+    log(`4/6 worker drain: queueing ${DRAIN}`);
     const admission = new Admission(queueRedis, PREFIX, Number(env.RATE_LIMIT_PER_KEY), 1000);
     const batcher = new EnqueueBatcher(queue, admission, (id) => postbackJobOptions(cfg, id));
     for (let i = RANGES.drain.from; i < RANGES.drain.to; i += 10_000) {
@@ -118,7 +121,7 @@ async function main() {
       }
       await Promise.all(chunk);
     }
-    log('4/5 worker drain: draining');
+    log('4/6 worker drain: draining');
     const worker = startApp('worker', env);
     await waitFor(async () => (await count(db, 'SELECT count(*) FROM postback_log')) >= DRAIN, 600_000);
     const { rows: [span] } = await db.query(
@@ -129,7 +132,7 @@ async function main() {
     results.redis_completed_jobs_left = await queue.getCompletedCount();
 
     // 5. End to end: a burst at full speed through the receiver while the worker runs.
-    log('5/5 end to end');
+    log('5/6 end to end');
     const logged = await count(db, 'SELECT count(*) FROM postback_log');
     const e2eStart = performance.now();
     const e2e = await burst({ url: receiverUrl, connections: CONNECTIONS, seconds: SECONDS, next: httpPostback });
@@ -162,6 +165,10 @@ async function main() {
     });
     results.worker_rss_mb = Math.max(results.worker_rss_mb, results.worker_rss_mb_after_drain);
     delete results.worker_rss_mb_after_drain;
+
+    // 6. What ACK_REPLICAS costs, on a primary + replica of the bench's own (see replicas.mjs).
+    log('6/6 receiver on a primary + replica, ACK_REPLICAS 0 and 1');
+    results.replicas = await benchReplicas({ connections: CONNECTIONS, seconds: SECONDS / ROUNDS, rounds: ROUNDS, env, log });
   } finally {
     redis.disconnect();
     await db.end();
@@ -205,12 +212,29 @@ function printTable(r) {
     ['End to end: acked / applied / lost', `${r.e2e_acked} / ${r.e2e_applied} / ${r.e2e_lost}`, `all applied ${r.e2e_seconds_to_all_applied} s after the burst began`],
     ['Redis bytes per queued postback', `${r.redis_bytes_per_job}`, 'target ≤ 1000; completed jobs left: ' + r.redis_completed_jobs_left],
     ['Peak RSS receiver / worker', `${r.receiver_rss_mb} / ${r.worker_rss_mb} MB`, ''],
+    ...replicaRows(r.replicas),
   ];
-  const w = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
-  console.log(`\nPostback Pipeline benchmark (${quick ? 'quick' : 'full'}): ${CONNECTIONS} connections, ${SECONDS} s of load each for floor and receiver (${ROUNDS} alternating rounds, medians), ${DRAIN} queued postbacks, ${CONVERSIONS} conversions\n`);
-  for (const row of rows) console.log(row.map((c, i) => c.padEnd(w[i])).join('  │  '));
-  console.log('\nwritten to bench/results.json');
+  printRows(
+    `Postback Pipeline benchmark (${quick ? 'quick' : 'full'}): ${CONNECTIONS} connections, ${SECONDS} s of load each for floor and receiver (${ROUNDS} alternating rounds, medians), ${DRAIN} queued postbacks, ${CONVERSIONS} conversions`,
+    rows,
+    'bench/results.json',
+  );
 }
 
-await main();
+function printRows(title, rows, file) {
+  const w = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
+  console.log(`\n${title}\n`);
+  for (const row of rows) console.log(row.map((c, i) => c.padEnd(w[i])).join('  │  '));
+  console.log(`\nwritten to ${file}`);
+}
+
+/** `--replicas`: only phase 6, without the database or the machine's Redis. */
+async function replicasAlone() {
+  const replicas = await benchReplicas({ connections: CONNECTIONS, seconds: SECONDS / ROUNDS, rounds: ROUNDS, env, log });
+  writeFileSync(new URL('./results-replicas.json', import.meta.url), `${JSON.stringify({ quick, connections: CONNECTIONS, replicas }, null, 2)}\n`);
+  const title = `ACK_REPLICAS benchmark (${quick ? 'quick' : 'full'}): ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS / ROUNDS} s, medians`;
+  printRows(title, replicaRows(replicas), 'bench/results-replicas.json');
+}
+
+await (replicasOnly ? replicasAlone() : main());
 process.exit(0);

@@ -20,6 +20,9 @@ export class TcpProxy {
     const server = createServer((client) => {
       const upstream = connect(this.targetPort, this.targetHost);
       for (const s of [client, upstream]) {
+        // Forward each write at once: with Nagle's algorithm, a small request-reply exchange (a replica's
+        // acknowledgment) waits out the peer's delayed ACK at every hop.
+        s.setNoDelay(true);
         this.sockets.add(s);
         s.on('close', () => this.sockets.delete(s));
         s.on('error', () => s.destroy());

@@ -49,7 +49,8 @@ export interface AdmissionResult {
 
 /** Rate limit and receipt order for a batch of requests, in one Redis round trip. */
 export class Admission {
-  private readonly seqKey: string;
+  /** The receipt sequence's key: a turn's replicas are awaited on its slot's node too (see EnqueueBatcher). */
+  readonly seqKey: string;
 
   private readonly admitCommand: (...args: Array<string | number>) => Promise<unknown>;
 

@@ -1,5 +1,14 @@
 import type { JobsOptions } from 'bullmq';
-import { POSTBACK_JOB_NAME, TransientStoreError, type PostbackQueue } from '@postback/core';
+import {
+  POSTBACK_JOB_NAME,
+  ReplicationTimeoutError,
+  TransientStoreError,
+  waitForReplicas,
+  writeTarget,
+  type PostbackQueue,
+  type Replication,
+  type WriteTarget,
+} from '@postback/core';
 import { admitInArrivalOrder, countByEndpoint } from './admitInArrivalOrder.js';
 import type { Admission, AdmissionResult } from './admission.js';
 import type { ReceiverMetrics } from './metrics.js';
@@ -22,7 +31,8 @@ const MAX_PER_ADMISSION = 2000;
  * Admits and stores the postbacks of every request that arrives in one event-loop turn, with two Redis round
  * trips in all: one admission call (rate limits and receipt sequence numbers) and one add of v: 2 jobs carrying
  * up to POSTBACKS_PER_JOB postbacks each. A promise resolves with `stored: true` only once Redis has acknowledged
- * the job holding its postback; a rate-limited one is not stored.
+ * the job holding its postback (and, with `replication`, once that many replicas confirm the turn's writes, with
+ * one WAIT per node that took them, never per request); a rate-limited one is not stored.
  */
 export class EnqueueBatcher {
   private pending: Pending[] = [];
@@ -33,7 +43,9 @@ export class EnqueueBatcher {
     private readonly queue: PostbackQueue,
     private readonly admission: Admission,
     private readonly jobOptions: (jobId: string) => JobsOptions,
-    private readonly metrics?: Pick<ReceiverMetrics, 'jobStored'>,
+    private readonly metrics?: Pick<ReceiverMetrics, 'jobStored' | 'replicasAwaited'>,
+    /** The connection the admission and the jobs are written over, and how many replicas must confirm them. */
+    private readonly replication?: Replication,
   ) {}
 
   /** Admits the postback under its endpoint's rate limit and stores it, together with the rest of this turn. */
@@ -66,8 +78,10 @@ export class EnqueueBatcher {
     }
   }
 
-  /** admit (Redis) → decide who is in (pure) → pack into jobs (pure) → enqueue (Redis) → ack. */
+  /** admit (Redis) → decide who is in (pure) → pack into jobs (pure) → enqueue (Redis) → replicas confirm → ack. */
   private async storeTurn(turn: Pending[]): Promise<void> {
+    // Taken before the writes: the WAIT after them must reach the connections that took them (see waitForReplicas).
+    const targets = this.replicationTargets();
     let allowances: AdmissionResult;
     try {
       allowances = await this.admission.admit(countByEndpoint(turn));
@@ -81,11 +95,37 @@ export class EnqueueBatcher {
     const { jobs, postbackIds } = packJobs(admitted.map((p) => p.postback), allowances.firstSeq);
     try {
       await this.enqueue(jobs);
+      if (targets) await this.awaitReplicas(targets);
     } catch (err) {
       return rejectAll(admitted, err);
     }
     if (this.metrics) for (const job of jobs) this.metrics.jobStored(job.data.postbacks.length);
     admitted.forEach((p, i) => p.resolve({ stored: true, postbackId: postbackIds[i]! }));
+  }
+
+  /**
+   * The receipt sequence's slot and the jobs' slot: the same connection on a standalone or Sentinel Redis (one
+   * WAIT then covers both); on a Cluster their nodes may differ, and the sequence must not go backwards after a
+   * failover any more than a job may vanish.
+   */
+  private replicationTargets(): WriteTarget[] | undefined {
+    if (!this.replication || this.replication.policy.replicas === 0) return undefined;
+    const { connection } = this.replication;
+    return [writeTarget(connection, this.admission.seqKey), writeTarget(connection, this.queue.toKey('id'))];
+  }
+
+  private async awaitReplicas(targets: WriteTarget[]): Promise<void> {
+    const { replicas, timeoutMs } = this.replication!.policy;
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      await waitForReplicas(targets, replicas, timeoutMs);
+      this.metrics?.replicasAwaited(seconds(), true);
+    } catch (err) {
+      // A connection error is the queue being unavailable, counted as such; only a shortfall is a replication timeout.
+      if (err instanceof ReplicationTimeoutError) this.metrics?.replicasAwaited(seconds(), false);
+      throw err;
+    }
   }
 
   private async enqueue(jobs: PackedJob[]): Promise<void> {

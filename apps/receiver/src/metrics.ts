@@ -20,6 +20,8 @@ export interface ReceiverMetrics {
   answered: (route: ReceiverRoute, status: number, startedAt?: number) => void;
   /** A job stored in Redis with this many postbacks. */
   jobStored: (postbacks: number) => void;
+  /** One turn's WAIT for ACK_REPLICAS replicas: how long it took, and whether enough replicas confirmed in time. */
+  replicasAwaited: (seconds: number, confirmed: boolean) => void;
 }
 
 /**
@@ -60,6 +62,18 @@ export function createReceiverMetrics(): ReceiverMetrics {
     buckets: JOB_SIZE_BUCKETS,
     registers: [registry],
   });
+  // Only with ACK_REPLICAS ≥ 1: one WAIT per enqueue turn (per node that took its writes).
+  const replicaWait = new Histogram({
+    name: 'postback_receiver_replica_wait_seconds',
+    help: 'Time an enqueue turn waited for ACK_REPLICAS replicas to confirm its writes (Redis WAIT)',
+    buckets: ACK_BUCKETS,
+    registers: [registry],
+  });
+  const replicationTimeouts = new Counter({
+    name: 'postback_receiver_replication_timeouts_total',
+    help: 'Enqueue turns whose writes fewer than ACK_REPLICAS replicas confirmed in time: their postbacks got 503',
+    registers: [registry],
+  });
   return {
     registry,
     answered(route, status, startedAt) {
@@ -67,5 +81,9 @@ export function createReceiverMetrics(): ReceiverMetrics {
       if (status === 202 && startedAt !== undefined) ack.observe((performance.now() - startedAt) / 1000);
     },
     jobStored: (postbacks) => jobSize.observe(postbacks),
+    replicasAwaited(seconds, confirmed) {
+      replicaWait.observe(seconds);
+      if (!confirmed) replicationTimeouts.inc();
+    },
   };
 }

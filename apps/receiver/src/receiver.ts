@@ -6,6 +6,7 @@ import {
   createPostbackQueue,
   KeyRegistry,
   postbackJobOptions,
+  replicaPolicyOf,
   TooManyKeyFailuresError,
   type Config,
   type Logger,
@@ -39,7 +40,9 @@ export function createReceiver(cfg: Config, logger: Logger, accessLogger?: Logge
   queue.on('error', (err: Error) => logger.warn({ err: err.message }, 'queue error'));
   const admission = new Admission(queueRedis, cfg.QUEUE_PREFIX, cfg.RATE_LIMIT_PER_KEY, cfg.RATE_LIMIT_WINDOW_SECONDS * 1000);
   const metrics = createReceiverMetrics();
-  const batcher = new EnqueueBatcher(queue, admission, (id) => postbackJobOptions(cfg, id), metrics);
+  // The admission script and the jobs go over queueRedis: WAIT goes there too (see EnqueueBatcher).
+  const replication = { connection: queueRedis, policy: replicaPolicyOf(cfg) };
+  const batcher = new EnqueueBatcher(queue, admission, (id) => postbackJobOptions(cfg, id), metrics, replication);
   const app = createReceiverApp({
     keys: new KeyCache(new KeyRegistry(redis, cfg.QUEUE_PREFIX), cfg.KEY_CACHE_TTL_MS),
     keyFailures: new AuthFailureLimiter(redis, {

@@ -17,4 +17,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RECEIVER_HEADERS_TIMEOUT_MS: '20000', RECEIVER_REQUEST_TIMEOUT_MS: '10000' })).toThrow(/RECEIVER_HEADERS_TIMEOUT_MS/);
     expect(loadConfig({ RECEIVER_HEADERS_TIMEOUT_MS: '10000', RECEIVER_REQUEST_TIMEOUT_MS: '10000' }).RECEIVER_HEADERS_TIMEOUT_MS).toBe(10_000);
   });
+
+  it('acknowledges on the primary alone unless replicas are asked for, and never lets WAIT block forever', () => {
+    expect(loadConfig({})).toMatchObject({ ACK_REPLICAS: 0, ACK_REPLICA_TIMEOUT_MS: 100 });
+    expect(loadConfig({ ACK_REPLICAS: '1', ACK_REPLICA_TIMEOUT_MS: '250' })).toMatchObject({ ACK_REPLICAS: 1, ACK_REPLICA_TIMEOUT_MS: 250 });
+    // WAIT's timeout 0 means "forever"; past 4 s the connections' own command timeout would cut it first.
+    expect(() => loadConfig({ ACK_REPLICA_TIMEOUT_MS: '0' })).toThrow(/ACK_REPLICA_TIMEOUT_MS/);
+    expect(() => loadConfig({ ACK_REPLICA_TIMEOUT_MS: '5000' })).toThrow(/ACK_REPLICA_TIMEOUT_MS/);
+    expect(() => loadConfig({ ACK_REPLICAS: '-1' })).toThrow(/ACK_REPLICAS/);
+  });
 });

@@ -20,6 +20,11 @@ const envSchema = z.object({
   // Connections the admin (and each CLI command) opens to DATABASE_READ_URL.
   DATABASE_READ_POOL_SIZE: positiveInt.default(5),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  // Replicas that must hold a write (Redis WAIT) before it is acknowledged: the receiver's 202, a replay, a key's
+  // registration or revocation. 0: the primary's word is enough, as before. The timeout stays under the 5 s command
+  // timeout of the connections that carry those writes (WAIT's own 0 would mean forever).
+  ACK_REPLICAS: z.coerce.number().int().min(0).max(16).default(0),
+  ACK_REPLICA_TIMEOUT_MS: positiveInt.max(4000).default(100),
   // A Redis Cluster hash tag ({…}) keeps every key of both queues in one slot, as BullMQ requires on Cluster.
   QUEUE_PREFIX: z
     .string()

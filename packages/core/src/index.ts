@@ -1,6 +1,7 @@
 export * from './config.js';
 export * from './logger.js';
 export * from './redis.js';
+export * from './replicatedWrite.js';
 export * from './db.js';
 export * from './errors/index.js';
 export * from './http/index.js';

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { scopeOf } from './endpointScope.js';
 import type { Scope } from './postbackJob.js';
 import { NEXT_RECEIPT_SEQ_LUA, receiptSeqKey } from './receiptSequence.js';
+import { NO_REPLICA_WAIT, replicatedWrite, type Replication, type ReplicaPolicy } from './replicatedWrite.js';
 
 /** What a receiver learns from a valid key, without touching Postgres. */
 export interface EndpointEntry {
@@ -48,11 +49,15 @@ export class KeyRegistry {
   private readonly revokedKey: string;
   private readonly revokedSeqKey: string;
   private readonly receiptSeqKey: string;
+  private readonly replication: Replication;
 
+  /** `replicas`: what the admin's register() and revoke() wait for before they answer (ACK_REPLICAS). */
   constructor(
     private readonly redis: Redis,
     prefix: string,
+    replicas: ReplicaPolicy = NO_REPLICA_WAIT,
   ) {
+    this.replication = { connection: redis, policy: replicas };
     this.activeKey = `${prefix}:endpoint-keys`;
     this.revokedKey = `${prefix}:revoked-keys`;
     this.revokedSeqKey = `${prefix}:revoked-seqs`;
@@ -65,19 +70,25 @@ export class KeyRegistry {
     return raw === null ? null : decode(raw);
   }
 
+  /** Registers a key; with replicas asked for, resolves once they have it (the admin shows the key after this). */
   async register(endpoint: ActiveEndpoint): Promise<void> {
-    await this.redis.eval(REGISTER_SCRIPT, 2, this.activeKey, this.revokedKey, endpoint.keyHash, encode(endpoint));
+    await replicatedWrite(this.replication, this.activeKey, () =>
+      this.redis.eval(REGISTER_SCRIPT, 2, this.activeKey, this.revokedKey, endpoint.keyHash, encode(endpoint)),
+    );
   }
 
   /**
    * Takes a key out of the registry for good and returns the endpoint's revocation sequence number: a postback of
    * this endpoint with a higher seq was received after the revocation. Idempotent (a second call returns the first
-   * number).
+   * number). With replicas asked for, resolves once they have it: a failover must not bring the key back, nor take
+   * the counter below the number handed out.
    */
   async revoke(endpoint: { endpointId: number; keyHash: string }): Promise<number> {
     const keys = [this.revokedKey, this.activeKey, this.revokedSeqKey, this.receiptSeqKey];
-    const seq = (await this.redis.eval(REVOKE_SCRIPT, keys.length, ...keys, endpoint.keyHash, endpoint.endpointId)) as string;
-    return Number(seq);
+    const seq = await replicatedWrite(this.replication, this.activeKey, () =>
+      this.redis.eval(REVOKE_SCRIPT, keys.length, ...keys, endpoint.keyHash, endpoint.endpointId),
+    );
+    return Number(seq as string);
   }
 
   /**

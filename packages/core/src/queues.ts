@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { JobMoveLock, type DeadLetterData, type DeadLetterPair } from './deadLetter/index.js';
 import { POSTBACK_JOB_NAME, postbackJobSchema, type PostbackJob } from './postbackJob.js';
+import { replicaPolicyOf } from './replicatedWrite.js';
 
 export type PostbackQueue = Queue<PostbackJob>;
 export type DeadLetterQueue = Queue<DeadLetterData>;
@@ -32,9 +33,13 @@ export function postbackJobOptions(cfg: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKO
 
 export type PostbackDeadLetterPair = DeadLetterPair<PostbackJob>;
 
-/** The postback queue and its dead-letter queue, for the dead-letter protocol (worker: moves in; admin: replays). */
+/**
+ * The postback queue and its dead-letter queue, for the dead-letter protocol (worker: moves in; admin: replays).
+ * `redis` is the connection both queues were created with: the move lock takes it, and WAIT (ACK_REPLICAS) goes
+ * over it after a replay's re-add or a delete.
+ */
 export function postbackDeadLetterPair(
-  cfg: Pick<Config, 'QUEUE_PREFIX' | 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>,
+  cfg: Pick<Config, 'QUEUE_PREFIX' | 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS' | 'ACK_REPLICAS' | 'ACK_REPLICA_TIMEOUT_MS'>,
   queues: { queue: PostbackQueue; deadLetters: DeadLetterQueue },
   redis: Redis,
 ): PostbackDeadLetterPair {
@@ -43,6 +48,7 @@ export function postbackDeadLetterPair(
     deadLetters: queues.deadLetters,
     kind: { name: POSTBACK_JOB_NAME, schema: postbackJobSchema, options: (jobId) => postbackJobOptions(cfg, jobId) },
     lock: new JobMoveLock(redis, cfg.QUEUE_PREFIX),
+    replication: { connection: redis, policy: replicaPolicyOf(cfg) },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { NO_REPLICA_WAIT, replicatedWrite, type Replication, type ReplicaPolicy } from '@postback/core';
 
 /**
  * Dashboard sessions ended by a logout before their expiry, kept in Redis under the queue prefix (so on a Redis
@@ -7,17 +8,22 @@ import type { Redis } from 'ioredis';
  */
 export class RevokedSessions {
   private readonly keyPrefix: string;
+  private readonly replication: Replication;
 
+  /** `replicas`: what a logout waits for before it answers (ACK_REPLICAS): a failover must not revive the session. */
   constructor(
     private readonly redis: Redis,
     prefix: string,
+    replicas: ReplicaPolicy = NO_REPLICA_WAIT,
   ) {
     this.keyPrefix = `${prefix}:revoked-admin-sessions:`;
+    this.replication = { connection: redis, policy: replicas };
   }
 
   /** Records the session as ended; false when it already was (a second logout with a copy of the cookie). */
   async revoke(sessionId: string, remainingMs: number): Promise<boolean> {
-    return (await this.redis.set(this.keyPrefix + sessionId, '1', 'PX', Math.max(1, Math.ceil(remainingMs)), 'NX')) === 'OK';
+    const key = this.keyPrefix + sessionId;
+    return (await replicatedWrite(this.replication, key, () => this.redis.set(key, '1', 'PX', Math.max(1, Math.ceil(remainingMs)), 'NX'))) === 'OK';
   }
 
   async isRevoked(sessionId: string): Promise<boolean> {

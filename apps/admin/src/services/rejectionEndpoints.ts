@@ -62,6 +62,8 @@ export async function createRejectionEndpoint(deps: AdminDeps, input: unknown) {
  * back, and its revocation sequence number is there for the workers, so the revocation holds even if the Postgres
  * write after it fails (the operator sees an error and retries, which records the same number). When Redis is
  * unreachable nothing is written and the operator sees a 503: the key still works, and we do not pretend otherwise.
+ * With ACK_REPLICAS, a revocation the replicas did not confirm in time is a 503 too (the primary has it, but a
+ * failover could bring the key back); the operator's retry records the same number.
  */
 export async function revokeRejectionEndpoint(deps: AdminDeps, rawId: unknown) {
   const endpointId = parseInput(id, rawId, 'id');

@@ -6,6 +6,7 @@ import {
   createPrisma,
   KeyRegistry,
   postbackDeadLetterPair,
+  replicaPolicyOf,
   type Config,
   type Logger,
 } from '@postback/core';
@@ -22,18 +23,20 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
   const redis = createFailFastRedis(cfg.REDIS_URL, { commandTimeout: 5000 });
   // A listener keeps ioredis from printing every failed reconnect; redisGate reports the outage.
   redis.on('error', (err: Error) => logger?.warn({ err: err.message }, 'redis connection error'));
+  // Every admin write that answers success waits for ACK_REPLICAS replicas over this one connection.
+  const replicas = replicaPolicyOf(cfg);
   const queue = createPostbackQueue(cfg, redis);
   const deadLetters = createDeadLetterQueue(cfg, redis);
   for (const q of [queue, deadLetters]) q.on('error', () => undefined);
   return {
     prisma,
     reads,
-    registry: new KeyRegistry(redis, cfg.QUEUE_PREFIX),
+    registry: new KeyRegistry(redis, cfg.QUEUE_PREFIX, replicas),
     queue,
     deadLetters,
     deadLetterPair: postbackDeadLetterPair(cfg, { queue, deadLetters }, redis),
     withRedis: redisGate(redis),
-    revokedSessions: new RevokedSessions(redis, cfg.QUEUE_PREFIX),
+    revokedSessions: new RevokedSessions(redis, cfg.QUEUE_PREFIX, replicas),
     authFailures: new AuthFailureLimiter(redis, {
       keyPrefix: `${cfg.QUEUE_PREFIX}:admin-auth-failures`,
       limit: cfg.ADMIN_AUTH_FAILURES_PER_ADDRESS,

@@ -1,5 +1,6 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import type { z } from 'zod';
+import type { Replication } from '../replicatedWrite.js';
 import type { DeadLetterData } from './deadLetterData.js';
 import type { JobMoveLock } from './jobMoveLock.js';
 
@@ -22,4 +23,9 @@ export interface DeadLetterPair<T> {
   deadLetters: Queue<DeadLetterData>;
   kind: JobKind<T>;
   lock: JobMoveLock;
+  /**
+   * The connection both queues use and the replicas a replay's re-add and an operator's delete must reach before
+   * they are reported done (ACK_REPLICAS); absent: the primary's word is enough.
+   */
+  replication?: Replication;
 }

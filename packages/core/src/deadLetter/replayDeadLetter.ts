@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import { replicatedWrite } from '../replicatedWrite.js';
 import type { DeadLetterPair } from './deadLetterPair.js';
 
 export type ReplayOutcome = 'replayed' | 'missing';
@@ -6,7 +7,9 @@ export type ReplayOutcome = 'replayed' | 'missing';
 /**
  * Puts one dead-lettered job back on its source queue under its original id, with its kind's options (so its
  * attempts start afresh), then takes it off the dead-letter queue: only after, so a crash in between leaves it in
- * both (replaying again is harmless), never in neither.
+ * both (replaying again is harmless), never in neither. With ACK_REPLICAS, "after" means after the replicas confirm
+ * the re-add: a replay that fails for want of replicas leaves the entry dead-lettered, and a failover cannot take
+ * back a re-add that was reported.
  *
  * Under the job's move lock, so it never runs between a worker's dead-letter add and its remove from the source
  * queue. Inside the lock it reads the entry again: one that another replay took, or that was deleted or purged,
@@ -22,7 +25,7 @@ export async function replayDeadLetter<T>(pair: DeadLetterPair<T>, jobId: string
     // Replayed as it was queued, readable or not: the worker dead-letters an unreadable one again at once. (Typed
     // as a plain Queue: BullMQ derives add()'s name type from T, which a generic T leaves unresolved.)
     const source: Queue = pair.source;
-    await source.add(pair.kind.name, dead.data.job, pair.kind.options(jobId));
+    await replicatedWrite(pair.replication, source.toKey('id'), () => source.add(pair.kind.name, dead.data.job, pair.kind.options(jobId)));
     await pair.deadLetters.remove(jobId);
     return 'replayed';
   });

@@ -6,3 +6,4 @@ export { TooManyAuthFailuresError } from './tooManyAuthFailuresError.js';
 export { TooManyKeyFailuresError } from './tooManyKeyFailuresError.js';
 export { JobMoveBusyError } from './jobMoveBusyError.js';
 export { PartitionLockTimeoutError } from './partitionLockTimeoutError.js';
+export { ReplicationTimeoutError } from './replicationTimeoutError.js';

@@ -17,4 +17,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RECEIVER_HEADERS_TIMEOUT_MS: '20000', RECEIVER_REQUEST_TIMEOUT_MS: '10000' })).toThrow(/RECEIVER_HEADERS_TIMEOUT_MS/);
     expect(loadConfig({ RECEIVER_HEADERS_TIMEOUT_MS: '10000', RECEIVER_REQUEST_TIMEOUT_MS: '10000' }).RECEIVER_HEADERS_TIMEOUT_MS).toBe(10_000);
   });
+
+  it('keeps one queue shard unless QUEUE_SHARDS says more, and refuses none', () => {
+    expect(loadConfig({}).QUEUE_SHARDS).toBe(1);
+    expect(loadConfig({ QUEUE_SHARDS: '3' }).QUEUE_SHARDS).toBe(3);
+    expect(() => loadConfig({ QUEUE_SHARDS: '0' })).toThrow(/QUEUE_SHARDS/);
+  });
 });

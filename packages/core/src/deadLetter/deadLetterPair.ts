@@ -22,4 +22,9 @@ export interface DeadLetterPair<T> {
   deadLetters: Queue<DeadLetterData>;
   kind: JobKind<T>;
   lock: JobMoveLock;
+  /**
+   * How a replay puts a job back on `source`, when its queue has one enqueue path that every job must take (the
+   * postback shards' store); without it, an add with the kind's options.
+   */
+  requeue?: (jobId: string, data: unknown) => Promise<void>;
 }

@@ -16,6 +16,11 @@ export class NotFoundError extends Error {
   override name = 'NotFoundError';
 }
 
+/** What an admin operation asks cannot be done in the state things are in (it changed nothing): 409 on the API. */
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+}
+
 /**
  * The store an admin operation could not reach, or undefined for any other error: 503 on the API, exit 1 on the
  * CLI. Redis failures arrive as TransientStoreError already (see redisGate.ts); Postgres is the only other store.

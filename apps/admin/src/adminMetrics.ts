@@ -12,7 +12,7 @@ export interface AdminMetrics {
 }
 
 /** The admin process's metrics: queue depths for the whole pipeline, and its own requests. */
-export function createAdminMetrics(deps: Pick<AdminDeps, 'queue' | 'deadLetters' | 'withRedis'>): AdminMetrics {
+export function createAdminMetrics(deps: Pick<AdminDeps, 'shards' | 'withRedis'>): AdminMetrics {
   const registry = new Registry();
   registerQueueMetrics(registry, deps);
   const requests = new Counter({

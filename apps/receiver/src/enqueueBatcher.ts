@@ -1,9 +1,8 @@
-import type { JobsOptions } from 'bullmq';
-import { POSTBACK_JOB_NAME, TransientStoreError, type PostbackQueue } from '@postback/core';
+import { TransientStoreError, type PostbackShards } from '@postback/core';
 import { admitInArrivalOrder, countByEndpoint } from './admitInArrivalOrder.js';
 import type { Admission, AdmissionResult } from './admission.js';
 import type { ReceiverMetrics } from './metrics.js';
-import { packJobs, type IncomingPostback, type PackedJob } from './packJobs.js';
+import { packJobs, type IncomingPostback } from './packJobs.js';
 
 export type { IncomingPostback } from './packJobs.js';
 
@@ -18,11 +17,15 @@ interface Pending {
 // Requests admitted per admission call: bounds the script's argument list.
 const MAX_PER_ADMISSION = 2000;
 
+/** Where the batcher stores its jobs: the postback shards (their store is every postback's one way into Redis). */
+export type JobStore = Pick<PostbackShards, 'shardOf' | 'store'>;
+
 /**
- * Admits and stores the postbacks of every request that arrives in one event-loop turn, with two Redis round
- * trips in all: one admission call (rate limits and receipt sequence numbers) and one add of v: 2 jobs carrying
- * up to POSTBACKS_PER_JOB postbacks each. A promise resolves with `stored: true` only once Redis has acknowledged
- * the job holding its postback; a rate-limited one is not stored.
+ * Admits and stores the postbacks of every request that arrives in one event-loop turn, with one admission call
+ * (rate limits and receipt sequence numbers, in the control slot) and then one add per shard that received
+ * postbacks, the shards concurrently: v: 2 jobs carrying up to POSTBACKS_PER_JOB postbacks each. A promise resolves
+ * with `stored: true` only once Redis has acknowledged the job holding its postback; a rate-limited one is not
+ * stored, and one whose shard could not take its job gets a TransientStoreError (503) while other shards' succeed.
  */
 export class EnqueueBatcher {
   private pending: Pending[] = [];
@@ -30,9 +33,8 @@ export class EnqueueBatcher {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
-    private readonly queue: PostbackQueue,
+    private readonly jobs: JobStore,
     private readonly admission: Admission,
-    private readonly jobOptions: (jobId: string) => JobsOptions,
     private readonly metrics?: Pick<ReceiverMetrics, 'jobStored'>,
   ) {}
 
@@ -66,7 +68,7 @@ export class EnqueueBatcher {
     }
   }
 
-  /** admit (Redis) → decide who is in (pure) → pack into jobs (pure) → enqueue (Redis) → ack. */
+  /** admit (Redis) → decide who is in (pure) → pack into one job per shard (pure) → store (Redis) → ack. */
   private async storeTurn(turn: Pending[]): Promise<void> {
     let allowances: AdmissionResult;
     try {
@@ -78,28 +80,26 @@ export class EnqueueBatcher {
     for (const { request, retryAfterSeconds } of refused) request.resolve({ stored: false, retryAfterSeconds });
     if (admitted.length === 0) return;
 
-    const { jobs, postbackIds } = packJobs(admitted.map((p) => p.postback), allowances.firstSeq);
-    try {
-      await this.enqueue(jobs);
-    } catch (err) {
-      return rejectAll(admitted, err);
-    }
-    if (this.metrics) for (const job of jobs) this.metrics.jobStored(job.data.postbacks.length);
-    admitted.forEach((p, i) => p.resolve({ stored: true, postbackId: postbackIds[i]! }));
-  }
-
-  private async enqueue(jobs: PackedJob[]): Promise<void> {
-    // add() for the usual single job: addBulk() builds an ioredis pipeline, which copies every script BullMQ
-    // defines onto itself, costing more than the add.
-    if (jobs.length === 1) {
-      await this.queue.add(POSTBACK_JOB_NAME, jobs[0]!.data, this.jobOptions(jobs[0]!.jobId));
-      return;
-    }
-    await this.queue.addBulk(jobs.map(({ jobId, data }) => ({ name: POSTBACK_JOB_NAME, data, opts: this.jobOptions(jobId) })));
+    const { jobs, postbackIds, jobOf } = packJobs(admitted.map((p) => p.postback), allowances.firstSeq, this.jobs.shardOf);
+    // Each job goes to the shard of its postbacks' transactions: store() picks it (the same one packJobs grouped by).
+    const fates = await this.jobs.store(jobs);
+    const failures = fates.map((fate) => (fate.status === 'rejected' ? unavailable(fate.reason) : undefined));
+    jobs.forEach((job, j) => {
+      if (!failures[j]) this.metrics?.jobStored(job.data.postbacks.length);
+    });
+    admitted.forEach((p, i) => {
+      const failure = failures[jobOf[i]!];
+      if (failure) p.reject(failure);
+      else p.resolve({ stored: true, postbackId: postbackIds[i]! });
+    });
   }
 }
 
+function unavailable(err: unknown): TransientStoreError {
+  return new TransientStoreError('the postback queue is unavailable', { cause: err });
+}
+
 function rejectAll(requests: Pending[], err: unknown): void {
-  const failure = new TransientStoreError('the postback queue is unavailable', { cause: err });
+  const failure = unavailable(err);
   for (const p of requests) p.reject(failure);
 }

@@ -16,12 +16,12 @@ export interface PostbackShard {
   pair: PostbackDeadLetterPair;
 }
 
-/** A postback job to store: on its own shard when it has one (a replay, a split-off), else on its transaction's. */
+/** A postback job to store: back on its own shard when it has one (a replay, a split-off), else on its transaction's. */
 export interface JobToStore {
   jobId: string;
   data: PostbackJob;
-  /** The shard it came from; absent for a new job, whose postbacks (all of one shard: see packJobs) pick it. */
-  shard?: string;
+  /** The shard it was taken from; absent for a new job, whose postbacks (all of one shard: see packJobs) pick it. */
+  ownShard?: string;
 }
 
 type ShardsConfig = Pick<Config, 'QUEUE_PREFIX' | 'QUEUE_SHARDS' | 'QUEUE_NAME' | 'DEAD_LETTER_QUEUE_NAME' | 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>;
@@ -65,7 +65,7 @@ export class PostbackShards {
         kind: { name: jobName, schema, options },
         lock: this.lock,
         requeue: async (jobId, data) => {
-          const [stored] = await this.store([{ jobId, data: data as PostbackJob, shard: tag }]);
+          const [stored] = await this.store([{ jobId, data: data as PostbackJob, ownShard: tag }]);
           if (stored!.status === 'rejected') throw stored!.reason;
         },
       };
@@ -74,6 +74,9 @@ export class PostbackShards {
     }
     return shard;
   }
+
+  /** The shard a transaction's postbacks go to under this process's layout. */
+  readonly shardOf = (transactionId: string): string => this.catalog.shardOf(transactionId);
 
   /**
    * Every shard that may hold postbacks: this process's and every announced layout's (a layout being drained after
@@ -92,9 +95,9 @@ export class PostbackShards {
   async store(jobs: readonly JobToStore[]): Promise<Array<PromiseSettledResult<void>>> {
     const byShard = new Map<string, { picked: boolean; indexes: number[] }>();
     jobs.forEach((job, i) => {
-      const tag = job.shard ?? this.catalog.shardOf(transactionOf(job.data));
+      const tag = job.ownShard ?? this.shardOf(transactionOf(job.data));
       const group = byShard.get(tag) ?? { picked: false, indexes: [] };
-      group.picked ||= job.shard === undefined;
+      group.picked ||= job.ownShard === undefined;
       group.indexes.push(i);
       byShard.set(tag, group);
     });

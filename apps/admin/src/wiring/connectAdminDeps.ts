@@ -1,11 +1,9 @@
 import {
   AuthFailureLimiter,
-  createDeadLetterQueue,
   createFailFastRedis,
-  createPostbackQueue,
   createPrisma,
   KeyRegistry,
-  postbackDeadLetterPair,
+  PostbackShards,
   type Config,
   type Logger,
 } from '@postback/core';
@@ -20,15 +18,13 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
   const redis = createFailFastRedis(cfg.REDIS_URL, { commandTimeout: 5000 });
   // A listener keeps ioredis from printing every failed reconnect; redisGate reports the outage.
   redis.on('error', (err: Error) => logger?.warn({ err: err.message }, 'redis connection error'));
-  const queue = createPostbackQueue(cfg, redis);
-  const deadLetters = createDeadLetterQueue(cfg, redis);
-  for (const q of [queue, deadLetters]) q.on('error', () => undefined);
+  // The admin picks no shard (a replay goes back to its own), so it announces no layout: a CLI run with a stale
+  // QUEUE_SHARDS must not hold one alive.
+  const shards = new PostbackShards(cfg, redis, { role: 'admin' });
   return {
     prisma,
     registry: new KeyRegistry(redis, cfg.QUEUE_PREFIX),
-    queue,
-    deadLetters,
-    deadLetterPair: postbackDeadLetterPair(cfg, { queue, deadLetters }, redis),
+    shards,
     withRedis: redisGate(redis),
     revokedSessions: new RevokedSessions(redis, cfg.QUEUE_PREFIX),
     authFailures: new AuthFailureLimiter(redis, {
@@ -42,7 +38,7 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
     async close() {
       // Disconnecting first ends a connection attempt still in progress, so closing never waits for Redis.
       redis.disconnect();
-      await Promise.all([queue.close(), deadLetters.close(), prisma.$disconnect()]);
+      await Promise.all([shards.close(), prisma.$disconnect()]);
     },
   };
 }

@@ -5,7 +5,7 @@ import { createDlqReplays, type DlqReplays } from '../apps/admin/src/services/dl
 import { SESSION_COOKIE } from '../apps/admin/src/dashboard/adminSession.js';
 import { capturedLogger } from './helpers/capturedLogger.js';
 import { givenDeadLetter } from './helpers/deadLetterFixtures.js';
-import { connectAdminDeps, serveAdminApi, silent, type AdminHandle } from './helpers/pipeline.js';
+import { connectAdminDeps, onlyShard, serveAdminApi, silent, type AdminHandle } from './helpers/pipeline.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
 
 const TOKEN = 'admin-audit-token-0123456789abcdef';
@@ -84,21 +84,21 @@ describe('the audit trail of admin actions', () => {
     const conversions = [{ transaction_id: 'audit-tx-1', offer_id: offer.id, status: 'approved' }, { transaction_id: 'audit-tx-2', offer_id: offer.id, status: 'pending' }];
     expect((await call('POST', '/admin/conversions', { conversions }, as)).body).toEqual({ imported: 2 });
 
-    const [toReplay, toDelete] = [await givenDeadLetter(admin.deadLetters), await givenDeadLetter(admin.deadLetters)];
+    const [toReplay, toDelete] = [await givenDeadLetter(onlyShard(admin).deadLetters), await givenDeadLetter(onlyShard(admin).deadLetters)];
     const byIds = await call('POST', '/admin/dlq/replay', { ids: [toReplay, 'gone'] }, as);
     expect(byIds.status).toBe(200);
     expect((await call('DELETE', `/admin/dlq/${toDelete}`, undefined, as)).status).toBe(200);
-    await givenDeadLetter(admin.deadLetters, { errorKind: '23514' });
+    await givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: '23514' });
     // A dry run and an unconfirmed purge change nothing and leave no row.
     expect((await call('POST', '/admin/dlq/replays', { filter: {}, dry_run: true }, as)).status).toBe(200);
     expect((await call('POST', '/admin/dlq/purge', { filter: {} }, as)).status).toBe(400);
     const replay = (await call('POST', '/admin/dlq/replays', { filter: { error_kind: ['23514'] } }, as)).body;
     await replays.settled(String(replay.id));
-    await Promise.all(Array.from({ length: 5 }, () => givenDeadLetter(admin.deadLetters, { errorKind: 'P0001' })));
+    await Promise.all(Array.from({ length: 5 }, () => givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: 'P0001' })));
     const slow = (await call('POST', '/admin/dlq/replays', { filter: { error_kind: ['P0001'] }, rate_per_second: 1 }, as)).body;
     expect((await call('POST', `/admin/dlq/replays/${slow.id}/cancel`, undefined, as)).status).toBe(200);
     await replays.settled(String(slow.id));
-    await givenDeadLetter(admin.deadLetters, { errorKind: 'unreadable', unreadable: true });
+    await givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: 'unreadable', unreadable: true });
     expect((await call('POST', '/admin/dlq/purge', { filter: { error_kind: 'unreadable' }, confirm: true }, as)).body).toEqual({ purged: 1 });
 
     const rows = await rowsAfter(since);
@@ -182,9 +182,9 @@ describe('the audit trail of admin actions', () => {
       expect((await call('POST', '/admin/advertisers', { name: 'Never' })).status).toBe(500);
       expect(await t.prisma.advertiser.count()).toBe(before);
       // A dead-letter action is done in Redis first: it stands, and its record goes to the log instead.
-      const dead = await givenDeadLetter(admin.deadLetters);
+      const dead = await givenDeadLetter(onlyShard(admin).deadLetters);
       expect((await call('DELETE', `/admin/dlq/${dead}`)).body).toEqual({ deleted: dead });
-      expect(await admin.deadLetters.getJob(dead)).toBeUndefined();
+      expect(await onlyShard(admin).deadLetters.getJob(dead)).toBeUndefined();
       const unwritten = await eventually(async () => log.lines().find((l) => l.msg === 'audit record not written' && (l.audit as AuditRow).action === 'dlq.delete'));
       expect(unwritten.audit).toMatchObject({ operator: FINGERPRINT, action: 'dlq.delete', target: dead });
     } finally {

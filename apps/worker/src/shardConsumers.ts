@@ -2,6 +2,7 @@ import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config, Logger, PostbackJob, PostbackShards } from '@postback/core';
 import type { WorkerMetrics } from './metrics.js';
+import { concurrencyPerShard } from './concurrencyPerShard.js';
 import type { PostbackApplier } from './postbackApplier.js';
 import { createPostbackWorker, type JobResult } from './postbackWorker.js';
 
@@ -12,17 +13,6 @@ export interface ShardConsumersDeps {
   applier: PostbackApplier;
   logger: Logger;
   metrics: WorkerMetrics;
-}
-
-/**
- * WORKER_CONCURRENCY is the process's: shared out evenly over the shards it consumes (at least one job each). Not
- * that many per shard: the jobs in flight would grow with the shards (each up to 500 postbacks in memory) while the
- * process still applies them through one batcher, WORKER_BATCHES_IN_FLIGHT transactions at a time, so more would
- * only wait there longer. Evenly: the hash spreads a layout's postbacks evenly over its shards, and a shard of an
- * old layout that is empty holds none of its share busy.
- */
-export function concurrencyPerShard(processConcurrency: number, shards: number): number {
-  return Math.max(1, Math.ceil(processConcurrency / Math.max(1, shards)));
 }
 
 /**

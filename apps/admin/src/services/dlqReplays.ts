@@ -6,6 +6,7 @@ import type { AdminDeps } from '../wiring/adminDeps.js';
 import { deadLetterFilterSchema, type DeadLetterFilter } from './deadLetterFilter.js';
 import { text, wholeNumber } from './inputTypes.js';
 import { parseInput } from './parseInput.js';
+import { queuesNamed } from './queuesNamed.js';
 import { createRatePacer } from './ratePacer.js';
 import { deadLetterShards, scanDeadLetters } from './scanDeadLetters.js';
 
@@ -227,23 +228,4 @@ export function createDlqReplays(deps: AdminDeps, logger?: Logger): DlqReplays {
     },
   };
   return replays;
-}
-
-// dlq_replays.queue is a varchar(200): as many whole names as fit, and then how many more there were.
-const QUEUE_COLUMN_CHARS = 200;
-
-/** The dead-letter queues a replay works on, as its record names them. */
-export function queuesNamed(qualifiedNames: readonly string[]): string {
-  const all = qualifiedNames.join(' ');
-  if (all.length <= QUEUE_COLUMN_CHARS) return all;
-  let kept = 0;
-  let text = '';
-  for (const name of qualifiedNames) {
-    const more = `${text === '' ? '' : ' '}${name}`;
-    const tail = ` and ${qualifiedNames.length - kept - 1} more`;
-    if (text.length + more.length + tail.length > QUEUE_COLUMN_CHARS) break;
-    text += more;
-    kept += 1;
-  }
-  return `${text} and ${qualifiedNames.length - kept} more`;
 }

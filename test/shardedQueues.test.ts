@@ -182,6 +182,12 @@ describe('sharded postback queues', () => {
         expect(await t.prisma.conversion.findUnique({ where: { transactionId: c.transactionId } })).toMatchObject({ status: 'rejected', rejectedReason: 'bot_traffic' });
       }
       await eventually(async () => [...(await queuedByShard()).values()].every((jobs) => jobs.length === 0), 10_000, 'every shard empty');
+      // The worker's metrics carry the shard: each shard consumed, and its two postbacks counted under it.
+      const text = await worker.metrics.registry.metrics();
+      for (const tag of tags) {
+        expect(text).toContain(`postback_worker_consuming{shard="${tag}"} 1`);
+        expect(text).toContain(`postback_worker_postbacks_total{outcome="rejected",shard="${tag}"} 2`);
+      }
     } finally {
       await worker.close();
     }

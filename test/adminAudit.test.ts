@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkerRedis, ShardLayouts } from '@postback/core';
 import { asClient } from '../apps/admin/src/auditedActions.js';
 import { createDlqReplays, type DlqReplays } from '../apps/admin/src/services/dlqReplays.js';
 import { SESSION_COOKIE } from '../apps/admin/src/dashboard/adminSession.js';
@@ -100,6 +101,17 @@ describe('the audit trail of admin actions', () => {
     await replays.settled(String(slow.id));
     await givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: 'unreadable', unreadable: true });
     expect((await call('POST', '/admin/dlq/purge', { filter: { error_kind: 'unreadable' }, confirm: true }, as)).body).toEqual({ purged: 1 });
+    // A layout of 2 shards that a process announced and left: empty, held by nobody, so it can be forgotten.
+    const redis = createWorkerRedis(t.cfg.REDIS_URL);
+    try {
+      const layout = new ShardLayouts(redis, t.cfg.QUEUE_PREFIX, 2, 'receiver');
+      await layout.announce();
+      expect((await call('DELETE', '/admin/shard-layouts/2', undefined, as)).status).toBe(409);
+      await layout.leave();
+    } finally {
+      redis.disconnect();
+    }
+    expect((await call('DELETE', '/admin/shard-layouts/2', undefined, as)).status).toBe(200);
 
     const rows = await rowsAfter(since);
     expect(rows.map((r) => [r.action, r.target])).toEqual([
@@ -114,6 +126,7 @@ describe('the audit trail of admin actions', () => {
       ['dlq.replay', slow.id],
       ['dlq.replay_cancel', slow.id],
       ['dlq.purge', null],
+      ['shard_layout.forget', '2'],
     ]);
     for (const row of rows) expect(row).toMatchObject({ operator: 'Zoë Admin', source: '127.0.0.1', outcome: 'ok' });
     expect(rows[1]!.details).toEqual({ advertiser_id: advertiser.id, name: 'Audited offer' });
@@ -124,6 +137,8 @@ describe('the audit trail of admin actions', () => {
     expect((await call('GET', `/admin/dlq/replays/${String(byIds.body.replay_id)}`)).body).toMatchObject({ operator: 'Zoë Admin', replayed: 1 });
     expect(rows[7]!.details).toMatchObject({ filter: { error_kind: ['23514'] }, status: 'running' });
     expect(rows[10]!.details).toEqual({ filter: { error_kind: ['unreadable'] }, purged: 1 });
+    const stem = t.cfg.QUEUE_PREFIX.slice(0, -1);
+    expect(rows[11]!.details).toEqual({ shards_no_longer_consumed: [`${stem}-0}`, `${stem}-1}`] });
     // The replay's own record names the request's operator too.
     expect((await call('GET', `/admin/dlq/replays/${replay.id}`)).body).toMatchObject({ operator: 'Zoë Admin' });
     const all = JSON.stringify(rows);

@@ -295,6 +295,7 @@ describe('admin API: hostile input', () => {
       'POST /admin/conversions', 'GET /admin/conversions/:transactionId', 'GET /admin/postbacks', 'GET /admin/postbacks/:id',
       'GET /admin/dlq', 'POST /admin/dlq/replay', 'DELETE /admin/dlq/:id', 'POST /admin/dlq/replays', 'GET /admin/dlq/replays',
       'GET /admin/dlq/replays/:id', 'POST /admin/dlq/replays/:id/cancel', 'POST /admin/dlq/purge', 'POST /admin/login',
+      'GET /admin/shard-layouts', 'DELETE /admin/shard-layouts/:shards',
     ]));
     // bull-board is an app of its own, whose routes the parent router cannot list: dashboardRoutes() takes them
     // from bull-board. Another mounted app would need the same.

@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, TransientStoreError } from '@postback/core';
-import { AdminInputError, NotFoundError } from './adminErrors.js';
+import { AdminInputError, ConflictError, NotFoundError } from './adminErrors.js';
 import { cliFailure, oneLine } from './cliFailure.js';
 
 // The shape of a Prisma 7 error from the pg driver adapter: a message with a code excerpt, the SQLSTATE in meta.
@@ -44,6 +44,13 @@ describe('cliFailure: one line and an exit code for every error', () => {
   it('exits 1 when something is not found or a store is down', () => {
     expect(cliFailure(new NotFoundError('conversion a\nb not found'))).toEqual({ exitCode: 1, line: 'error: conversion a; b not found' });
     expect(cliFailure(new TransientStoreError('redis unreachable (REDIS_URL)'))).toEqual({ exitCode: 1, line: 'error: redis unreachable (REDIS_URL)' });
+  });
+
+  it('exits 1 with its reason when an action is refused in the state things are in', () => {
+    expect(cliFailure(new ConflictError('a running process still uses the layout of 3 shards'))).toEqual({
+      exitCode: 1,
+      line: 'error: a running process still uses the layout of 3 shards',
+    });
   });
 
   it('exits 1 on anything unexpected with one line, not the stack or the code excerpt', () => {

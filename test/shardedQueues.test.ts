@@ -21,6 +21,7 @@ import { givenConversion, givenOffer, givenRejectionUrl } from './helpers/fixtur
 import {
   connectAdminDeps,
   sendPostback,
+  serveAdminApi,
   silent,
   startInProcessWorker,
   startReceiver,
@@ -241,5 +242,20 @@ describe('sharded postback queues', () => {
     }
     expect(text).toContain(`postback_queue_jobs{queue="dead_letter",state="waiting",shard="${tags[1]}"} 1`);
     expect(text).toContain(`postback_queue_jobs{queue="dead_letter",state="waiting",shard="${tags[0]}"} 0`);
+  });
+
+  it('shows every shard’s queues on the dashboard, each under its shard’s tag, all read-only', async () => {
+    const token = 'sharded-dashboard-token-0123456789';
+    const served = await serveAdminApi(admin, token);
+    try {
+      const board = (method: string, path: string) =>
+        fetch(`${served.baseUrl}/admin/queues/api/queues${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+      const listed = (await (await board('GET', '')).json()) as { queues: Array<{ name: string }> };
+      const names = listed.queues.map((q) => q.name).sort();
+      expect(names).toEqual(tags.flatMap((tag) => [`${tag}:rejections`, `${tag}:rejections-dead`]).sort());
+      expect((await board('PUT', `/${encodeURIComponent(`${tags[2]}:rejections-dead`)}/empty`)).status).toBe(405);
+    } finally {
+      await served.close();
+    }
   });
 });

@@ -36,26 +36,26 @@ export async function listDeadLetters(deps: AdminDeps, input: unknown) {
     input,
   );
   const shards = await deadLetterShards(deps);
-  // With one shard its queue is the list; with more, each queue's newest offset + limit entries are merged, newest
-  // first (by when each was dead-lettered), and the page cut from them.
+  // With one shard its queue is the page. With more, each queue's newest offset + limit entries are merged by when
+  // each entered its queue (the order each queue lists them in, newest first), and the page is cut from them.
+  const from = shards.length === 1 ? offset : 0;
   const perShard = await deps.withRedis(() =>
     Promise.all(
       shards.map(async (shard) => {
         const deadLetters = deps.shards.shard(shard).deadLetters;
-        const [jobs, count] = await Promise.all([
-          shards.length === 1 ? deadLetters.getWaiting(offset, offset + limit - 1) : deadLetters.getWaiting(0, offset + limit - 1),
-          deadLetters.getWaitingCount(),
-        ]);
+        const [jobs, count] = await Promise.all([deadLetters.getWaiting(from, offset + limit - 1), deadLetters.getWaitingCount()]);
         return { count, entries: jobs.filter((job) => job?.data !== undefined).map((job) => ({ shard, job })) };
       }),
     ),
   );
   const total = perShard.reduce((sum, s) => sum + s.count, 0);
-  if (shards.length === 1) return { total, jobs: perShard[0]!.entries.map(({ shard, job }) => deadLetterSummaryOf(shard, job)) };
-  const merged = perShard
-    .flatMap((s) => s.entries)
-    .sort((a, b) => b.job.data.deadLetteredAt - a.job.data.deadLetteredAt || (a.shard < b.shard ? -1 : a.shard > b.shard ? 1 : 0));
-  return { total, jobs: merged.slice(offset, offset + limit).map(({ shard, job }) => deadLetterSummaryOf(shard, job)) };
+  const entries = shards.length === 1 ? perShard[0]!.entries : mergeNewestFirst(perShard.map((s) => s.entries)).slice(offset, offset + limit);
+  return { total, jobs: entries.map(({ shard, job }) => deadLetterSummaryOf(shard, job)) };
+}
+
+/** Lists of entries, each newest first, as one list newest first (ties: by shard, so every call agrees). */
+function mergeNewestFirst<E extends { shard: string; job: Job<DeadLetterData> }>(lists: E[][]): E[] {
+  return lists.flat().sort((a, b) => b.job.timestamp - a.job.timestamp || (a.shard < b.shard ? -1 : a.shard > b.shard ? 1 : 0));
 }
 
 const howToReplay = { rate_per_second: replayRequestSchema.shape.rate_per_second, operator: replayRequestSchema.shape.operator };

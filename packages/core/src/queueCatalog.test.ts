@@ -35,7 +35,6 @@ describe('queueCatalog', () => {
     expect(catalog.ownShards()).toEqual(['{postback}']);
     expect(catalog.postback.queueName).toBe('rejections');
     expect(catalog.postback.deadLetterName).toBe('rejections-dead');
-    expect(catalog.maintenance.queueName).toBe('maintenance');
     expect(catalog.shardOf('abc123')).toBe('{postback}');
   });
 

@@ -39,6 +39,7 @@ type CatalogConfig = Pick<Config, 'QUEUE_PREFIX' | 'QUEUE_SHARDS' | 'QUEUE_NAME'
  *   admission script with every key's rate limit and the one receipt sequence, the key registry, the job-move locks,
  *   the shard layouts, the maintenance queue).
  * - `postback` is sharded: QUEUE_NAME and its dead-letter queue DEAD_LETTER_QUEUE_NAME under each shard's tag.
+ * - the maintenance queue (below: MAINTENANCE_QUEUE_NAME) is one, in the control slot.
  */
 export interface QueueCatalog {
   control: string;
@@ -52,7 +53,6 @@ export interface QueueCatalog {
     /** Attempts and backoff, then the shard's dead-letter queue. */
     options: (jobId: string) => JobsOptions;
   };
-  maintenance: { queueName: string };
   /** The shard a transaction's postbacks go to under this process's layout (see shardOfTransaction). */
   shardOf: (transactionId: string) => string;
   /** This process's shards, shard 0 first. */
@@ -72,7 +72,6 @@ export function queueCatalog(cfg: CatalogConfig): QueueCatalog {
       schema: postbackJobSchema,
       options: (jobId) => postbackJobOptions(cfg, jobId),
     },
-    maintenance: { queueName: MAINTENANCE_QUEUE_NAME },
     shardOf: (transactionId) => own[shardOfTransaction(transactionId, cfg.QUEUE_SHARDS)]!,
     ownShards: () => [...own],
   };

@@ -3,7 +3,17 @@ import type { Outcome } from '@postback/core';
 import { showConversion } from '../apps/admin/src/services/conversions.js';
 import { showPostback } from '../apps/admin/src/services/postbacks.js';
 import { givenAdvertiser, givenConversion, givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
-import { connectAdminDeps, onlyShard, queuedPostback, sendPostback, startInProcessWorker, startReceiver, type AdminHandle, type RunningReceiver, onlyShardWorker } from './helpers/pipeline.js';
+import {
+  connectAdminDeps,
+  onlyShard,
+  onlyShardWorker,
+  queuedPostback,
+  sendPostback,
+  startInProcessWorker,
+  startReceiver,
+  type AdminHandle,
+  type RunningReceiver,
+} from './helpers/pipeline.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
 
 let t: TestEnvironment;

@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { createPostbackQueue, createFailFastRedis, loadConfig, postbackJobOptions } from '@postback/core';
+import { createFailFastRedis, loadConfig, PostbackShards } from '@postback/core';
 import { Admission } from '../apps/receiver/dist/admission.js';
 import { EnqueueBatcher } from '../apps/receiver/dist/enqueueBatcher.js';
 import { burst, summarize } from './load.mjs';
@@ -85,7 +85,8 @@ async function main() {
     results.receiver_rss_mb = peakRssMb(receiver.child.pid);
     const queueRedis = createFailFastRedis(REDIS_URL);
     await new Promise((r) => queueRedis.once('ready', r));
-    const queue = createPostbackQueue(cfg, queueRedis);
+    const shards = new PostbackShards(cfg, queueRedis, { role: 'bench' });
+    const { queue } = shards.shard(shards.catalog.ownShards()[0]);
     await queue.obliterate({ force: true });
 
     // 3. SQL floor: the same conditional rejections, straight to Postgres, 10,000 per statement.
@@ -110,7 +111,7 @@ async function main() {
     // 4. Worker drain: DRAIN postbacks queued the way the receiver queues them, then one worker process.
     log(`4/6 worker drain: queueing ${DRAIN}`);
     const admission = new Admission(queueRedis, PREFIX, Number(env.RATE_LIMIT_PER_KEY), 1000);
-    const batcher = new EnqueueBatcher(queue, admission, (id) => postbackJobOptions(cfg, id));
+    const batcher = new EnqueueBatcher(shards, admission);
     for (let i = RANGES.drain.from; i < RANGES.drain.to; i += 10_000) {
       const chunk = [];
       for (let j = i; j < Math.min(i + 10_000, RANGES.drain.to); j++) {
@@ -143,7 +144,8 @@ async function main() {
     results.worker_rss_mb = peakRssMb(worker.child.pid);
     results.receiver_rss_mb = Math.max(results.receiver_rss_mb, peakRssMb(receiver.child.pid));
     await Promise.all([worker.stop(), receiver.stop()]);
-    await queue.close();
+    await shards.layouts.leave();
+    await shards.close();
 
     Object.assign(results, {
       express_floor_rps: floorRun.rps,

@@ -5,9 +5,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createFailFastRedis,
-  createPostbackQueue,
+  PostbackShards,
   loadConfig,
-  postbackJobOptions,
   ReplicationTimeoutError,
   waitForReplicas,
   writeTarget,
@@ -21,7 +20,7 @@ import { createRejectionEndpoint, revokeRejectionEndpoint } from '../apps/admin/
 import { givenDeadLetter } from './helpers/deadLetterFixtures.js';
 import { givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
 import { ReplicaPair } from './helpers/ownRedisNodes.js';
-import { connectAdminDeps, queuedPostback, sendPostback, silent, startReceiver, type AdminHandle, type PostbackAnswer } from './helpers/pipeline.js';
+import { connectAdminDeps, onlyShard, queuedPostback, sendPostback, silent, startReceiver, type AdminHandle, type PostbackAnswer } from './helpers/pipeline.js';
 import { parseExposition } from './helpers/scrapeMetrics.js';
 import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
 
@@ -53,7 +52,7 @@ beforeAll(async () => {
   // Registered with ACK_REPLICAS=1 while the replica is there: the admin's 201 waited for it.
   key = (await givenRejectionUrl(admin, { offerId })).key;
   onReplica = new Redis(pair.replica.url);
-  replicaQueue = createPostbackQueue(t.cfg, onReplica);
+  replicaQueue = onlyShard({ shards: new PostbackShards(t.cfg, onReplica, { role: 'test' }) }).queue;
 });
 
 afterAll(async () => {
@@ -84,12 +83,12 @@ describe('ACK_REPLICAS=1 with the replica in sync', () => {
 
   it('sends one WAIT for a turn of 300 postbacks, not one per postback', async () => {
     const connection = createFailFastRedis(pair.primary.url);
-    const queue = createPostbackQueue(t.cfg, connection);
+    const shards = new PostbackShards(t.cfg, connection, { role: 'test', replicas: { replicas: 1, timeoutMs: 1000 } });
+    const queue = onlyShard({ shards }).queue;
     try {
       await queue.waitUntilReady();
       const admission = new Admission(connection, t.cfg.QUEUE_PREFIX, 100_000, 1000);
-      const replication = { connection, policy: { replicas: 1, timeoutMs: 1000 } };
-      const batcher = new EnqueueBatcher(queue, admission, (id) => postbackJobOptions(t.cfg, id), undefined, replication);
+      const batcher = new EnqueueBatcher(shards, admission);
       const waitsBefore = await pair.primary.waitCalls();
       const scope = { kind: 'offer' as const, advertiserId: 1, offerId };
       const verdicts = await Promise.all(
@@ -98,7 +97,7 @@ describe('ACK_REPLICAS=1 with the replica in sync', () => {
       expect(verdicts.every((v) => v.stored)).toBe(true);
       expect((await pair.primary.waitCalls()) - waitsBefore).toBe(1);
     } finally {
-      await queue.close();
+      await shards.close();
       connection.disconnect();
     }
   });
@@ -169,19 +168,19 @@ describe('ACK_REPLICAS=1 without a replica that confirms', () => {
   });
 
   it('fails a replay clearly and leaves the entry dead-lettered; the same replay succeeds with the replica back', async () => {
-    const jobId = await givenDeadLetter(admin.deadLetters, { offerId });
+    const jobId = await givenDeadLetter(onlyShard(admin).deadLetters, { offerId });
     const replays = createDlqReplays(admin, silent());
     await pair.cutReplica();
     try {
       await expect(replays.run({ filter: {} }, 'test', { rethrow: true })).rejects.toThrow(ReplicationTimeoutError);
       const [record] = (await replays.list({ limit: 1 })).replays;
       expect(record).toMatchObject({ status: 'failed', replayed: 0, error: expect.stringMatching(/not replicated: 0 of 1 replicas/) });
-      expect(await admin.deadLetters.getJob(jobId)).toBeDefined();
+      expect(await onlyShard(admin).deadLetters.getJob(jobId)).toBeDefined();
     } finally {
       await pair.restoreReplica();
     }
     expect(await replays.run({ filter: {} }, 'test')).toMatchObject({ status: 'completed', replayed: 1 });
-    expect(await admin.deadLetters.getJob(jobId)).toBeUndefined();
+    expect(await onlyShard(admin).deadLetters.getJob(jobId)).toBeUndefined();
     // The re-add was confirmed before the entry left the dead-letter queue.
     expect(await replicaQueue.getJob(jobId)).toBeDefined();
   });
@@ -226,7 +225,7 @@ describe('a failover after the replica was cut off mid-burst', () => {
       await own.failover();
 
       const promoted = new Redis(own.replica.url);
-      const promotedQueue = createPostbackQueue(t.cfg, promoted);
+      const promotedQueue = onlyShard({ shards: new PostbackShards(t.cfg, promoted, { role: 'test' }) }).queue;
       try {
         const missing = async (list: PostbackAnswer[]) => {
           const acked = list.filter((a) => a.status === 202).map((a) => String(a.body.postback_id));

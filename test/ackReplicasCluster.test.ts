@@ -5,9 +5,8 @@ import { once } from 'node:events';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createPostbackQueue,
+  PostbackShards,
   loadConfig,
-  postbackJobOptions,
   ReplicationTimeoutError,
   waitForReplicas,
   writeTarget,
@@ -106,12 +105,11 @@ describe('waitForReplicas on a Redis Cluster', () => {
     const cfg = loadConfig({ QUEUE_PREFIX: '{ack-cluster}', ACK_REPLICAS: '1', ACK_REPLICA_TIMEOUT_MS: '2000' });
     // The admission takes a standalone client's type; its script and BullMQ's run on a Cluster client alike.
     const admission = new Admission(client as unknown as Redis, cfg.QUEUE_PREFIX, 100_000, 1000);
-    const queue = createPostbackQueue(cfg, client);
+    // The shards take a standalone client's type too, for the same reason.
+    const shards = new PostbackShards(cfg, client as unknown as Redis, { role: 'test', replicas: { replicas: 1, timeoutMs: 2000 } });
+    const queue = shards.shard(cfg.QUEUE_PREFIX).queue;
     try {
-      const batcher = new EnqueueBatcher(queue, admission, (id) => postbackJobOptions(cfg, id), undefined, {
-        connection: client,
-        policy: { replicas: 1, timeoutMs: 2000 },
-      });
+      const batcher = new EnqueueBatcher(shards, admission);
       const primaries = await cluster.primaries();
       const holder = await cluster.primaryOf(queue.toKey('id'));
       const before = await waitCallsOf(primaries);
@@ -123,7 +121,7 @@ describe('waitForReplicas on a Redis Cluster', () => {
       const after = await waitCallsOf(primaries);
       expect(primaries.map((p, i) => after[i]! - before[i]!)).toEqual(primaries.map((p) => (p === holder ? 1 : 0)));
     } finally {
-      await queue.close();
+      await shards.close();
     }
   });
 

@@ -7,9 +7,10 @@ import { useAdminApi } from './helpers/adminApiFixture.js';
 import { givenAdvertiserNameRefused } from './helpers/fixtures.js';
 import {
   connectAdminDeps,
+  onlyShard,
   sendPostback,
-  serveAdminApi,
   serve,
+  serveAdminApi,
   silent,
   startReceiver,
   type AdminHandle,
@@ -136,12 +137,12 @@ describe('admin API', () => {
 
   it('lists, replays and deletes dead-lettered postbacks', async () => {
     const data = { job: { v: 1, transactionId: 'dlq-tx' }, failedReason: 'boom', errors: ['boom'], attemptsMade: 1, deadLetteredAt: Date.now() };
-    await admin.deadLetters.add('dead', data, { jobId: 'dlq-a' });
-    await admin.deadLetters.add('dead', data, { jobId: 'dlq-b' });
+    await onlyShard(admin).deadLetters.add('dead', data, { jobId: 'dlq-a' });
+    await onlyShard(admin).deadLetters.add('dead', data, { jobId: 'dlq-b' });
     const listed = await call('GET', '/admin/dlq');
     expect(listed.body).toMatchObject({ total: 2, jobs: expect.arrayContaining([expect.objectContaining({ id: 'dlq-a', error: 'boom', attempts: 1 })]) });
     expect((await call('POST', '/admin/dlq/replay', { ids: ['dlq-a'] })).body).toMatchObject({ replayed: 1 });
-    expect(await admin.queue.getJob('dlq-a')).toBeDefined();
+    expect(await onlyShard(admin).queue.getJob('dlq-a')).toBeDefined();
     expect((await call('DELETE', '/admin/dlq/dlq-b')).body).toEqual({ deleted: 'dlq-b' });
     expect((await call('GET', '/admin/dlq')).body).toMatchObject({ total: 0 });
   });

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkerRedis, ShardLayouts } from '@postback/core';
 import { asClient } from '../apps/admin/src/auditedActions.js';
 import { createDlqReplays, type DlqReplays } from '../apps/admin/src/services/dlqReplays.js';
 import { SESSION_COOKIE } from '../apps/admin/src/dashboard/adminSession.js';
 import { capturedLogger } from './helpers/capturedLogger.js';
 import { givenDeadLetter } from './helpers/deadLetterFixtures.js';
-import { connectAdminDeps, serveAdminApi, silent, type AdminHandle } from './helpers/pipeline.js';
+import { connectAdminDeps, onlyShard, serveAdminApi, silent, type AdminHandle } from './helpers/pipeline.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
 
 const TOKEN = 'admin-audit-token-0123456789abcdef';
@@ -84,22 +85,33 @@ describe('the audit trail of admin actions', () => {
     const conversions = [{ transaction_id: 'audit-tx-1', offer_id: offer.id, status: 'approved' }, { transaction_id: 'audit-tx-2', offer_id: offer.id, status: 'pending' }];
     expect((await call('POST', '/admin/conversions', { conversions }, as)).body).toEqual({ imported: 2 });
 
-    const [toReplay, toDelete] = [await givenDeadLetter(admin.deadLetters), await givenDeadLetter(admin.deadLetters)];
+    const [toReplay, toDelete] = [await givenDeadLetter(onlyShard(admin).deadLetters), await givenDeadLetter(onlyShard(admin).deadLetters)];
     const byIds = await call('POST', '/admin/dlq/replay', { ids: [toReplay, 'gone'] }, as);
     expect(byIds.status).toBe(200);
     expect((await call('DELETE', `/admin/dlq/${toDelete}`, undefined, as)).status).toBe(200);
-    await givenDeadLetter(admin.deadLetters, { errorKind: '23514' });
+    await givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: '23514' });
     // A dry run and an unconfirmed purge change nothing and leave no row.
     expect((await call('POST', '/admin/dlq/replays', { filter: {}, dry_run: true }, as)).status).toBe(200);
     expect((await call('POST', '/admin/dlq/purge', { filter: {} }, as)).status).toBe(400);
     const replay = (await call('POST', '/admin/dlq/replays', { filter: { error_kind: ['23514'] } }, as)).body;
     await replays.settled(String(replay.id));
-    await Promise.all(Array.from({ length: 5 }, () => givenDeadLetter(admin.deadLetters, { errorKind: 'P0001' })));
+    await Promise.all(Array.from({ length: 5 }, () => givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: 'P0001' })));
     const slow = (await call('POST', '/admin/dlq/replays', { filter: { error_kind: ['P0001'] }, rate_per_second: 1 }, as)).body;
     expect((await call('POST', `/admin/dlq/replays/${slow.id}/cancel`, undefined, as)).status).toBe(200);
     await replays.settled(String(slow.id));
-    await givenDeadLetter(admin.deadLetters, { errorKind: 'unreadable', unreadable: true });
+    await givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: 'unreadable', unreadable: true });
     expect((await call('POST', '/admin/dlq/purge', { filter: { error_kind: 'unreadable' }, confirm: true }, as)).body).toEqual({ purged: 1 });
+    // A layout of 2 shards that a process announced and left: empty, held by nobody, so it can be forgotten.
+    const redis = createWorkerRedis(t.cfg.REDIS_URL);
+    try {
+      const layout = new ShardLayouts(redis, t.cfg.QUEUE_PREFIX, 2, 'receiver');
+      await layout.announce();
+      expect((await call('DELETE', '/admin/shard-layouts/2', undefined, as)).status).toBe(409);
+      await layout.leave();
+    } finally {
+      redis.disconnect();
+    }
+    expect((await call('DELETE', '/admin/shard-layouts/2', undefined, as)).status).toBe(200);
 
     const rows = await rowsAfter(since);
     expect(rows.map((r) => [r.action, r.target])).toEqual([
@@ -114,6 +126,7 @@ describe('the audit trail of admin actions', () => {
       ['dlq.replay', slow.id],
       ['dlq.replay_cancel', slow.id],
       ['dlq.purge', null],
+      ['shard_layout.forget', '2'],
     ]);
     for (const row of rows) expect(row).toMatchObject({ operator: 'Zoë Admin', source: '127.0.0.1', outcome: 'ok' });
     expect(rows[1]!.details).toEqual({ advertiser_id: advertiser.id, name: 'Audited offer' });
@@ -124,6 +137,8 @@ describe('the audit trail of admin actions', () => {
     expect((await call('GET', `/admin/dlq/replays/${String(byIds.body.replay_id)}`)).body).toMatchObject({ operator: 'Zoë Admin', replayed: 1 });
     expect(rows[7]!.details).toMatchObject({ filter: { error_kind: ['23514'] }, status: 'running' });
     expect(rows[10]!.details).toEqual({ filter: { error_kind: ['unreadable'] }, purged: 1 });
+    const stem = t.cfg.QUEUE_PREFIX.slice(0, -1);
+    expect(rows[11]!.details).toEqual({ shards_no_longer_consumed: [`${stem}-0}`, `${stem}-1}`] });
     // The replay's own record names the request's operator too.
     expect((await call('GET', `/admin/dlq/replays/${replay.id}`)).body).toMatchObject({ operator: 'Zoë Admin' });
     const all = JSON.stringify(rows);
@@ -182,9 +197,9 @@ describe('the audit trail of admin actions', () => {
       expect((await call('POST', '/admin/advertisers', { name: 'Never' })).status).toBe(500);
       expect(await t.prisma.advertiser.count()).toBe(before);
       // A dead-letter action is done in Redis first: it stands, and its record goes to the log instead.
-      const dead = await givenDeadLetter(admin.deadLetters);
+      const dead = await givenDeadLetter(onlyShard(admin).deadLetters);
       expect((await call('DELETE', `/admin/dlq/${dead}`)).body).toEqual({ deleted: dead });
-      expect(await admin.deadLetters.getJob(dead)).toBeUndefined();
+      expect(await onlyShard(admin).deadLetters.getJob(dead)).toBeUndefined();
       const unwritten = await eventually(async () => log.lines().find((l) => l.msg === 'audit record not written' && (l.audit as AuditRow).action === 'dlq.delete'));
       expect(unwritten.audit).toMatchObject({ operator: FINGERPRINT, action: 'dlq.delete', target: dead });
     } finally {

@@ -9,7 +9,7 @@ import { DASHBOARD_PATH } from '../apps/admin/src/dashboard/queueDashboard.js';
 import { createDlqReplays, type DlqReplays } from '../apps/admin/src/services/dlqReplays.js';
 import { givenDeadLetter } from './helpers/deadLetterFixtures.js';
 import { givenConversion, givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
-import { connectAdminDeps, serve, type AdminHandle } from './helpers/pipeline.js';
+import { connectAdminDeps, onlyShard, serve, type AdminHandle } from './helpers/pipeline.js';
 import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
 
 // Property-based, like the receiver's hostileInput.test.ts: random bodies, path parameters and query strings at
@@ -52,7 +52,7 @@ beforeAll(async () => {
   const conversion = await givenConversion(t.prisma, { offerId: offer.id });
   known.ids.push(String(offer.advertiserId), String(offer.id), String(url.id));
   known.transactionIds.push(conversion.transactionId);
-  known.jobIds.push(await givenDeadLetter(admin.deadLetters), await givenDeadLetter(admin.deadLetters, { errorKind: '23514' }));
+  known.jobIds.push(await givenDeadLetter(onlyShard(admin).deadLetters), await givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: '23514' }));
 });
 
 afterAll(async () => {
@@ -295,6 +295,7 @@ describe('admin API: hostile input', () => {
       'POST /admin/conversions', 'GET /admin/conversions/:transactionId', 'GET /admin/postbacks', 'GET /admin/postbacks/:id',
       'GET /admin/dlq', 'POST /admin/dlq/replay', 'DELETE /admin/dlq/:id', 'POST /admin/dlq/replays', 'GET /admin/dlq/replays',
       'GET /admin/dlq/replays/:id', 'POST /admin/dlq/replays/:id/cancel', 'POST /admin/dlq/purge', 'POST /admin/login',
+      'GET /admin/shard-layouts', 'DELETE /admin/shard-layouts/:shards',
     ]));
     // bull-board is an app of its own, whose routes the parent router cannot list: dashboardRoutes() takes them
     // from bull-board. Another mounted app would need the same.

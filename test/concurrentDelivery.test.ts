@@ -37,6 +37,7 @@ describe('two deliveries of one postback at once', () => {
       seq: 1,
       receivedAt: Date.now(),
       attempts: 1,
+      shard: t.cfg.QUEUE_PREFIX,
     };
     // The other delivery: past its read of postback_log, its log row written, not yet committed.
     const other = new pg.Client({ connectionString: t.databaseUrl });

@@ -7,6 +7,7 @@ import { SESSION_COOKIE } from '../apps/admin/src/dashboard/adminSession.js';
 import { useAdminApi } from './helpers/adminApiFixture.js';
 import { givenConversion, givenOffer, givenPostbackLogRefusing, givenRejectionUrl } from './helpers/fixtures.js';
 import {
+  onlyShard,
   sendPostback,
   startInProcessWorker,
   startReceiver,
@@ -64,7 +65,7 @@ async function givenDeadLetteredPostback(): Promise<{ postbackId: string }> {
   try {
     const sent = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'fraud', transaction_id: conversion.transactionId });
     const postbackId = String(sent.body.postback_id);
-    await eventually(async () => (await admin.deadLetters.getJob(postbackId)) ?? undefined, 20_000, 'the dead letter');
+    await eventually(async () => (await onlyShard(admin).deadLetters.getJob(postbackId)) ?? undefined, 20_000, 'the dead letter');
     return { postbackId };
   } finally {
     await fix();
@@ -104,7 +105,7 @@ describe('the dead-letter dashboard in a browser', () => {
       'the replayed postback to be applied',
     );
     expect(applied.outcome).toBe('rejected');
-    expect(await admin.deadLetters.getJob(postbackId)).toBeUndefined();
+    expect(await onlyShard(admin).deadLetters.getJob(postbackId)).toBeUndefined();
   });
 });
 

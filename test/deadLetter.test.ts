@@ -1,11 +1,11 @@
 import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeadLetterQueue, createPostbackQueue, createWorkerRedis, loadConfig } from '@postback/core';
+import { createWorkerRedis, loadConfig, PostbackShards } from '@postback/core';
 import { deleteDeadLetter, listDeadLetters, replayDeadLetters } from '../apps/admin/src/services/deadLetters.js';
 import { createDlqReplays, type DlqReplays } from '../apps/admin/src/services/dlqReplays.js';
 import { showPostback } from '../apps/admin/src/services/postbacks.js';
 import { givenConversion, givenOffer, givenPostbackLogRefusing, givenRejectionUrl } from './helpers/fixtures.js';
-import { connectAdminDeps, sendPostback, silent, startInProcessWorker, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
+import { connectAdminDeps, onlyShard, sendPostback, silent, startInProcessWorker, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
 import { freePort } from './helpers/freePort.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
 
@@ -38,7 +38,7 @@ afterAll(async () => {
 
 
 async function deadLettered(postbackId: string) {
-  return eventually(async () => (await admin.deadLetters.getJob(postbackId)) ?? undefined, 20_000, `${postbackId} in the DLQ`);
+  return eventually(async () => (await onlyShard(admin).deadLetters.getJob(postbackId)) ?? undefined, 20_000, `${postbackId} in the DLQ`);
 }
 
 describe('dead-letter queue', () => {
@@ -58,21 +58,21 @@ describe('dead-letter queue', () => {
       expect(dead.data.failedReason).toContain('refused by test trigger');
       expect(await showPostback(admin, badId)).toMatchObject({ outcome: 'dead_lettered', attempts: 3, transaction_id: 'tx-broken' });
       expect(await showPostback(admin, String(good.body.postback_id))).toMatchObject({ outcome: 'rejected' });
-      expect(await admin.queue.getJob(badId)).toBeUndefined();
+      expect(await onlyShard(admin).queue.getJob(badId)).toBeUndefined();
       const listed = await listDeadLetters(admin, {});
       expect(listed.jobs.map((j) => j.id)).toContain(badId);
 
       await fixDatabase();
       expect(await replayDeadLetters(replays, { ids: [badId] }, 'test')).toMatchObject({ replayed: 1, missing: [] });
       await eventually(async () => (await showPostback(admin, badId)).outcome === 'rejected', 20_000, 'the replay to apply');
-      expect(await admin.deadLetters.getJob(badId)).toBeUndefined();
+      expect(await onlyShard(admin).deadLetters.getJob(badId)).toBeUndefined();
       expect(await t.prisma.conversionStatusHistory.count({ where: { conversionId: broken.id } })).toBe(1);
 
       // Replaying the same postback again (a stale copy) changes nothing: no second history row.
-      await admin.deadLetters.add('dead', dead.data, { jobId: badId });
+      await onlyShard(admin).deadLetters.add('dead', dead.data, { jobId: badId });
       const again = await replayDeadLetters(replays, { all: true }, 'test');
       expect(await replays.settled(again.replay_id)).toMatchObject({ status: 'completed', replayed: 1 });
-      await eventually(async () => (await admin.queue.getJob(badId)) === undefined, 20_000, 'the second replay to finish');
+      await eventually(async () => (await onlyShard(admin).queue.getJob(badId)) === undefined, 20_000, 'the second replay to finish');
       expect(await t.prisma.conversionStatusHistory.count({ where: { conversionId: broken.id } })).toBe(1);
       expect(await t.prisma.postbackLog.count({ where: { postbackId: badId } })).toBe(1);
     } finally {
@@ -123,8 +123,8 @@ describe('dead-letter queue', () => {
       DATABASE_URL: `postgresql://postgres@127.0.0.1:${await freePort()}/nowhere`,
     });
     const redis = createWorkerRedis(cfg.REDIS_URL);
-    const queue = createPostbackQueue(cfg, redis);
-    const deadLetters = createDeadLetterQueue(cfg, redis);
+    const shards = new PostbackShards(cfg, redis, { role: 'test' });
+    const { queue, deadLetters } = shards.shard(cfg.QUEUE_PREFIX);
     // A failed job as a crash between "failed" and the dead-letter move leaves it.
     await queue.add('rejection', { v: 99 } as never, { jobId: 'left-failed', attempts: 1 });
     const picker = new Worker(cfg.QUEUE_NAME, null, { connection: redis, prefix: cfg.QUEUE_PREFIX, autorun: false });
@@ -140,13 +140,13 @@ describe('dead-letter queue', () => {
       expect(await queue.getFailedCount()).toBe(0);
     } finally {
       await cutOff.close();
-      await Promise.all([queue.close(), deadLetters.close()]);
+      await shards.close();
       redis.disconnect();
     }
   });
 
   it('sends an unreadable job to the dead-letter queue at once, without spending its other attempts', async () => {
-    const poison = await admin.queue.add('rejection', { v: 99, garbage: true } as never, { jobId: 'poison-1', attempts: 3 });
+    const poison = await onlyShard(admin).queue.add('rejection', { v: 99, garbage: true } as never, { jobId: 'poison-1', attempts: 3 });
     const dead = await deadLettered(poison.id!);
     expect(dead.data.attemptsMade).toBe(1);
     expect(dead.data.failedReason).toContain('unreadable postback job');
@@ -155,7 +155,7 @@ describe('dead-letter queue', () => {
     const after = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'fraud', transaction_id: c.transactionId });
     await eventually(async () => (await showPostback(admin, String(after.body.postback_id))).outcome === 'rejected');
     expect(await deleteDeadLetter(admin, 'poison-1')).toEqual({ deleted: 'poison-1' });
-    expect(await admin.deadLetters.getJob('poison-1')).toBeUndefined();
+    expect(await onlyShard(admin).deadLetters.getJob('poison-1')).toBeUndefined();
   });
 
   it('reports ids that are not in the dead-letter queue instead of failing the replay', async () => {

@@ -12,7 +12,7 @@ import {
   type ReplayOutcome,
 } from '@postback/core';
 import { deleteDeadLetter } from '../apps/admin/src/services/deadLetters.js';
-import { connectAdminDeps, type AdminHandle } from './helpers/pipeline.js';
+import { connectAdminDeps, onlyShard, type AdminHandle } from './helpers/pipeline.js';
 import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
 
 let t: TestEnvironment;
@@ -41,13 +41,13 @@ const postback: PostbackJob = {
 
 /** A job in the main queue's failed set, as the worker's 'failed' event hands it to the dead-letter move. */
 async function givenFailedJob(id: string): Promise<Job<PostbackJob>> {
-  await admin.queue.add(POSTBACK_JOB_NAME, postback, { jobId: id, attempts: 1 });
+  await onlyShard(admin).queue.add(POSTBACK_JOB_NAME, postback, { jobId: id, attempts: 1 });
   const connection = createWorkerRedis(t.cfg.REDIS_URL);
-  const failing = new Worker(admin.queue.name, async () => { throw new UnrecoverableError('refused'); }, { connection, prefix: t.cfg.QUEUE_PREFIX });
+  const failing = new Worker(onlyShard(admin).queue.name, async () => { throw new UnrecoverableError('refused'); }, { connection, prefix: t.cfg.QUEUE_PREFIX });
   await new Promise<void>((resolve) => failing.on('failed', () => resolve()));
   await failing.close();
   connection.disconnect();
-  return (await admin.queue.getJob(id))!;
+  return (await onlyShard(admin).queue.getJob(id))!;
 }
 
 it('never lets a replay run between the worker\'s dead-letter add and its remove from the main queue', async () => {
@@ -57,48 +57,48 @@ it('never lets a replay run between the worker\'s dead-letter add and its remove
 
   let replay: Promise<ReplayOutcome> | undefined;
   // The worker's move, held open between its two steps; an operator's replay of the same id starts in between.
-  await admin.deadLetterPair.lock.whileHolding(id, async () => {
-    await admin.deadLetters.add(DEAD_LETTER_JOB_NAME, { job: postback, failedReason: 'refused', errors: [], attemptsMade: 1, deadLetteredAt: Date.now() }, { jobId: id });
-    replay = replayDeadLetter(admin.deadLetterPair, id);
+  await onlyShard(admin).pair.lock.whileHolding(id, async () => {
+    await onlyShard(admin).deadLetters.add(DEAD_LETTER_JOB_NAME, { job: postback, failedReason: 'refused', errors: [], attemptsMade: 1, deadLetteredAt: Date.now() }, { jobId: id });
+    replay = replayDeadLetter(onlyShard(admin).pair, id);
     await sleep(300);
     await failed.remove();
   });
   expect(await replay).toBe('replayed');
 
   // Back in the main queue, waiting, and out of the dead-letter queue: in exactly one of the two.
-  const back = await admin.queue.getJob(id);
+  const back = await onlyShard(admin).queue.getJob(id);
   expect(back).toBeDefined();
   expect(await back!.getState()).toBe('waiting');
   expect(back!.data).toEqual(postback);
-  expect(await admin.deadLetters.getJob(id)).toBeUndefined();
+  expect(await onlyShard(admin).deadLetters.getJob(id)).toBeUndefined();
 });
 
 it('leaves a replayed job on the main queue when a late mover (a sweep, or the failed event) comes for its failed copy', async () => {
   const id = randomUUID();
   // Two movers read the same failed job: the first moves it, and it is replayed before the second gets the lock.
   const failed = await givenFailedJob(id);
-  expect(await moveToDeadLetter(admin.deadLetterPair, failed)).toBe(true);
-  expect(await replayDeadLetter(admin.deadLetterPair, id)).toBe('replayed');
+  expect(await moveToDeadLetter(onlyShard(admin).pair, failed)).toBe(true);
+  expect(await replayDeadLetter(onlyShard(admin).pair, id)).toBe('replayed');
 
-  expect(await moveToDeadLetter(admin.deadLetterPair, failed, new Error('refused'))).toBe(false);
+  expect(await moveToDeadLetter(onlyShard(admin).pair, failed, new Error('refused'))).toBe(false);
 
-  expect(await (await admin.queue.getJob(id))?.getState()).toBe('waiting');
-  expect(await admin.deadLetters.getJob(id)).toBeUndefined();
+  expect(await (await onlyShard(admin).queue.getJob(id))?.getState()).toBe('waiting');
+  expect(await onlyShard(admin).deadLetters.getJob(id)).toBeUndefined();
 });
 
 it('never counts a dead letter as deleted that a replay under way takes', async () => {
   const id = randomUUID();
-  await admin.deadLetters.add(DEAD_LETTER_JOB_NAME, { job: postback, failedReason: 'refused', errors: [], attemptsMade: 1, deadLetteredAt: Date.now() }, { jobId: id });
+  await onlyShard(admin).deadLetters.add(DEAD_LETTER_JOB_NAME, { job: postback, failedReason: 'refused', errors: [], attemptsMade: 1, deadLetteredAt: Date.now() }, { jobId: id });
   let deletion: Promise<unknown> | undefined;
   // A replay, held open between its add to the main queue and its remove from the dead-letter queue; an operator's
   // delete of the same entry comes in between.
-  await admin.deadLetterPair.lock.whileHolding(id, async () => {
-    await admin.queue.add(POSTBACK_JOB_NAME, postback, { jobId: id });
+  await onlyShard(admin).pair.lock.whileHolding(id, async () => {
+    await onlyShard(admin).queue.add(POSTBACK_JOB_NAME, postback, { jobId: id });
     deletion = deleteDeadLetter(admin, id).catch((err: Error) => err.name);
     await sleep(300);
-    await admin.deadLetters.remove(id);
+    await onlyShard(admin).deadLetters.remove(id);
   });
 
   expect(await deletion).toBe('NotFoundError');
-  expect(await admin.queue.getJob(id)).toBeDefined();
+  expect(await onlyShard(admin).queue.getJob(id)).toBeDefined();
 });

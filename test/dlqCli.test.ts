@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { givenDeadLetter } from './helpers/deadLetterFixtures.js';
-import { connectAdminDeps, type AdminHandle } from './helpers/pipeline.js';
+import { connectAdminDeps, onlyShard, type AdminHandle } from './helpers/pipeline.js';
 import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -35,8 +35,8 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 
 describe('the dead-letter commands of the CLI', () => {
   it('estimates, replays in the foreground with progress on stderr, and shows the replay in the history', async () => {
-    const kept = await givenDeadLetter(admin.deadLetters, { errorKind: 'P0001' });
-    const ids = await Promise.all([1, 2, 3].map(() => givenDeadLetter(admin.deadLetters, { errorKind: '23514' })));
+    const kept = await givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: 'P0001' });
+    const ids = await Promise.all([1, 2, 3].map(() => givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: '23514' })));
 
     const estimate = await cli('dlq', 'replay', '--error-kind', '23514', '--dry-run');
     expect(JSON.parse(estimate.stdout)).toMatchObject({ dry_run: true, matched: 3 });
@@ -46,8 +46,8 @@ describe('the dead-letter commands of the CLI', () => {
     const record = JSON.parse(run.stdout);
     expect(record).toMatchObject({ status: 'completed', matched: 3, replayed: 3, operator: 'carol' });
     expect(run.stderr).toContain(`replay ${record.id}: completed, 3 of 3 replayed`);
-    for (const id of ids) expect(await admin.queue.getJob(id)).toBeDefined();
-    expect(await admin.deadLetters.getJob(kept)).toBeDefined();
+    for (const id of ids) expect(await onlyShard(admin).queue.getJob(id)).toBeDefined();
+    expect(await onlyShard(admin).deadLetters.getJob(kept)).toBeDefined();
 
     const history = JSON.parse((await cli('dlq', 'history')).stdout);
     expect(history.replays[0]).toMatchObject({ id: record.id, operator: 'carol', filter: { error_kind: ['23514'] } });
@@ -60,25 +60,25 @@ describe('the dead-letter commands of the CLI', () => {
   });
 
   it('purges only with --confirm, and says how many it would have purged without', async () => {
-    await admin.deadLetters.obliterate({ force: true });
-    await givenDeadLetter(admin.deadLetters, { errorKind: 'unreadable', deadLetteredAt: Date.now() - 8 * 86_400_000 });
-    await givenDeadLetter(admin.deadLetters, { errorKind: 'unreadable' });
+    await onlyShard(admin).deadLetters.obliterate({ force: true });
+    await givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: 'unreadable', deadLetteredAt: Date.now() - 8 * 86_400_000 });
+    await givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: 'unreadable' });
 
     const unconfirmed = await cli('dlq', 'purge', '--older-than', '7d', '--error-kind', 'unreadable');
     expect(unconfirmed.code).toBe(2);
     expect(unconfirmed.stderr.trim()).toBe('error: would purge 1 dead-lettered jobs; run again with --confirm');
-    expect(await admin.deadLetters.getWaitingCount()).toBe(2);
+    expect(await onlyShard(admin).deadLetters.getWaitingCount()).toBe(2);
 
     const confirmed = await cli('dlq', 'purge', '--older-than', '7d', '--error-kind', 'unreadable', '--confirm');
     expect(JSON.parse(confirmed.stdout)).toEqual({ purged: 1 });
-    expect(await admin.deadLetters.getWaitingCount()).toBe(1);
+    expect(await onlyShard(admin).deadLetters.getWaitingCount()).toBe(1);
   });
 
   it('records replays, purges and deletes in the audit trail under --operator, and dry runs not at all', async () => {
-    await admin.deadLetters.obliterate({ force: true });
-    const replayed = await givenDeadLetter(admin.deadLetters, { errorKind: '23514' });
-    const deleted = await givenDeadLetter(admin.deadLetters, { errorKind: 'P0001' });
-    const purged = await givenDeadLetter(admin.deadLetters, { errorKind: 'unreadable' });
+    await onlyShard(admin).deadLetters.obliterate({ force: true });
+    const replayed = await givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: '23514' });
+    const deleted = await givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: 'P0001' });
+    const purged = await givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: 'unreadable' });
     const since = await t.prisma.adminAudit.count();
     expect((await cli('--operator', 'judy', 'dlq', 'replay', '--error-kind', '23514', '--dry-run')).code).toBe(0);
     const replay = JSON.parse((await cli('--operator', 'judy', 'dlq', 'replay', replayed)).stdout);
@@ -95,6 +95,6 @@ describe('the dead-letter commands of the CLI', () => {
     ]);
     expect(rows[0]!.details).toMatchObject({ filter: { ids: [replayed] }, status: 'completed', matched: 1, replayed: 1 });
     expect(rows[2]!.details).toEqual({ filter: { error_kind: ['unreadable'] }, purged: 1 });
-    expect(await admin.deadLetters.getJob(purged)).toBeUndefined();
+    expect(await onlyShard(admin).deadLetters.getJob(purged)).toBeUndefined();
   });
 });

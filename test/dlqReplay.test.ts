@@ -9,6 +9,8 @@ import { useAdminApi } from './helpers/adminApiFixture.js';
 import { givenDeadLetter } from './helpers/deadLetterFixtures.js';
 import { givenConversion, givenOffer, givenPostbackLogRefusing, givenRejectionUrl } from './helpers/fixtures.js';
 import {
+  onlyShard,
+  onlyShardWorker,
   sendPostback,
   silent,
   startInProcessWorker,
@@ -31,8 +33,8 @@ beforeAll(() => {
 
 // No worker runs in most tests, so a replayed job stays on the main queue where the test can see it.
 beforeEach(async () => {
-  await admin.queue.obliterate({ force: true });
-  await admin.deadLetters.obliterate({ force: true });
+  await onlyShard(admin).queue.obliterate({ force: true });
+  await onlyShard(admin).deadLetters.obliterate({ force: true });
 });
 
 async function call(method: string, path: string, body?: unknown) {
@@ -49,16 +51,16 @@ async function replayNow(filter: Record<string, unknown>, extra: Record<string, 
 }
 
 async function onMainQueue(ids: string[]): Promise<string[]> {
-  const found = await Promise.all(ids.map(async (id) => ((await admin.queue.getJob(id)) ? id : undefined)));
+  const found = await Promise.all(ids.map(async (id) => ((await onlyShard(admin).queue.getJob(id)) ? id : undefined)));
   return found.filter((id): id is string => id !== undefined);
 }
 
 describe('a filtered replay of the dead-letter queue', () => {
   it('replays only the dead letters of the error kinds asked for, telling kinds the worker did not record from the reason', async () => {
-    const constraint = await givenDeadLetter(admin.deadLetters, { errorKind: '23514' });
-    const unreadable = await givenDeadLetter(admin.deadLetters, { unreadable: true });
-    const raised = await givenDeadLetter(admin.deadLetters, { errorKind: 'P0001' });
-    const swept = await givenDeadLetter(admin.deadLetters, {
+    const constraint = await givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: '23514' });
+    const unreadable = await givenDeadLetter(onlyShard(admin).deadLetters, { unreadable: true });
+    const raised = await givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: 'P0001' });
+    const swept = await givenDeadLetter(onlyShard(admin).deadLetters, {
       errorKind: null,
       failedReason: 'refused for good: Raw query failed. Code: `23514`. Message: `new row violates check constraint`',
     });
@@ -67,16 +69,16 @@ describe('a filtered replay of the dead-letter queue', () => {
 
     expect(record).toMatchObject({ status: 'completed', matched: 3, replayed: 3, missing: 0 });
     expect((await onMainQueue([constraint, unreadable, raised, swept])).sort()).toEqual([constraint, unreadable, swept].sort());
-    expect(await admin.deadLetters.getJob(raised)).toBeDefined();
-    expect(await admin.deadLetters.getJob(constraint)).toBeUndefined();
+    expect(await onlyShard(admin).deadLetters.getJob(raised)).toBeDefined();
+    expect(await onlyShard(admin).deadLetters.getJob(constraint)).toBeUndefined();
   });
 
   it('replays only what was dead-lettered within the time range', async () => {
     const now = Date.now();
-    const threeHoursAgo = await givenDeadLetter(admin.deadLetters, { deadLetteredAt: now - 3 * HOUR });
-    const twoHoursAgo = await givenDeadLetter(admin.deadLetters, { deadLetteredAt: now - 2 * HOUR });
-    const anHourAgo = await givenDeadLetter(admin.deadLetters, { deadLetteredAt: now - HOUR });
-    const justNow = await givenDeadLetter(admin.deadLetters, { deadLetteredAt: now });
+    const threeHoursAgo = await givenDeadLetter(onlyShard(admin).deadLetters, { deadLetteredAt: now - 3 * HOUR });
+    const twoHoursAgo = await givenDeadLetter(onlyShard(admin).deadLetters, { deadLetteredAt: now - 2 * HOUR });
+    const anHourAgo = await givenDeadLetter(onlyShard(admin).deadLetters, { deadLetteredAt: now - HOUR });
+    const justNow = await givenDeadLetter(onlyShard(admin).deadLetters, { deadLetteredAt: now });
 
     const between = await replays.run(
       { filter: { from: new Date(now - 2.5 * HOUR).toISOString(), to: new Date(now - 0.5 * HOUR).toISOString() }, dry_run: true },
@@ -91,14 +93,14 @@ describe('a filtered replay of the dead-letter queue', () => {
     const offer = await givenOffer(t.prisma);
     const otherOffer = await givenOffer(t.prisma, offer.advertiserId);
     const conversionOfOther = await givenConversion(t.prisma, { offerId: otherOffer.id });
-    const offerLevel = await givenDeadLetter(admin.deadLetters, { advertiserId: offer.advertiserId, offerId: offer.id, endpointId: 7 });
-    const viaGlobalUrl = await givenDeadLetter(admin.deadLetters, {
+    const offerLevel = await givenDeadLetter(onlyShard(admin).deadLetters, { advertiserId: offer.advertiserId, offerId: offer.id, endpointId: 7 });
+    const viaGlobalUrl = await givenDeadLetter(onlyShard(admin).deadLetters, {
       advertiserId: offer.advertiserId,
       offerId: null,
       endpointId: 8,
       transactionId: conversionOfOther.transactionId,
     });
-    const otherAdvertiser = await givenDeadLetter(admin.deadLetters, { advertiserId: offer.advertiserId + 1000, offerId: null });
+    const otherAdvertiser = await givenDeadLetter(onlyShard(admin).deadLetters, { advertiserId: offer.advertiserId + 1000, offerId: null });
 
     expect(await replays.run({ filter: { advertiser_id: offer.advertiserId }, dry_run: true }, 'test')).toMatchObject({ matched: 2 });
     expect(await replays.run({ filter: { endpoint_id: 8 }, dry_run: true }, 'test')).toMatchObject({ matched: 1 });
@@ -109,15 +111,15 @@ describe('a filtered replay of the dead-letter queue', () => {
   });
 
   it('estimates a replay without replaying or recording anything (dry run)', async () => {
-    const ids = await Promise.all([1, 2, 3].map(() => givenDeadLetter(admin.deadLetters, { errorKind: '23505' })));
-    await givenDeadLetter(admin.deadLetters, { errorKind: 'P0001' });
+    const ids = await Promise.all([1, 2, 3].map(() => givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: '23505' })));
+    await givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: 'P0001' });
     const before = await t.prisma.dlqReplay.count();
 
     const { status, body } = await call('POST', '/admin/dlq/replays', { filter: { error_kind: '23505' }, dry_run: true });
 
     expect(status).toBe(200);
     expect(body).toMatchObject({ dry_run: true, matched: 3 });
-    expect(await admin.deadLetters.getWaitingCount()).toBe(4);
+    expect(await onlyShard(admin).deadLetters.getWaitingCount()).toBe(4);
     expect(await onMainQueue(ids)).toEqual([]);
     expect(await t.prisma.dlqReplay.count()).toBe(before);
   });
@@ -131,7 +133,7 @@ describe('a filtered replay of the dead-letter queue', () => {
 
 describe('a replay running in the background', () => {
   it('keeps to its rate cap, by the start and end it records', async () => {
-    await Promise.all(Array.from({ length: 60 }, () => givenDeadLetter(admin.deadLetters)));
+    await Promise.all(Array.from({ length: 60 }, () => givenDeadLetter(onlyShard(admin).deadLetters)));
 
     const started = await call('POST', '/admin/dlq/replays', { filter: {}, rate_per_second: 20 });
     expect(started.status).toBe(202);
@@ -146,11 +148,11 @@ describe('a replay running in the background', () => {
     const seconds = (Date.parse(String(done.finished_at)) - Date.parse(String(done.started_at))) / 1000;
     // The pacer starts the n-th job no sooner than n / rate after the recorded start: a small margin for rounding.
     expect(60 / seconds).toBeLessThanOrEqual(20 * 1.05);
-    expect(await admin.queue.getWaitingCount()).toBe(60);
+    expect(await onlyShard(admin).queue.getWaitingCount()).toBe(60);
   });
 
   it('stops when cancelled from another admin instance, leaving the rest in the dead-letter queue', async () => {
-    await Promise.all(Array.from({ length: 100 }, () => givenDeadLetter(admin.deadLetters)));
+    await Promise.all(Array.from({ length: 100 }, () => givenDeadLetter(onlyShard(admin).deadLetters)));
     const started = (await replays.start({ filter: {}, rate_per_second: 10 }, 'test')) as ReplayRecord;
     await eventually(async () => (await replays.get(started.id)).replayed >= 2, 20_000, 'the replay to get going');
 
@@ -160,12 +162,12 @@ describe('a replay running in the background', () => {
 
     expect(done.status).toBe('cancelled');
     expect(done.replayed).toBeLessThan(100);
-    expect(await admin.queue.getWaitingCount()).toBe(done.replayed);
-    expect(await admin.deadLetters.getWaitingCount()).toBe(100 - done.replayed);
+    expect(await onlyShard(admin).queue.getWaitingCount()).toBe(done.replayed);
+    expect(await onlyShard(admin).deadLetters.getWaitingCount()).toBe(100 - done.replayed);
   });
 
   it('lists every replay in the history, newest first, with who ran it, and marks one whose process died as interrupted', async () => {
-    await givenDeadLetter(admin.deadLetters, { errorKind: '23514' });
+    await givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: '23514' });
     const byToken = await call('POST', '/admin/dlq/replays', { filter: { error_kind: ['23514'] } });
     await replays.settled(String(byToken.body.id));
     const byName = await call('POST', '/admin/dlq/replays', { filter: { advertiser_id: 5 }, operator: 'alice' });
@@ -185,7 +187,7 @@ describe('a replay running in the background', () => {
   });
 
   it('records a replay still running when its admin process stops as interrupted', async () => {
-    await Promise.all(Array.from({ length: 20 }, () => givenDeadLetter(admin.deadLetters)));
+    await Promise.all(Array.from({ length: 20 }, () => givenDeadLetter(onlyShard(admin).deadLetters)));
     const own = createDlqReplays(admin, silent());
     const started = (await own.start({ filter: {}, rate_per_second: 2 }, 'test')) as ReplayRecord;
     await eventually(async () => (await own.get(started.id)).matched === 20, 20_000, 'the scan');
@@ -196,7 +198,7 @@ describe('a replay running in the background', () => {
 
 describe('POST /admin/dlq/replay', () => {
   it('replays the ids given in the foreground, says which were missing, and records the replay like any other', async () => {
-    const [first, second] = await Promise.all([1, 2].map(() => givenDeadLetter(admin.deadLetters)));
+    const [first, second] = await Promise.all([1, 2].map(() => givenDeadLetter(onlyShard(admin).deadLetters)));
 
     const { status, body } = await call('POST', '/admin/dlq/replay', { ids: [first, 'no-such-id', second] });
 
@@ -207,7 +209,7 @@ describe('POST /admin/dlq/replay', () => {
     const fingerprint = `token:${createHash('sha256').update(TOKEN).digest('hex').slice(0, 12)}`;
     expect((await call('GET', `/admin/dlq/replays/${body.replay_id}`)).body).toMatchObject({
       status: 'completed',
-      queue: admin.deadLetters.qualifiedName,
+      queue: onlyShard(admin).deadLetters.qualifiedName,
       filter: { ids: [first, 'no-such-id', second] },
       operator: fingerprint,
       matched: 2,
@@ -216,7 +218,7 @@ describe('POST /admin/dlq/replay', () => {
   });
 
   it('starts a replay of everything in the background and answers 202 with its id, to poll', async () => {
-    const ids = await Promise.all([1, 2, 3].map(() => givenDeadLetter(admin.deadLetters)));
+    const ids = await Promise.all([1, 2, 3].map(() => givenDeadLetter(onlyShard(admin).deadLetters)));
 
     const started = await call('POST', '/admin/dlq/replay', { all: true, operator: 'dave' });
 
@@ -230,7 +232,7 @@ describe('POST /admin/dlq/replay', () => {
 
 /** How often each job was added to the main queue: BullMQ logs every add as 'added', or 'duplicated' when the id is there already. */
 async function addsToMainQueue(redis: Redis, ids: string[]): Promise<Record<string, number>> {
-  const events = await redis.xrange(admin.queue.keys.events!, '-', '+');
+  const events = await redis.xrange(onlyShard(admin).queue.keys.events!, '-', '+');
   const adds = Object.fromEntries(ids.map((id) => [id, 0]));
   for (const [, fields] of events) {
     const event = Object.fromEntries(Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]]));
@@ -241,12 +243,12 @@ async function addsToMainQueue(redis: Redis, ids: string[]): Promise<Record<stri
 
 describe('replays running at once', () => {
   it('replays each dead-lettered job exactly once however many replays ask for it, and their counts add up exactly', async () => {
-    const ids = await Promise.all([1, 2, 3, 4].map(() => givenDeadLetter(admin.deadLetters)));
+    const ids = await Promise.all([1, 2, 3, 4].map(() => givenDeadLetter(onlyShard(admin).deadLetters)));
     // A stand-in for the postback worker: it counts the runs of each job and removes it when done, as the real one
     // does, so a copy re-queued after the first had run would run a second time.
     const runs = new Map<string, number>();
     const connection = createWorkerRedis(t.cfg.REDIS_URL);
-    const counter = new Worker(admin.queue.name, async (job) => void runs.set(job.id!, (runs.get(job.id!) ?? 0) + 1), {
+    const counter = new Worker(onlyShard(admin).queue.name, async (job) => void runs.set(job.id!, (runs.get(job.id!) ?? 0) + 1), {
       connection,
       prefix: t.cfg.QUEUE_PREFIX,
       removeOnComplete: { count: 0 },
@@ -262,7 +264,7 @@ describe('replays running at once', () => {
       expect(await addsToMainQueue(connection, ids)).toEqual(Object.fromEntries(ids.map((id) => [id, 1])));
       await eventually(async () => ids.every((id) => runs.has(id)), 20_000, 'every replayed job to run');
       expect(ids.map((id) => runs.get(id))).toEqual([1, 1, 1, 1]);
-      expect(await admin.deadLetters.getWaitingCount()).toBe(0);
+      expect(await onlyShard(admin).deadLetters.getWaitingCount()).toBe(0);
       // Every replay is in the history, and the history adds up too.
       const recorded = await Promise.all(answers.map((a) => replays.get(String(a.body.replay_id))));
       expect(recorded.map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed', 'completed']);
@@ -276,19 +278,19 @@ describe('replays running at once', () => {
 
 describe('purging the dead-letter queue', () => {
   it('only counts without confirm (400), and with it drops just what the filter matches', async () => {
-    const old = await Promise.all([1, 2].map(() => givenDeadLetter(admin.deadLetters, { errorKind: 'unreadable', deadLetteredAt: Date.now() - 10 * 86_400_000 })));
-    const recent = await givenDeadLetter(admin.deadLetters, { errorKind: 'unreadable' });
-    const otherKind = await givenDeadLetter(admin.deadLetters, { errorKind: '23514', deadLetteredAt: Date.now() - 10 * 86_400_000 });
+    const old = await Promise.all([1, 2].map(() => givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: 'unreadable', deadLetteredAt: Date.now() - 10 * 86_400_000 })));
+    const recent = await givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: 'unreadable' });
+    const otherKind = await givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: '23514', deadLetteredAt: Date.now() - 10 * 86_400_000 });
     const filter = { older_than: '7d', error_kind: 'unreadable' };
 
     const unconfirmed = await call('POST', '/admin/dlq/purge', { filter });
     expect(unconfirmed).toMatchObject({ status: 400, body: { would_purge: 2 } });
-    expect(await admin.deadLetters.getWaitingCount()).toBe(4);
+    expect(await onlyShard(admin).deadLetters.getWaitingCount()).toBe(4);
 
     expect((await call('POST', '/admin/dlq/purge', { filter, confirm: true })).body).toEqual({ purged: 2 });
-    for (const id of old) expect(await admin.deadLetters.getJob(id)).toBeUndefined();
-    expect(await admin.deadLetters.getJob(recent)).toBeDefined();
-    expect(await admin.deadLetters.getJob(otherKind)).toBeDefined();
+    for (const id of old) expect(await onlyShard(admin).deadLetters.getJob(id)).toBeUndefined();
+    expect(await onlyShard(admin).deadLetters.getJob(recent)).toBeDefined();
+    expect(await onlyShard(admin).deadLetters.getJob(otherKind)).toBeDefined();
   });
 });
 
@@ -305,31 +307,31 @@ describe('replaying with the worker running', () => {
       try {
         const sent = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'fraud', transaction_id: conversion.transactionId });
         postbackId = String(sent.body.postback_id);
-        const dead = await eventually(async () => (await admin.deadLetters.getJob(postbackId)) ?? undefined, 20_000, 'the dead letter');
+        const dead = await eventually(async () => (await onlyShard(admin).deadLetters.getJob(postbackId)) ?? undefined, 20_000, 'the dead letter');
         // The worker records the failure's SQLSTATE (RAISE EXCEPTION: P0001) for filters.
         expect(dead.data.errorKind).toBe('P0001');
       } finally {
         await fix();
       }
-      const stale = (await admin.deadLetters.getJob(postbackId))!.data;
+      const stale = (await onlyShard(admin).deadLetters.getJob(postbackId))!.data;
 
       const first = await replayNow({ error_kind: 'P0001', offer_id: offer.id });
       expect(first).toMatchObject({ status: 'completed', replayed: 1 });
       await eventually(async () => (await showPostback(admin, postbackId)).outcome === 'rejected', 20_000, 'the replay to apply');
 
-      await admin.deadLetters.add('dead', stale, { jobId: postbackId });
+      await onlyShard(admin).deadLetters.add('dead', stale, { jobId: postbackId });
       // Held while the second replay runs, to see that it really put the job back on the main queue.
-      await worker.worker.pause();
+      await onlyShardWorker(worker).pause();
       expect(await replayNow({ ids: [postbackId] })).toMatchObject({ replayed: 1 });
-      expect(await (await admin.queue.getJob(postbackId))?.getState()).toBe('waiting');
+      expect(await (await onlyShard(admin).queue.getJob(postbackId))?.getState()).toBe('waiting');
       // Completed, not failed and dead-lettered again: the worker finds the postback applied and reports its outcome.
       const finished = new Promise<unknown>((resolve) => {
-        worker.worker.on('completed', (job, result) => job.id === postbackId && resolve(result));
-        worker.worker.on('failed', (job, err) => job?.id === postbackId && resolve({ failed: err.message }));
+        onlyShardWorker(worker).on('completed', (job, result) => job.id === postbackId && resolve(result));
+        onlyShardWorker(worker).on('failed', (job, err) => job?.id === postbackId && resolve({ failed: err.message }));
       });
-      worker.worker.resume();
+      onlyShardWorker(worker).resume();
       expect(await finished).toEqual({ rejected: 1 });
-      expect(await admin.deadLetters.getJob(postbackId)).toBeUndefined();
+      expect(await onlyShard(admin).deadLetters.getJob(postbackId)).toBeUndefined();
       expect(await t.prisma.postbackLog.count({ where: { postbackId } })).toBe(1);
       expect(await t.prisma.conversionStatusHistory.count({ where: { conversionId: conversion.id } })).toBe(1);
     } finally {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
-import { connectAdminDeps, sendPostback, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
+import { connectAdminDeps, onlyShard, sendPostback, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
 import { sendRaw, type RawAnswer } from './helpers/rawHttp.js';
 import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
 
@@ -266,7 +266,7 @@ function expectRefused(answer: RawAnswer, method: string): void {
 }
 
 async function queuedJobs(): Promise<number> {
-  const counts = await admin.queue.getJobCounts();
+  const counts = await onlyShard(admin).queue.getJobCounts();
   return Object.values(counts).reduce((a, b) => a + b, 0);
 }
 

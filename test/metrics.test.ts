@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTCOMES } from '@postback/core';
 import { givenConversion, givenOffer, givenPostbackLogRefusing, givenRejectionUrl } from './helpers/fixtures.js';
 import { freePort } from './helpers/freePort.js';
-import { connectAdminDeps, sendPostback, type AdminHandle } from './helpers/pipeline.js';
+import { connectAdminDeps, onlyShard, sendPostback, type AdminHandle } from './helpers/pipeline.js';
 import { scrape, valueOf } from './helpers/scrapeMetrics.js';
 import { spawnApp, type AppProcess } from './helpers/spawnApp.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
@@ -115,7 +115,7 @@ describe('metrics', () => {
     const first = await t.prisma.postbackLog.findFirstOrThrow({ where: { outcome: 'rejected' } });
     const before = await scrape(workerMetrics);
     // The very same postback delivered again, as after a worker crash between commit and acknowledgement.
-    const redelivery = await admin.queue.add('rejection', {
+    const redelivery = await onlyShard(admin).queue.add('rejection', {
       v: 1,
       postbackId: first.postbackId,
       endpointId: first.endpointId,
@@ -144,7 +144,7 @@ describe('metrics', () => {
     try {
       const answer = await sendPostback(baseUrl, { key, new_rejected_reason: 'fraud', transaction_id: broken.transactionId });
       const postbackId = String(answer.body.postback_id);
-      await eventually(async () => (await admin.deadLetters.getJob(postbackId)) ?? undefined, 20_000, 'the dead-letter move');
+      await eventually(async () => (await onlyShard(admin).deadLetters.getJob(postbackId)) ?? undefined, 20_000, 'the dead-letter move');
     } finally {
       await fix();
     }
@@ -163,7 +163,7 @@ describe('metrics', () => {
       const dead = valueOf(s, 'postback_queue_jobs', { queue: 'dead_letter', state: 'waiting' });
       return dead === 1 ? s : undefined;
     }, 10_000, 'the admin to report one dead-lettered job');
-    expect(await admin.deadLetters.getWaitingCount()).toBe(1);
+    expect(await onlyShard(admin).deadLetters.getWaitingCount()).toBe(1);
     expect(valueOf(depth, 'postback_queue_stats_up')).toBe(1);
     for (const state of ['waiting', 'active', 'delayed', 'failed']) {
       expect(valueOf(depth, 'postback_queue_jobs', { queue: 'main', state }), state).toBeGreaterThanOrEqual(0);
@@ -183,7 +183,7 @@ describe('metrics', () => {
     const twoMinutesAgo = Date.now() - 120_000;
     // A job as old as one a stalled pipeline would leave (BullMQ takes its creation time from the options), first
     // in line, then a postback behind it.
-    await admin.queue.add('rejection', { v: 99 } as never, { jobId: 'metrics-old', timestamp: twoMinutesAgo });
+    await onlyShard(admin).queue.add('rejection', { v: 99 } as never, { jobId: 'metrics-old', timestamp: twoMinutesAgo });
     const conversion = await givenConversion(t.prisma, { offerId });
     const answer = await sendPostback(baseUrl, { key, new_rejected_reason: 'fraud', transaction_id: conversion.transactionId });
     expect(answer.status).toBe(202);

@@ -3,7 +3,17 @@ import type { Outcome } from '@postback/core';
 import { showConversion } from '../apps/admin/src/services/conversions.js';
 import { showPostback } from '../apps/admin/src/services/postbacks.js';
 import { givenAdvertiser, givenConversion, givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
-import { connectAdminDeps, queuedPostback, sendPostback, startInProcessWorker, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
+import {
+  connectAdminDeps,
+  onlyShard,
+  onlyShardWorker,
+  queuedPostback,
+  sendPostback,
+  startInProcessWorker,
+  startReceiver,
+  type AdminHandle,
+  type RunningReceiver,
+} from './helpers/pipeline.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
 
 let t: TestEnvironment;
@@ -160,7 +170,7 @@ describe('ordering and redelivery', () => {
     const first = await reject(key, c.transactionId, 'fraud');
     const job = await t.prisma.postbackLog.findFirstOrThrow({ where: { postbackId: first.postbackId } });
     // A second delivery of the very same job, as after a worker crash between commit and acknowledgement.
-    const redelivered = await admin.queue.add('rejection', {
+    const redelivered = await onlyShard(admin).queue.add('rejection', {
       v: 1,
       postbackId: first.postbackId,
       endpointId: job.endpointId,
@@ -170,7 +180,7 @@ describe('ordering and redelivery', () => {
       seq: Number(job.seq),
       receivedAt: job.receivedAt.getTime(),
     }, { jobId: first.postbackId });
-    await eventually(async () => (await admin.queue.getJob(redelivered.id!)) === undefined, 20_000, 'the redelivery to complete');
+    await eventually(async () => (await onlyShard(admin).queue.getJob(redelivered.id!)) === undefined, 20_000, 'the redelivery to complete');
     expect(await historyOf(c.transactionId)).toHaveLength(1);
     expect(await t.prisma.postbackLog.count({ where: { postbackId: first.postbackId } })).toBe(1);
   });
@@ -180,15 +190,15 @@ describe('ordering and redelivery', () => {
     const { key } = await givenRejectionUrl(admin, { offerId: offer.id });
     const c = await givenConversion(t.prisma, { offerId: offer.id, status: 'approved' });
     // The earlier postback is held back, as when it waits in the dead-letter queue while a later one goes through.
-    await worker.worker.pause();
+    await onlyShardWorker(worker).pause();
     const earlier = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'duplicate', transaction_id: c.transactionId });
-    const held = await queuedPostback(admin.queue, String(earlier.body.postback_id));
-    await admin.queue.remove(held!.jobId);
-    worker.worker.resume();
+    const held = await queuedPostback(onlyShard(admin).queue, String(earlier.body.postback_id));
+    await onlyShard(admin).queue.remove(held!.jobId);
+    onlyShardWorker(worker).resume();
     const later = await reject(key, c.transactionId, 'chargeback');
     expect(later.outcome).toBe('rejected');
 
-    await admin.queue.add('rejection', held!.job, { jobId: held!.jobId });
+    await onlyShard(admin).queue.add('rejection', held!.job, { jobId: held!.jobId });
     const outcome = await eventually(async () => {
       const row = await t.prisma.postbackLog.findFirst({ where: { postbackId: String(earlier.body.postback_id) } });
       return row?.outcome;
@@ -202,6 +212,6 @@ describe('ordering and redelivery', () => {
     const offer = await givenOffer(t.prisma);
     const { key } = await givenRejectionUrl(admin, { offerId: offer.id });
     await reject(key, 'whatever', 'r');
-    expect(await admin.queue.getCompletedCount()).toBe(0);
+    expect(await onlyShard(admin).queue.getCompletedCount()).toBe(0);
   });
 });

@@ -156,6 +156,7 @@ describe('partitioning a postback_log that has rows', () => {
         seq: Number(old.seq),
         receivedAt: old.received_at.getTime(),
         attempts: 2,
+        shard: '{postback}',
       }], new KeyRegistry(redis, '{pp-test-cutover-nothing-revoked}'));
       expect(result.outcomes).toEqual<Outcome[]>(['superseded']);
       expect(result.applied).toEqual([]);

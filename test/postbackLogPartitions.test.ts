@@ -18,7 +18,7 @@ import {
 } from '@postback/core';
 import { capturedLogger } from './helpers/capturedLogger.js';
 import { givenConversion, givenOffer } from './helpers/fixtures.js';
-import { connectAdminDeps, startInProcessWorker, type AdminHandle } from './helpers/pipeline.js';
+import { connectAdminDeps, onlyShard, startInProcessWorker, type AdminHandle } from './helpers/pipeline.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
 
 const DAY = 86_400_000;
@@ -227,15 +227,15 @@ describe('a postback replayed after its day was dropped', () => {
       deadLetteredAt: receivedAt,
       errorKind: 'P0001',
     };
-    await admin.deadLetters.add('dead', dead, { jobId: postbackId });
+    await onlyShard(admin).deadLetters.add('dead', dead, { jobId: postbackId });
     const worker = startInProcessWorker(t.cfg);
     try {
-      expect(await replayDeadLetter(admin.deadLetterPair, postbackId)).toBe('replayed');
+      expect(await replayDeadLetter(onlyShard(admin).pair, postbackId)).toBe('replayed');
       const row = await eventually(async () => (await t.prisma.postbackLog.findFirst({ where: { postbackId } })) ?? undefined, 20_000, 'the replayed postback');
       expect(row.outcome).toBe('rejected');
       expect(await partitionsOf([postbackId])).toEqual(['postback_log_default']);
-      expect(await admin.deadLetters.getJobCounts()).toMatchObject({ waiting: 0, delayed: 0 });
-      expect(await admin.deadLetters.getJob(postbackId)).toBeUndefined();
+      expect(await onlyShard(admin).deadLetters.getJobCounts()).toMatchObject({ waiting: 0, delayed: 0 });
+      expect(await onlyShard(admin).deadLetters.getJob(postbackId)).toBeUndefined();
     } finally {
       await worker.close();
     }

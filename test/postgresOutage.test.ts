@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { givenConversion, givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
-import { connectAdminDeps, sendPostback, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
+import { connectAdminDeps, onlyShard, sendPostback, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
 import { spawnApp, type AppProcess } from './helpers/spawnApp.js';
 import { TcpProxy } from './helpers/tcpProxy.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
@@ -55,8 +55,8 @@ it('keeps acknowledging during a Postgres outage, spends no attempts, dead-lette
   // The worker has met the outage and paused instead of failing jobs.
   await worker.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('postgres unreachable'));
   await new Promise((r) => setTimeout(r, 3000));
-  expect(await admin.deadLetters.getWaitingCount()).toBe(0);
-  expect(await admin.queue.getFailedCount()).toBe(0);
+  expect(await onlyShard(admin).deadLetters.getWaitingCount()).toBe(0);
+  expect(await onlyShard(admin).queue.getFailedCount()).toBe(0);
 
   await proxy.restore();
   await eventually(
@@ -66,7 +66,7 @@ it('keeps acknowledging during a Postgres outage, spends no attempts, dead-lette
   );
   const logs = await t.prisma.postbackLog.findMany({ where: { postbackId: { in: acknowledged } } });
   expect(new Set(logs.map((l) => l.attempts))).toEqual(new Set([1]));
-  expect(await admin.deadLetters.getWaitingCount()).toBe(0);
+  expect(await onlyShard(admin).deadLetters.getWaitingCount()).toBe(0);
   const final = await t.prisma.conversion.findMany({ where: { offerId: offer.id } });
   expect(final.every((c) => c.status === 'rejected' && c.rejectedReason === 'r9')).toBe(true);
   // One history row per postback that changed something (an older one may be superseded by a newer one

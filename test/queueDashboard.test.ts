@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useAdminApi } from './helpers/adminApiFixture.js';
 import { givenDeadLetter } from './helpers/deadLetterFixtures.js';
-import type { AdminHandle } from './helpers/pipeline.js';
+import { onlyShard, type AdminHandle } from './helpers/pipeline.js';
 import type { TestEnvironment } from './helpers/testEnvironment.js';
 
 const TOKEN = 'queue-dashboard-token-0123456789';
@@ -23,8 +23,8 @@ const board = (method: string, path: string, body?: unknown) =>
 
 describe('the bull-board dashboard', () => {
   it('shows the dead-letter queue but refuses every change to it: replay and purge go through the console', async () => {
-    const id = await givenDeadLetter(admin.deadLetters, { errorKind: '23514' });
-    const before = (await admin.deadLetters.getJob(id))!.data;
+    const id = await givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: '23514' });
+    const before = (await onlyShard(admin).deadLetters.getJob(id))!.data;
     const queue = encodeURIComponent(t.cfg.DEAD_LETTER_QUEUE_NAME);
 
     const listed = await board('GET', '');
@@ -47,9 +47,9 @@ describe('the bull-board dashboard', () => {
       expect(res.status, `${method} ${path}`).toBe(405);
     }
 
-    expect((await admin.deadLetters.getJob(id))?.data).toEqual(before);
-    expect(await admin.deadLetters.count()).toBe(1);
-    expect(await admin.deadLetters.isPaused()).toBe(false);
+    expect((await onlyShard(admin).deadLetters.getJob(id))?.data).toEqual(before);
+    expect(await onlyShard(admin).deadLetters.count()).toBe(1);
+    expect(await onlyShard(admin).deadLetters.isPaused()).toBe(false);
   });
 });
 

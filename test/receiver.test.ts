@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, postbackJobSchema, rejectionUrl } from '@postback/core';
 import { revokeRejectionEndpoint } from '../apps/admin/src/services/rejectionEndpoints.js';
 import { givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
-import { connectAdminDeps, queuedPostback, sendPostback, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
+import { connectAdminDeps, onlyShard, queuedPostback, sendPostback, startReceiver, type AdminHandle, type RunningReceiver } from './helpers/pipeline.js';
 import { TcpProxy } from './helpers/tcpProxy.js';
 import { createTestEnvironment, deleteRedisKeys, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
 
@@ -39,7 +39,7 @@ describe('receiver: accepted postbacks', () => {
     const res = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'bot_traffic', transaction_id: 'abc123' });
     expect(res.status).toBe(202);
     expect(res.body.status).toBe('accepted');
-    const queued = await queuedPostback(admin.queue, String(res.body.postback_id));
+    const queued = await queuedPostback(onlyShard(admin).queue, String(res.body.postback_id));
     expect(queued).toBeDefined();
     expect(postbackJobSchema.parse(queued!.job).v).toBe(2);
     expect(queued!.postback).toMatchObject({ endpointId, transactionId: 'abc123', reason: 'bot_traffic' });
@@ -63,7 +63,7 @@ describe('receiver: accepted postbacks', () => {
   it('gives later requests a higher receipt sequence number', async () => {
     const first = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'a', transaction_id: 'order1' });
     const second = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'b', transaction_id: 'order1' });
-    const [j1, j2] = await Promise.all([queuedPostback(admin.queue, String(first.body.postback_id)), queuedPostback(admin.queue, String(second.body.postback_id))]);
+    const [j1, j2] = await Promise.all([queuedPostback(onlyShard(admin).queue, String(first.body.postback_id)), queuedPostback(onlyShard(admin).queue, String(second.body.postback_id))]);
     expect(j2!.postback.seq).toBeGreaterThan(j1!.postback.seq);
   });
 
@@ -111,13 +111,13 @@ describe('receiver: refused postbacks get a clear error and reach no queue', () 
   ];
 
   it.each(cases)('%s', async (_name, query, status, field) => {
-    const before = await admin.queue.count();
+    const before = await onlyShard(admin).queue.count();
     const res = await get(query());
     expect(res.status).toBe(status);
     const body = (await res.json()) as { error: string; field?: string };
     expect(body.error).toEqual(expect.any(String));
     expect(body.field).toBe(field);
-    expect(await admin.queue.count()).toBe(before);
+    expect(await onlyShard(admin).queue.count()).toBe(before);
   });
 
   it('refuses a field sent in both the query string and the body', async () => {
@@ -130,7 +130,7 @@ describe('receiver: refused postbacks get a clear error and reach no queue', () 
   });
 
   it('refuses a field repeated in a JSON body, which JSON.parse would silently collapse', async () => {
-    const before = await admin.queue.count();
+    const before = await onlyShard(admin).queue.count();
     const res = await fetch(`${rx.baseUrl}/v1/rejections`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -138,11 +138,11 @@ describe('receiver: refused postbacks get a clear error and reach no queue', () 
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ field: 'transaction_id' });
-    expect(await admin.queue.count()).toBe(before);
+    expect(await onlyShard(admin).queue.count()).toBe(before);
   });
 
   it('refuses the rejection URL fetched as shared, and a placeholder left in a form or JSON body, naming the field', async () => {
-    const before = await admin.queue.count();
+    const before = await onlyShard(admin).queue.count();
     const asShared = await fetch(rejectionUrl(rx.baseUrl, key));
     const form = await fetch(`${rx.baseUrl}/v1/rejections`, {
       method: 'POST',
@@ -157,17 +157,17 @@ describe('receiver: refused postbacks get a clear error and reach no queue', () 
     expect(await asShared.json()).toMatchObject({ field: 'transaction_id', error: expect.stringContaining('REPLACE') });
     expect(await form.json()).toMatchObject({ field: 'new_rejected_reason', error: expect.stringContaining('REPLACE_WITH_REJECTION_REASON') });
     expect(await json.json()).toMatchObject({ field: 'transaction_id' });
-    expect(await admin.queue.count()).toBe(before);
+    expect(await onlyShard(admin).queue.count()).toBe(before);
   });
 
   it('answers 405 to HEAD and other methods, and stores nothing for them', async () => {
-    const before = await admin.queue.count();
+    const before = await onlyShard(admin).queue.count();
     const query = `key=${key}&new_rejected_reason=r&transaction_id=head1`;
     const head = await get(query, { method: 'HEAD' });
     const put = await get(query, { method: 'PUT' });
     expect([head.status, put.status]).toEqual([405, 405]);
     expect(head.headers.get('allow')).toBe('GET, POST');
-    expect(await admin.queue.count()).toBe(before);
+    expect(await onlyShard(admin).queue.count()).toBe(before);
   });
 
   it('answers 413 to an oversized body', async () => {
@@ -206,17 +206,17 @@ describe('receiver: many parameters', () => {
   const unknown = (n: number) => Array.from({ length: n }, (_, i) => `u${i}=1`).join('&');
 
   it('refuses a transaction_id repeated after 1,000 other parameters', async () => {
-    const before = await admin.queue.count();
+    const before = await onlyShard(admin).queue.count();
     const res = await get(`key=${key}&new_rejected_reason=r&transaction_id=a&${unknown(1000)}&transaction_id=b`);
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ field: 'transaction_id', error: 'transaction_id was given more than once' });
-    expect(await admin.queue.count()).toBe(before);
+    expect(await onlyShard(admin).queue.count()).toBe(before);
   });
 
   it('reads a field placed after 1,000 other parameters', async () => {
     const res = await get(`key=${key}&new_rejected_reason=r&${unknown(1000)}&transaction_id=after-many`);
     expect(res.status).toBe(202);
-    const queued = await queuedPostback(admin.queue, String(((await res.json()) as { postback_id: string }).postback_id));
+    const queued = await queuedPostback(onlyShard(admin).queue, String(((await res.json()) as { postback_id: string }).postback_id));
     expect(queued!.postback.transactionId).toBe('after-many');
   });
 
@@ -306,7 +306,7 @@ describe('receiver: limits and outages', () => {
     expect(new Set(answers.map((a) => a.status))).toEqual(new Set([202, 503]));
     expect(answers.filter((a) => a.status === 503).every((a) => a.retryAfter !== null)).toBe(true);
     const accepted = answers.filter((a) => a.status === 202);
-    const stored = await Promise.all(accepted.map((a) => queuedPostback(admin.queue, a.postbackId!)));
+    const stored = await Promise.all(accepted.map((a) => queuedPostback(onlyShard(admin).queue, a.postbackId!)));
     expect(stored.filter((q) => q === undefined)).toHaveLength(0);
   });
 
@@ -321,13 +321,13 @@ it('stores postbacks that arrive together in one job that meets the worker contr
   );
   const jobs = new Map<string, number>();
   for (const a of answers) {
-    const queued = await queuedPostback(admin.queue, String(a.body.postback_id));
+    const queued = await queuedPostback(onlyShard(admin).queue, String(a.body.postback_id));
     expect(queued).toBeDefined();
     jobs.set(queued!.jobId, (jobs.get(queued!.jobId) ?? 0) + 1);
   }
   // Twenty concurrent requests share far fewer than twenty jobs.
   expect(jobs.size).toBeLessThan(20);
-  const job = await admin.queue.getJob([...jobs.keys()][0]!);
+  const job = await onlyShard(admin).queue.getJob([...jobs.keys()][0]!);
   expect(postbackJobSchema.safeParse(job!.data).success).toBe(true);
   expect(job!.opts.attempts).toBe(t.cfg.JOB_ATTEMPTS);
 });

@@ -47,6 +47,7 @@ async function givenPostback(receivedAt: number): Promise<PostbackToApply> {
     seq: receivedAt,
     receivedAt,
     attempts: 1,
+    shard: '{postback}',
   };
 }
 

@@ -18,6 +18,8 @@ import { revokeRejectionEndpoint } from '../apps/admin/src/services/rejectionEnd
 import { givenAdvertiser, givenConversion, givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
 import {
   connectAdminDeps,
+  onlyShard,
+  onlyShardWorker,
   sendPostback,
   serve,
   silent,
@@ -161,7 +163,7 @@ describe('exact revocation at apply time', () => {
 
   it('applies nothing received after the revocation, though a cached receiver took it; what came before still applies', async () => {
     const { conversion, url } = await givenUrlInCache();
-    await worker.worker.pause();
+    await onlyShardWorker(worker).pause();
     let before: string;
     let after: string;
     try {
@@ -174,7 +176,7 @@ describe('exact revocation at apply time', () => {
       expect(sentAfter.status).toBe(202);
       after = String(sentAfter.body.postback_id);
     } finally {
-      worker.worker.resume();
+      onlyShardWorker(worker).resume();
     }
 
     expect(await outcomeOf(before)).toBe('rejected');
@@ -229,7 +231,7 @@ describe('exact revocation at apply time', () => {
     };
     const later = { ...template, postbackId: randomUUID(), reason: 'late', seq: Number(revokedSeq) + 1 };
     const earlier = { ...template, postbackId: randomUUID(), reason: 'early', seq: Number(revokedSeq) - 1 };
-    for (const p of [later, earlier]) await admin.queue.add(POSTBACK_JOB_NAME, { v: 1, ...p }, postbackJobOptions(t.cfg, p.postbackId));
+    for (const p of [later, earlier]) await onlyShard(admin).queue.add(POSTBACK_JOB_NAME, { v: 1, ...p }, postbackJobOptions(t.cfg, p.postbackId));
     expect(await outcomeOf(later.postbackId)).toBe('revoked');
     expect(await outcomeOf(earlier.postbackId)).toBe('rejected');
     expect(await showConversion(t.prisma, conversion.transactionId)).toMatchObject({ status: 'rejected', rejected_reason: 'early' });

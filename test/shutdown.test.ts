@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { givenConversion, givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
 import { freePort, isListening } from './helpers/freePort.js';
-import { connectAdminDeps, queuedPostback, sendPostback, startReceiver, type AdminHandle } from './helpers/pipeline.js';
+import { connectAdminDeps, onlyShard, queuedPostback, sendPostback, startReceiver, type AdminHandle } from './helpers/pipeline.js';
 import { descendantsOf, isAlive } from './helpers/processTree.js';
 import { spawnApp } from './helpers/spawnApp.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
@@ -91,7 +91,7 @@ describe('SIGTERM', () => {
     const errors = answers.filter((a): a is { error: string } => 'error' in a);
     for (const e of errors) expect(['ECONNREFUSED', 'ECONNRESET']).toContain(e.error);
     expect(answered.length).toBeGreaterThan(300);
-    for (const a of answered) expect(await queuedPostback(admin.queue, a.postbackId!), a.postbackId).toBeDefined();
+    for (const a of answered) expect(await queuedPostback(onlyShard(admin).queue, a.postbackId!), a.postbackId).toBeDefined();
     expect(receiver.logs.map((l) => l.msg)).toContain('receiver stopped');
   });
 
@@ -122,14 +122,14 @@ describe('SIGTERM', () => {
       const first = spawnApp('worker', env);
       leftovers.push(first.child.pid!);
       await eventually(async () => (await t.prisma.postbackLog.count()) > 0, 30_000, 'the first batch to commit');
-      const active = (await admin.queue.getActive()).map((j) => j.id!);
+      const active = (await onlyShard(admin).queue.getActive()).map((j) => j.id!);
       expect(active.length).toBeGreaterThan(0);
       first.child.kill('SIGTERM');
       expect(await waitForExit(first.child)).toEqual({ code: 0, signal: null });
       expect(first.logs.map((l) => l.msg)).toContain('worker stopped');
       // Finished, not abandoned: none of its jobs is left active (to come back later as stalled).
-      expect(await admin.queue.getActiveCount()).toBe(0);
-      for (const id of active) expect(await admin.queue.getJob(id), id).toBeUndefined();
+      expect(await onlyShard(admin).queue.getActiveCount()).toBe(0);
+      for (const id of active) expect(await onlyShard(admin).queue.getJob(id), id).toBeUndefined();
 
       await t.prisma.$executeRawUnsafe('DROP TRIGGER slow_log ON postback_log');
       const fresh = spawnApp('worker', env);
@@ -148,7 +148,7 @@ describe('SIGTERM', () => {
       expect(new Set(logs.map((l) => l.attempts))).toEqual(new Set([1]));
       const changed = logs.filter((l) => l.outcome === 'rejected' || l.outcome === 'reason_updated').length;
       expect(await t.prisma.conversionStatusHistory.count({ where: { postbackId: { in: acknowledged } } })).toBe(changed);
-      expect(await admin.queue.getFailedCount()).toBe(0);
+      expect(await onlyShard(admin).queue.getFailedCount()).toBe(0);
     } finally {
       await t.prisma.$executeRawUnsafe('DROP TRIGGER IF EXISTS slow_log ON postback_log');
     }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { onlyShard } from '../helpers/pipeline.js';
 import type { AppProcess } from '../helpers/spawnApp.js';
 import { startBurst, whenFinished } from './helpers/burst.js';
 import { crash, startReceiverProcess, startWorkerProcess, type ReceiverProcess } from './helpers/processes.js';
@@ -25,7 +26,7 @@ it('applies every acknowledged postback exactly once when a receiver and a worke
   const burst = startBurst(s.world.plan, { targets: receivers.map((r) => r.baseUrl), concurrency: 32, perSecond: 900 });
 
   await whenFinished(burst, s.world.plan.length * 0.3);
-  const activeAtKill = await s.admin.queue.getActiveCount();
+  const activeAtKill = await onlyShard(s.admin).queue.getActiveCount();
   await Promise.all([crash(receivers[1]!.app), crash(workers[0]!)]);
   // Requests to the dead receiver fail at the connection level meanwhile: never acknowledged, so never owed.
   await new Promise((r) => setTimeout(r, 2000));

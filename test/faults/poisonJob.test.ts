@@ -4,6 +4,7 @@ import { POSTBACK_JOB_NAME, postbackJobOptions, type PostbackJob } from '@postba
 import { deleteDeadLetter, replayDeadLetters } from '../../apps/admin/src/services/deadLetters.js';
 import { createDlqReplays } from '../../apps/admin/src/services/dlqReplays.js';
 import { givenConversion } from '../helpers/fixtures.js';
+import { onlyShard } from '../helpers/pipeline.js';
 import type { AppProcess } from '../helpers/spawnApp.js';
 import { eventually } from '../helpers/testEnvironment.js';
 import { startBurst, whenFinished } from './helpers/burst.js';
@@ -53,20 +54,20 @@ it('dead-letters poison jobs without holding up the burst, and a replay after th
     seq: Date.now() * 1000,
     receivedAt: Date.now(),
   };
-  await s.admin.queue.add(POSTBACK_JOB_NAME, refused, postbackJobOptions(s.t.cfg, refusedId));
+  await onlyShard(s.admin).queue.add(POSTBACK_JOB_NAME, refused, postbackJobOptions(s.t.cfg, refusedId));
   const unreadableId = 'faults-unreadable';
-  await s.admin.queue.add(POSTBACK_JOB_NAME, { v: 1, postbackId: 'not-a-uuid', seq: 'soon' } as never, postbackJobOptions(s.t.cfg, unreadableId));
+  await onlyShard(s.admin).queue.add(POSTBACK_JOB_NAME, { v: 1, postbackId: 'not-a-uuid', seq: 'soon' } as never, postbackJobOptions(s.t.cfg, unreadableId));
   const injectedAt = Date.now();
-  const unreadable = await eventually(async () => (await s.admin.deadLetters.getJob(unreadableId)) ?? undefined, 10_000, 'the unreadable job in the DLQ');
+  const unreadable = await eventually(async () => (await onlyShard(s.admin).deadLetters.getJob(unreadableId)) ?? undefined, 10_000, 'the unreadable job in the DLQ');
   const unreadableMs = Date.now() - injectedAt;
-  const dead = await eventually(async () => (await s.admin.deadLetters.getJob(refusedId)) ?? undefined, 20_000, 'the refused job in the DLQ');
+  const dead = await eventually(async () => (await onlyShard(s.admin).deadLetters.getJob(refusedId)) ?? undefined, 20_000, 'the refused job in the DLQ');
   const refusedMs = Date.now() - injectedAt;
   const finishedWhenDeadLettered = burst.finished();
   await burst.done;
   // The burst is applied in full while both poison jobs sit in the dead-letter queue.
   const whileDead = await s.verify(burst.answers, startedAt);
   expect(whileDead.lost).toBe(0);
-  expect(await s.admin.deadLetters.getWaitingCount()).toBe(2);
+  expect(await onlyShard(s.admin).deadLetters.getWaitingCount()).toBe(2);
   expect(await s.t.prisma.postbackLog.count({ where: { postbackId: refusedId } })).toBe(0);
 
   // Fix the cause, replay the one that can be applied, drop the one nobody can read.

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { onlyShard } from '../helpers/pipeline.js';
 import type { AppProcess } from '../helpers/spawnApp.js';
 import { startBurst, whenFinished } from './helpers/burst.js';
 import { OwnPostgres } from './helpers/ownServers.js';
@@ -40,8 +41,8 @@ it('keeps answering 202 while Postgres is stopped, spends no attempts, dead-lett
   const stoppedAt = Date.now();
   await worker.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('postgres unreachable'), OUTAGE_MS);
   await new Promise((r) => setTimeout(r, stoppedAt + OUTAGE_MS - Date.now()));
-  const failedDuringOutage = await s.admin.queue.getFailedCount();
-  const deadDuringOutage = await s.admin.deadLetters.getWaitingCount();
+  const failedDuringOutage = await onlyShard(s.admin).queue.getFailedCount();
+  const deadDuringOutage = await onlyShard(s.admin).deadLetters.getWaitingCount();
   await postgres.start();
   await burst.done;
 

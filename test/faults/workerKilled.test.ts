@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { onlyShard } from '../helpers/pipeline.js';
 import type { AppProcess } from '../helpers/spawnApp.js';
 import { startBurst, whenFinished } from './helpers/burst.js';
 import { crash, startReceiverProcess, startWorkerProcess, type ReceiverProcess } from './helpers/processes.js';
@@ -26,7 +27,7 @@ it('applies every acknowledged postback exactly once when a worker is killed mid
 
   // Kill the worker while it is busy: jobs active (their locks held by the dead process), batches in flight.
   await whenFinished(burst, s.world.plan.length * 0.4);
-  const activeAtKill = await s.admin.queue.getActiveCount();
+  const activeAtKill = await onlyShard(s.admin).queue.getActiveCount();
   await crash(worker);
   const loggedAtKill = await s.t.prisma.postbackLog.count();
   worker = await startWorkerProcess(s.t.env);

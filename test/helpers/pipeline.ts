@@ -1,7 +1,18 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { batchJobIdOf, createLogger, postbacksOf, type Config, type Logger, type Postback, type PostbackJob, type PostbackQueue } from '@postback/core';
+import {
+  batchJobIdOf,
+  createLogger,
+  postbacksOf,
+  type Config,
+  type Logger,
+  type Postback,
+  type PostbackJob,
+  type PostbackQueue,
+  type PostbackShard,
+  type PostbackShards,
+} from '@postback/core';
 import { createAdminApp, type AdminAppDeps } from '../../apps/admin/src/app.js';
 import { connectAdminDeps } from '../../apps/admin/src/wiring/connectAdminDeps.js';
 import { createReceiver, type Receiver } from '../../apps/receiver/src/receiver.js';
@@ -47,6 +58,13 @@ export function startInProcessWorker(cfg: Config, logger: Logger = silent()): Wo
   return startWorker(cfg, logger);
 }
 
+/** The BullMQ worker of a worker process's one shard (QUEUE_SHARDS=1, the default, and no other layout announced). */
+export function onlyShardWorker(worker: WorkerProcess): ReturnType<WorkerProcess['workers']>[number] {
+  const all = worker.workers();
+  if (all.length !== 1) throw new Error(`onlyShardWorker: the process consumes ${all.length} shards`);
+  return all[0]!;
+}
+
 export function silent(): Logger {
   return createLogger('test', 'silent');
 }
@@ -64,6 +82,16 @@ export async function sendPostback(baseUrl: string, params: Record<string, strin
 }
 
 export { connectAdminDeps };
+
+/**
+ * The queues of the one shard a process has with QUEUE_SHARDS=1, the default (the names from before shards); for
+ * the tests of everything but sharding itself.
+ */
+export function onlyShard(handle: { shards: PostbackShards }): PostbackShard {
+  const [tag, ...more] = handle.shards.catalog.ownShards();
+  if (more.length > 0) throw new Error(`onlyShard: this process has ${more.length + 1} shards`);
+  return handle.shards.shard(tag!);
+}
 
 /** The queued job that carries a postback, and the postback in it (as the receiver stored it). */
 export async function queuedPostback(queue: PostbackQueue, postbackId: string): Promise<{ jobId: string; job: PostbackJob; postback: Postback } | undefined> {

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { bodyParserFailureOf, STORE_RETRY_AFTER_SECONDS, TooManyAuthFailuresError, type BodyParserFailure, type Logger } from '@postback/core';
-import { inputErrorOf, NotFoundError, storeOutage } from './adminErrors.js';
+import { ConflictError, inputErrorOf, NotFoundError, storeOutage } from './adminErrors.js';
 
 // The admin API's words for what the JSON body parser refused; the statuses are core's (bodyParserFailureOf).
 const BODY_PARSER_ANSWERS: Readonly<Record<BodyParserFailure['kind'], string>> = {
@@ -20,6 +20,7 @@ export function adminErrorHandler(logger: Logger): ErrorRequestHandler {
       return void res.status(400).json(input.field ? { error: input.message, field: input.field } : { error: input.message });
     }
     if (err instanceof NotFoundError) return void res.status(404).json({ error: err.message });
+    if (err instanceof ConflictError) return void res.status(409).json({ error: err.message });
     if (err instanceof TooManyAuthFailuresError) {
       return void res.set('Retry-After', String(err.retryAfterSeconds)).status(429).json({ error: err.message });
     }

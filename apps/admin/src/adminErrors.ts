@@ -16,6 +16,11 @@ export class NotFoundError extends Error {
   override name = 'NotFoundError';
 }
 
+/** What an admin operation asks cannot be done in the state things are in (it changed nothing): 409 on the API. */
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+}
+
 /**
  * The read replica (DATABASE_READ_URL) did not answer a read it serves: 503 on the API, exit 1 on the CLI. Never
  * answered from the primary instead: the replica is there so that heavy reads stay off the primary, and an outage

@@ -16,6 +16,7 @@ import { listAdvertisers } from './services/advertiserList.js';
 import { searchAudit } from './services/adminAuditSearch.js';
 import { showConversion } from './services/conversions.js';
 import { listDeadLetters } from './services/deadLetters.js';
+import { listShardLayouts } from './services/shardLayouts.js';
 import { listOffers } from './services/offerList.js';
 import { listRejectionEndpoints } from './services/rejectionEndpointList.js';
 import { searchPostbackLog } from './services/postbackLogSearch.js';
@@ -93,6 +94,12 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
   });
   app.delete('/admin/dlq/:id', async (req, res) => {
     res.json(await adminActions.deleteDeadLetter(deps, actorOf(res), req.params.id));
+  });
+  app.get('/admin/shard-layouts', async (_req, res) => {
+    res.json(await listShardLayouts(deps));
+  });
+  app.delete('/admin/shard-layouts/:shards', async (req, res) => {
+    res.json(await adminActions.forgetShardLayout(deps, actorOf(res), req.params.shards));
   });
   app.get('/admin/audit', async (req, res) => {
     res.json(await searchAudit(deps.reads, req.query));

@@ -1,5 +1,5 @@
 import { prunePostbackLog, type Prisma, type PrismaClient, type PruneOptions } from '@postback/core';
-import { AdminInputError, NotFoundError, storeOutage } from './adminErrors.js';
+import { AdminInputError, ConflictError, NotFoundError, storeOutage } from './adminErrors.js';
 import type { Actor } from './operator.js';
 import type { AdminDeps } from './wiring/adminDeps.js';
 import { recordAudit, shortList, type AuditAction, type AuditEntry, type AuditFacts } from './services/adminAudit.js';
@@ -9,6 +9,7 @@ import { deleteDeadLetter, replayDeadLetters } from './services/deadLetters.js';
 import { purgeDeadLetters } from './services/dlqPurge.js';
 import type { DlqReplays, ReplayHooks, ReplayRecord } from './services/dlqReplays.js';
 import { createRejectionEndpoint, revokeRejectionEndpoint } from './services/rejectionEndpoints.js';
+import { forgetShardLayout } from './services/shardLayouts.js';
 
 // An audited transaction may wait on Redis (a revocation goes to Redis first): room for its fail-fast timeouts.
 const TRANSACTION_TIMEOUT_MS = 30_000;
@@ -33,10 +34,11 @@ export type AuditedAction<A extends unknown[], R> = (deps: AdminDeps, actor: Act
 
 /**
  * An admin action that leaves an audit row: the one place where the API's routes, the dashboard's login and the
- * CLI's commands get their record, so no service body knows about auditing. A call that fails on bad input or an
- * unknown id changed nothing and leaves no row, nor does one stopped by an unreachable store, which the caller is
- * told of (503, exit 1) and which would leave Postgres unable to take the row anyway. One that fails otherwise may
- * have changed something (a replay cut short by a job it could not move) and leaves a `failed` row.
+ * CLI's commands get their record, so no service body knows about auditing. A call that fails on bad input, an
+ * unknown id or a refusal (ConflictError) changed nothing and leaves no row, nor does one stopped by an unreachable
+ * store, which the caller is told of (503, exit 1) and which would leave Postgres unable to take the row anyway. One
+ * that fails otherwise may have changed something (a replay cut short by a job it could not move) and leaves a
+ * `failed` row.
  */
 function audited<A extends unknown[], R>(spec: ActionSpec<A, R>): AuditedAction<A, R> {
   return async (deps, actor, ...args) => {
@@ -54,7 +56,7 @@ function audited<A extends unknown[], R>(spec: ActionSpec<A, R>): AuditedAction<
         return result;
       }, { timeout: TRANSACTION_TIMEOUT_MS });
     } catch (err) {
-      if (!(err instanceof AdminInputError || err instanceof NotFoundError || storeOutage(err))) {
+      if (!(err instanceof AdminInputError || err instanceof NotFoundError || err instanceof ConflictError || storeOutage(err))) {
         const error = (err instanceof Error ? err.message : String(err)).slice(0, ERROR_KEPT_CHARS);
         await recordAfter(deps, actor, { action: spec.action, target: spec.targetOf?.(args), details: { error }, outcome: 'failed' });
       }
@@ -192,6 +194,14 @@ export const adminActions = {
     run: (d, _actor, id: unknown) => deleteDeadLetter(d, id),
     facts: (r) => ({ target: r.deleted }),
     targetOf: ([id]) => String(id),
+  }),
+  // Redis only: workers stop consuming the layout's shards at their next housekeeping round.
+  forgetShardLayout: audited({
+    action: 'shard_layout.forget',
+    recorded: 'after',
+    run: (d, _actor, layout: unknown) => forgetShardLayout(d, layout),
+    facts: (r) => ({ target: r.forgotten, details: { shards_no_longer_consumed: r.shards_no_longer_consumed } }),
+    targetOf: ([layout]) => String(layout),
   }),
   /** A dashboard login: the session lives in its signed cookie, so there is nothing but the record to write. */
   login: audited({

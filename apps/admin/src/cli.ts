@@ -18,6 +18,7 @@ import { showConversion } from './services/conversions.js';
 import { listDeadLetters } from './services/deadLetters.js';
 import { searchPostbackLog } from './services/postbackLogSearch.js';
 import { showPostback } from './services/postbacks.js';
+import { listShardLayouts } from './services/shardLayouts.js';
 
 // The admin operations from a shell: `npx postback <command>` (apps/admin/bin/postback.js, which builds this file
 // when it is missing or stale). Prints JSON and nothing else on stdout; exits 2 on bad input (an unknown command or
@@ -231,6 +232,16 @@ export function buildCli(): Command {
     .description('drop one dead-lettered postback for good')
     .action(run((d, id: string) => adminActions.deleteDeadLetter(d, actor(), id)));
   addDlqCommands(dlq, run, actor);
+
+  const shards = program.command('shards').description("the postback queue's shard layouts (QUEUE_SHARDS values in use)");
+  shards
+    .command('list')
+    .description('every layout announced (workers consume all of them): its shards\' depths, the live processes holding it, and whether it can be forgotten')
+    .action(run((d) => listShardLayouts(d)));
+  shards
+    .command('forget <shards>')
+    .description('stop consuming an old layout after a QUEUE_SHARDS change: refused while a process holds it or its shards hold jobs')
+    .action(run((d, layout: string) => adminActions.forgetShardLayout(d, actor(), layout)));
 
   program
     .command('audit')

@@ -1,7 +1,7 @@
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, TransientStoreError } from '@postback/core';
-import { AdminInputError, NotFoundError, ReadReplicaUnreachableError } from './adminErrors.js';
+import { AdminInputError, ConflictError, NotFoundError, ReadReplicaUnreachableError } from './adminErrors.js';
 import { cliFailure, oneLine } from './cliFailure.js';
 
 // The shape of a Prisma 7 error from the pg driver adapter: a message with a code excerpt, the SQLSTATE in meta.
@@ -47,6 +47,13 @@ describe('cliFailure: one line and an exit code for every error', () => {
     expect(cliFailure(new ReadReplicaUnreachableError('read replica unreachable (DATABASE_READ_URL)'))).toEqual({
       exitCode: 1,
       line: 'error: read replica unreachable (DATABASE_READ_URL)',
+    });
+  });
+
+  it('exits 1 with its reason when an action is refused in the state things are in', () => {
+    expect(cliFailure(new ConflictError('a running process still uses the layout of 3 shards'))).toEqual({
+      exitCode: 1,
+      line: 'error: a running process still uses the layout of 3 shards',
     });
   });
 

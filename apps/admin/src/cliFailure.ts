@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { ConfigError } from '@postback/core';
-import { inputErrorOf, NotFoundError, storeOutage } from './adminErrors.js';
+import { ConflictError, inputErrorOf, NotFoundError, storeOutage } from './adminErrors.js';
 
 export interface CliFailure {
   exitCode: number;
@@ -13,7 +13,7 @@ const COMMANDER_OUTPUT = new Set(['commander.help', 'commander.helpDisplayed', '
 
 /**
  * How the CLI ends on an error: exit 2 for bad input (a usage error, a bad value, a bad environment variable), 1
- * for anything else (something not found, a store unreachable, a bug), always with one line on stderr and never a
+ * for anything else (something not found, a refusal in the state things are in, a store unreachable, a bug), always with one line on stderr and never a
  * stack: an operator's script reads the exit code, a person reads the line.
  */
 export function cliFailure(err: unknown): CliFailure {
@@ -24,7 +24,7 @@ export function cliFailure(err: unknown): CliFailure {
   if (input || err instanceof ConfigError) return { exitCode: 2, line: `error: ${oneLine((input ?? (err as Error)).message)}` };
   const outage = storeOutage(err);
   if (outage) return { exitCode: 1, line: `error: ${outage.message}` };
-  if (err instanceof NotFoundError) return { exitCode: 1, line: `error: ${oneLine(err.message)}` };
+  if (err instanceof NotFoundError || err instanceof ConflictError) return { exitCode: 1, line: `error: ${oneLine(err.message)}` };
   return { exitCode: 1, line: `error: unexpected ${describeUnexpected(err)}` };
 }
 

@@ -1,4 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
+import type { PostbackQueue } from '@postback/core';
 import type { AdminDeps } from './wiring/adminDeps.js';
 
 // Scrapes closer together than this share one reading: Prometheus servers in HA pairs, or a dashboard refreshing
@@ -6,50 +7,55 @@ import type { AdminDeps } from './wiring/adminDeps.js';
 const CACHE_MS = 1000;
 const STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
-interface QueueReading {
+interface ShardReading {
+  shard: string;
   counts: { main: Record<string, number>; dead_letter: Record<string, number> };
   /** Epoch ms when the job at the head of the waiting list was added; undefined when nothing waits. */
   oldestWaitingSince: number | undefined;
 }
 
 /**
- * Queue depths of both queues and the age of the oldest waiting job, read from Redis when Prometheus scrapes
- * (BullMQ's getJobCounts; the oldest job's id and its timestamp field, not its data). While Redis is unreachable
- * the depth series are absent and postback_queue_stats_up is 0.
+ * Queue depths of every shard's queue and dead-letter queue, and the age of each shard's oldest waiting job, read
+ * from Redis when Prometheus scrapes (BullMQ's getJobCounts; the oldest job's id and its timestamp field, not its
+ * data), for every shard that may hold postbacks (this process's layout's and every announced layout's), each
+ * series labelled with its shard. While Redis is unreachable the depth series are absent and
+ * postback_queue_stats_up is 0.
  */
-export function registerQueueMetrics(registry: Registry, deps: Pick<AdminDeps, 'queue' | 'deadLetters' | 'withRedis'>): void {
-  let cached: { at: number; reading: Promise<QueueReading | undefined> } | undefined;
-  const read = (): Promise<QueueReading | undefined> => {
+export function registerQueueMetrics(registry: Registry, deps: Pick<AdminDeps, 'shards' | 'withRedis'>): void {
+  let cached: { at: number; reading: Promise<ShardReading[] | undefined> } | undefined;
+  const read = (): Promise<ShardReading[] | undefined> => {
     if (!cached || Date.now() - cached.at >= CACHE_MS) {
-      cached = { at: Date.now(), reading: deps.withRedis(() => readQueues(deps)).catch(() => undefined) };
+      cached = { at: Date.now(), reading: deps.withRedis(() => readShards(deps)).catch(() => undefined) };
     }
     return cached.reading;
   };
 
   new Gauge({
     name: 'postback_queue_jobs',
-    help: 'Jobs (not postbacks: a main-queue job carries up to 500) in each state of the postback queue (main) and of the dead-letter queue (dead_letter)',
-    labelNames: ['queue', 'state'] as const,
+    help: 'Jobs (not postbacks: a main-queue job carries up to 500) in each state of each shard\'s postback queue (main) and dead-letter queue (dead_letter)',
+    labelNames: ['queue', 'state', 'shard'] as const,
     registers: [registry],
     async collect() {
       const reading = await read();
       this.reset();
-      if (!reading) return;
-      for (const queue of ['main', 'dead_letter'] as const) {
-        for (const state of STATES) this.set({ queue, state }, reading.counts[queue][state] ?? 0);
+      for (const { shard, counts } of reading ?? []) {
+        for (const queue of ['main', 'dead_letter'] as const) {
+          for (const state of STATES) this.set({ queue, state, shard }, counts[queue][state] ?? 0);
+        }
       }
     },
   });
   new Gauge({
     name: 'postback_queue_oldest_waiting_age_seconds',
-    help: 'Age of the oldest job waiting in the postback queue (0 when none waits)',
+    help: "Age of the oldest job waiting in each shard's postback queue (0 when none waits)",
+    labelNames: ['shard'] as const,
     registers: [registry],
     async collect() {
       const reading = await read();
       this.reset();
-      if (!reading) return;
-      const since = reading.oldestWaitingSince;
-      this.set(since === undefined ? 0 : Math.max(0, Date.now() - since) / 1000);
+      for (const { shard, oldestWaitingSince: since } of reading ?? []) {
+        this.set({ shard }, since === undefined ? 0 : Math.max(0, Date.now() - since) / 1000);
+      }
     },
   });
   new Gauge({
@@ -62,18 +68,24 @@ export function registerQueueMetrics(registry: Registry, deps: Pick<AdminDeps, '
   });
 }
 
-async function readQueues(deps: Pick<AdminDeps, 'queue' | 'deadLetters'>): Promise<QueueReading> {
-  const [main, deadLetter, oldestWaitingSince] = await Promise.all([
-    deps.queue.getJobCounts(...STATES),
-    deps.deadLetters.getJobCounts(...STATES),
-    oldestWaiting(deps.queue),
-  ]);
-  return { counts: { main, dead_letter: deadLetter }, oldestWaitingSince };
+async function readShards(deps: Pick<AdminDeps, 'shards'>): Promise<ShardReading[]> {
+  const tags = await deps.shards.known();
+  return Promise.all(
+    tags.map(async (shard) => {
+      const { queue, deadLetters } = deps.shards.shard(shard);
+      const [main, deadLetter, oldestWaitingSince] = await Promise.all([
+        queue.getJobCounts(...STATES),
+        deadLetters.getJobCounts(...STATES),
+        oldestWaiting(queue),
+      ]);
+      return { shard, counts: { main, dead_letter: deadLetter }, oldestWaitingSince };
+    }),
+  );
 }
 
 // The waiting list's tail is the next job a worker takes: the oldest. Only its timestamp is read, not its
 // (up to 500-postback) data.
-async function oldestWaiting(queue: AdminDeps['queue']): Promise<number | undefined> {
+async function oldestWaiting(queue: PostbackQueue): Promise<number | undefined> {
   const [id] = await queue.getRanges(['waiting'], 0, 0, true);
   if (id === undefined) return undefined;
   const client = await queue.getBackend().client;

@@ -1,18 +1,8 @@
-import type { JobsOptions } from 'bullmq';
-import {
-  POSTBACK_JOB_NAME,
-  ReplicationTimeoutError,
-  TransientStoreError,
-  waitForReplicas,
-  writeTarget,
-  type PostbackQueue,
-  type Replication,
-  type WriteTarget,
-} from '@postback/core';
+import { TransientStoreError, type PostbackShards } from '@postback/core';
 import { admitInArrivalOrder, countByEndpoint } from './admitInArrivalOrder.js';
 import type { Admission, AdmissionResult } from './admission.js';
 import type { ReceiverMetrics } from './metrics.js';
-import { packJobs, type IncomingPostback, type PackedJob } from './packJobs.js';
+import { packJobs, type IncomingPostback } from './packJobs.js';
 
 export type { IncomingPostback } from './packJobs.js';
 
@@ -27,12 +17,16 @@ interface Pending {
 // Requests admitted per admission call: bounds the script's argument list.
 const MAX_PER_ADMISSION = 2000;
 
+/** Where the batcher stores its jobs: the postback shards (their store is every postback's one way into Redis). */
+export type JobStore = Pick<PostbackShards, 'shardOf' | 'store' | 'confirmTarget'>;
+
 /**
- * Admits and stores the postbacks of every request that arrives in one event-loop turn, with two Redis round
- * trips in all: one admission call (rate limits and receipt sequence numbers) and one add of v: 2 jobs carrying
- * up to POSTBACKS_PER_JOB postbacks each. A promise resolves with `stored: true` only once Redis has acknowledged
- * the job holding its postback (and, with `replication`, once that many replicas confirm the turn's writes, with
- * one WAIT per node that took them, never per request); a rate-limited one is not stored.
+ * Admits and stores the postbacks of every request that arrives in one event-loop turn, with one admission call
+ * (rate limits and receipt sequence numbers, in the control slot) and then one add per shard that received
+ * postbacks, the shards concurrently: v: 2 jobs carrying up to POSTBACKS_PER_JOB postbacks each. A promise resolves
+ * with `stored: true` only once Redis has acknowledged the job holding its postback (and, with ACK_REPLICAS, once
+ * that many replicas confirm it and the turn's admission: one WAIT per shard, never per request); a rate-limited one is not
+ * stored, and one whose shard could not take its job gets a TransientStoreError (503) while other shards' succeed.
  */
 export class EnqueueBatcher {
   private pending: Pending[] = [];
@@ -40,12 +34,9 @@ export class EnqueueBatcher {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
-    private readonly queue: PostbackQueue,
+    private readonly jobs: JobStore,
     private readonly admission: Admission,
-    private readonly jobOptions: (jobId: string) => JobsOptions,
-    private readonly metrics?: Pick<ReceiverMetrics, 'jobStored' | 'replicasAwaited'>,
-    /** The connection the admission and the jobs are written over, and how many replicas must confirm them. */
-    private readonly replication?: Replication,
+    private readonly metrics?: Pick<ReceiverMetrics, 'jobStored'>,
   ) {}
 
   /** Admits the postback under its endpoint's rate limit and stores it, together with the rest of this turn. */
@@ -78,10 +69,10 @@ export class EnqueueBatcher {
     }
   }
 
-  /** admit (Redis) → decide who is in (pure) → pack into jobs (pure) → enqueue (Redis) → replicas confirm → ack. */
+  /** admit (Redis) → decide who is in (pure) → pack into one job per shard (pure) → store, replicas confirm → ack. */
   private async storeTurn(turn: Pending[]): Promise<void> {
-    // Taken before the writes: the WAIT after them must reach the connections that took them (see waitForReplicas).
-    const targets = this.replicationTargets();
+    // Taken before the admission writes the receipt sequence: the WAIT after the store must cover that write too.
+    const admissionTarget = this.jobs.confirmTarget(this.admission.seqKey);
     let allowances: AdmissionResult;
     try {
       allowances = await this.admission.admit(countByEndpoint(turn));
@@ -92,54 +83,26 @@ export class EnqueueBatcher {
     for (const { request, retryAfterSeconds } of refused) request.resolve({ stored: false, retryAfterSeconds });
     if (admitted.length === 0) return;
 
-    const { jobs, postbackIds } = packJobs(admitted.map((p) => p.postback), allowances.firstSeq);
-    try {
-      await this.enqueue(jobs);
-      if (targets) await this.awaitReplicas(targets);
-    } catch (err) {
-      return rejectAll(admitted, err);
-    }
-    if (this.metrics) for (const job of jobs) this.metrics.jobStored(job.data.postbacks.length);
-    admitted.forEach((p, i) => p.resolve({ stored: true, postbackId: postbackIds[i]! }));
-  }
-
-  /**
-   * The receipt sequence's slot and the jobs' slot: the same connection on a standalone or Sentinel Redis (one
-   * WAIT then covers both); on a Cluster their nodes may differ, and the sequence must not go backwards after a
-   * failover any more than a job may vanish.
-   */
-  private replicationTargets(): WriteTarget[] | undefined {
-    if (!this.replication || this.replication.policy.replicas === 0) return undefined;
-    const { connection } = this.replication;
-    return [writeTarget(connection, this.admission.seqKey), writeTarget(connection, this.queue.toKey('id'))];
-  }
-
-  private async awaitReplicas(targets: WriteTarget[]): Promise<void> {
-    const { replicas, timeoutMs } = this.replication!.policy;
-    const started = performance.now();
-    const seconds = () => (performance.now() - started) / 1000;
-    try {
-      await waitForReplicas(targets, replicas, timeoutMs);
-      this.metrics?.replicasAwaited(seconds(), true);
-    } catch (err) {
-      // A connection error is the queue being unavailable, counted as such; only a shortfall is a replication timeout.
-      if (err instanceof ReplicationTimeoutError) this.metrics?.replicasAwaited(seconds(), false);
-      throw err;
-    }
-  }
-
-  private async enqueue(jobs: PackedJob[]): Promise<void> {
-    // add() for the usual single job: addBulk() builds an ioredis pipeline, which copies every script BullMQ
-    // defines onto itself, costing more than the add.
-    if (jobs.length === 1) {
-      await this.queue.add(POSTBACK_JOB_NAME, jobs[0]!.data, this.jobOptions(jobs[0]!.jobId));
-      return;
-    }
-    await this.queue.addBulk(jobs.map(({ jobId, data }) => ({ name: POSTBACK_JOB_NAME, data, opts: this.jobOptions(jobId) })));
+    const { jobs, postbackIds, jobOf } = packJobs(admitted.map((p) => p.postback), allowances.firstSeq, this.jobs.shardOf);
+    // Each job goes to the shard of its postbacks' transactions: store() picks it (the same one packJobs grouped by).
+    const fates = await this.jobs.store(jobs, admissionTarget ? [admissionTarget] : []);
+    const failures = fates.map((fate) => (fate.status === 'rejected' ? unavailable(fate.reason) : undefined));
+    jobs.forEach((job, j) => {
+      if (!failures[j]) this.metrics?.jobStored(job.data.postbacks.length);
+    });
+    admitted.forEach((p, i) => {
+      const failure = failures[jobOf[i]!];
+      if (failure) p.reject(failure);
+      else p.resolve({ stored: true, postbackId: postbackIds[i]! });
+    });
   }
 }
 
+function unavailable(err: unknown): TransientStoreError {
+  return new TransientStoreError('the postback queue is unavailable', { cause: err });
+}
+
 function rejectAll(requests: Pending[], err: unknown): void {
-  const failure = new TransientStoreError('the postback queue is unavailable', { cause: err });
+  const failure = unavailable(err);
   for (const p of requests) p.reject(failure);
 }

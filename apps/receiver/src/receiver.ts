@@ -3,9 +3,8 @@ import type { Express } from 'express';
 import {
   AuthFailureLimiter,
   createFailFastRedis,
-  createPostbackQueue,
   KeyRegistry,
-  postbackJobOptions,
+  PostbackShards,
   replicaPolicyOf,
   TooManyKeyFailuresError,
   type Config,
@@ -21,9 +20,9 @@ export interface Receiver {
   app: Express;
   /** Its Prometheus registry: main.ts serves it on RECEIVER_METRICS_PORT. */
   metrics: ReceiverMetrics;
-  /** Resolves once both Redis connections are up and the queue's scripts are loaded. */
+  /** Resolves once both Redis connections are up, the queues' scripts are loaded and the shard layout is announced. */
   ready: () => Promise<void>;
-  /** Stores what is still being enqueued, then closes the Redis connections. */
+  /** Stores what is still being enqueued, leaves its shard layout, then closes the Redis connections. */
   close: () => Promise<void>;
 }
 
@@ -36,13 +35,15 @@ export function createReceiver(cfg: Config, logger: Logger, accessLogger?: Logge
   for (const conn of [redis, queueRedis]) {
     conn.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
   }
-  const queue = createPostbackQueue(cfg, queueRedis);
-  queue.on('error', (err: Error) => logger.warn({ err: err.message }, 'queue error'));
-  const admission = new Admission(queueRedis, cfg.QUEUE_PREFIX, cfg.RATE_LIMIT_PER_KEY, cfg.RATE_LIMIT_WINDOW_SECONDS * 1000);
   const metrics = createReceiverMetrics();
-  // The admission script and the jobs go over queueRedis: WAIT goes there too (see EnqueueBatcher).
-  const replication = { connection: queueRedis, policy: replicaPolicyOf(cfg) };
-  const batcher = new EnqueueBatcher(queue, admission, (id) => postbackJobOptions(cfg, id), metrics, replication);
+  const shards = new PostbackShards(cfg, queueRedis, {
+    role: 'receiver',
+    onQueueError: (err) => logger.warn({ err: err.message }, 'queue error'),
+    replicas: replicaPolicyOf(cfg),
+    onReplicaWait: (seconds, confirmed) => metrics.replicasAwaited(seconds, confirmed),
+  });
+  const admission = new Admission(queueRedis, cfg.QUEUE_PREFIX, cfg.RATE_LIMIT_PER_KEY, cfg.RATE_LIMIT_WINDOW_SECONDS * 1000);
+  const batcher = new EnqueueBatcher(shards, admission, metrics);
   const app = createReceiverApp({
     keys: new KeyCache(new KeyRegistry(redis, cfg.QUEUE_PREFIX), cfg.KEY_CACHE_TTL_MS),
     keyFailures: new AuthFailureLimiter(redis, {
@@ -65,11 +66,13 @@ export function createReceiver(cfg: Config, logger: Logger, accessLogger?: Logge
     metrics,
     async ready() {
       await Promise.all([redis, queueRedis].map((c) => (c.status === 'ready' ? undefined : once(c, 'ready'))));
-      await queue.waitUntilReady();
+      await Promise.all(shards.catalog.ownShards().map((tag) => shards.shard(tag).queue.waitUntilReady()));
+      await shards.layouts.announce();
     },
     async close() {
       await batcher.drain();
-      await queue.close().catch(() => undefined);
+      await shards.layouts.leave().catch(() => undefined);
+      await shards.close().catch(() => undefined);
       redis.disconnect();
       queueRedis.disconnect();
     },

@@ -9,9 +9,10 @@ import {
 } from '@postback/core';
 import { keyRevocations, type RevocationsInRedis } from './keyRevocations.js';
 
-/** A postback as the worker applies it, with which attempt of its job this is. */
+/** A postback as the worker applies it, with which attempt of its job this is and the shard its job came from. */
 export interface PostbackToApply extends Postback {
   attempts: number;
+  shard: string;
 }
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
@@ -40,14 +41,16 @@ export async function applyRejections(
   });
   return {
     outcomes: postbacks.map((p) => outcomes.get(p.postbackId)!),
-    applied: postbacks.filter((p) => applied.has(p)).map((p) => ({ receivedAt: p.receivedAt, outcome: outcomes.get(p.postbackId)! })),
+    applied: postbacks
+      .filter((p) => applied.has(p))
+      .map((p) => ({ receivedAt: p.receivedAt, outcome: outcomes.get(p.postbackId)!, shard: p.shard })),
   };
 }
 
 /** Each postback's outcome, in the order given, and those this call applied (the rest were applied before). */
 export interface AppliedBatch {
   outcomes: Outcome[];
-  applied: Array<{ receivedAt: number; outcome: Outcome }>;
+  applied: Array<{ receivedAt: number; outcome: Outcome; shard: string }>;
 }
 
 async function applyInTransaction(

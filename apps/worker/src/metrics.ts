@@ -9,15 +9,20 @@ export type DatabaseErrorKind = 'unreachable' | 'other';
 
 export interface WorkerMetrics {
   registry: Registry;
-  /** One applied batch: each postback's outcome and the time since the receiver accepted it. */
-  applied: (postbacks: ReadonlyArray<{ receivedAt: number; outcome: Outcome }>) => void;
+  /** One applied batch: each postback's outcome, the time since the receiver accepted it, and its shard. */
+  applied: (postbacks: ReadonlyArray<{ receivedAt: number; outcome: Outcome; shard: string }>) => void;
   /** A failed attempt that BullMQ will retry, or postbacks split off a batch job into jobs of their own. */
-  retried: (kind: RetryKind, count?: number) => void;
+  retried: (shard: string, kind: RetryKind, count?: number) => void;
   /** A batch (or a single postback) that Postgres failed: unreachable, or any other error. */
   databaseError: (kind: DatabaseErrorKind) => void;
-  deadLettered: () => void;
-  /** What the consuming gauge reports on each scrape (the alert "no worker consuming" reads it). */
-  consumingWhile: (check: () => boolean) => void;
+  deadLettered: (shard: string) => void;
+  /** A shard this worker now consumes: its series start at 0, so rates and alerts see a 0 rather than no data. */
+  shardConsumed: (shard: string) => void;
+  /**
+   * What the consuming gauge reports on each scrape, per shard this worker consumes (the alert "a shard without a
+   * consumer" reads it).
+   */
+  consumingWhile: (check: () => ReadonlyMap<string, boolean>) => void;
 }
 
 /** The worker's metrics, in a registry of its own (main.ts serves it on WORKER_METRICS_PORT). */
@@ -25,45 +30,56 @@ export function createWorkerMetrics(): WorkerMetrics {
   const registry = new Registry();
   const postbacks = new Counter({
     name: 'postback_worker_postbacks_total',
-    help: 'Postbacks applied to Postgres, by outcome (as recorded in postback_log)',
-    labelNames: ['outcome'] as const,
+    help: 'Postbacks applied to Postgres, by outcome (as recorded in postback_log) and shard',
+    labelNames: ['outcome', 'shard'] as const,
     registers: [registry],
   });
   const receiptToApplied = new Histogram({
     name: 'postback_worker_receipt_to_applied_seconds',
-    help: 'Time from the receiver accepting a postback to its batch being committed in Postgres',
+    help: 'Time from the receiver accepting a postback to its batch being committed in Postgres, by shard',
+    labelNames: ['shard'] as const,
     buckets: RECEIPT_TO_APPLIED_BUCKETS,
     registers: [registry],
   });
   const retries = new Counter({
     name: 'postback_worker_retries_total',
-    help: 'Failed attempts that will be retried (attempt), and postbacks split off a batch job to retry alone (split_off)',
-    labelNames: ['kind'] as const,
+    help: 'Failed attempts that will be retried (attempt), and postbacks split off a batch job to retry alone (split_off), by shard',
+    labelNames: ['kind', 'shard'] as const,
     registers: [registry],
   });
   const databaseErrors = new Counter({
     name: 'postback_worker_database_errors_total',
+    // No shard label: a batch gathers the postbacks of every shard this worker consumes.
     help: 'Failed batch transactions: Postgres unreachable, or any other error',
     labelNames: ['kind'] as const,
     registers: [registry],
   });
   const deadLettered = new Counter({
     name: 'postback_worker_dead_lettered_total',
-    help: 'Jobs this worker moved to the dead-letter queue',
+    help: "Jobs this worker moved to their shard's dead-letter queue",
+    labelNames: ['shard'] as const,
     registers: [registry],
   });
-  let consuming: () => boolean = () => false;
+  // One child per shard, looked up once: labelling each observation would hash its labels every time.
+  const latencies = new Map<string, ReturnType<typeof receiptToApplied.labels>>();
+  const latencyOf = (shard: string) => {
+    let child = latencies.get(shard);
+    if (!child) latencies.set(shard, (child = receiptToApplied.labels({ shard })));
+    return child;
+  };
+  let consuming: () => ReadonlyMap<string, boolean> = () => new Map();
   new Gauge({
     name: 'postback_worker_consuming',
-    help: '1 while this worker takes jobs from the queue (running and connected to Redis), else 0',
+    help: "1 while this worker takes jobs from the shard's queue (running and connected to Redis), else 0",
+    labelNames: ['shard'] as const,
     registers: [registry],
     collect() {
-      this.set(consuming() ? 1 : 0);
+      // Only the shards consumed now: a shard of a layout forgotten since is no longer this worker's.
+      this.reset();
+      for (const [shard, up] of consuming()) this.set({ shard }, up ? 1 : 0);
     },
   });
   // Every series exists from the start, so rates and alerts see a 0 rather than no data.
-  for (const outcome of OUTCOMES) postbacks.inc({ outcome }, 0);
-  for (const kind of ['attempt', 'split_off'] as const) retries.inc({ kind }, 0);
   for (const kind of ['unreachable', 'other'] as const) databaseErrors.inc({ kind }, 0);
 
   return {
@@ -72,16 +88,25 @@ export function createWorkerMetrics(): WorkerMetrics {
       // Tallied per batch, then one inc per outcome; the histogram takes one observation per postback
       // (about 150 ns each, against milliseconds for the batch's transaction).
       const now = Date.now();
-      const tally = new Map<Outcome, number>();
+      const tally = new Map<string, { outcome: Outcome; shard: string; n: number }>();
       for (let i = 0; i < items.length; i += 1) {
-        tally.set(items[i]!.outcome, (tally.get(items[i]!.outcome) ?? 0) + 1);
-        receiptToApplied.observe(Math.max(0, now - items[i]!.receivedAt) / 1000);
+        const { outcome, shard, receivedAt } = items[i]!;
+        const key = `${outcome} ${shard}`;
+        const entry = tally.get(key);
+        if (entry) entry.n += 1;
+        else tally.set(key, { outcome, shard, n: 1 });
+        latencyOf(shard).observe(Math.max(0, now - receivedAt) / 1000);
       }
-      for (const [outcome, n] of tally) postbacks.inc({ outcome }, n);
+      for (const { outcome, shard, n } of tally.values()) postbacks.inc({ outcome, shard }, n);
     },
-    retried: (kind, count = 1) => retries.inc({ kind }, count),
+    retried: (shard, kind, count = 1) => retries.inc({ kind, shard }, count),
     databaseError: (kind) => databaseErrors.inc({ kind }),
-    deadLettered: () => deadLettered.inc(),
+    deadLettered: (shard) => deadLettered.inc({ shard }),
+    shardConsumed(shard) {
+      for (const outcome of OUTCOMES) postbacks.inc({ outcome, shard }, 0);
+      for (const kind of ['attempt', 'split_off'] as const) retries.inc({ kind, shard }, 0);
+      deadLettered.inc({ shard }, 0);
+    },
     consumingWhile(check) {
       consuming = check;
     },

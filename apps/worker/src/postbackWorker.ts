@@ -1,10 +1,7 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
 import {
-  isRefusedData,
   moveToDeadLetter,
   PermanentJobError,
-  POSTBACK_JOB_NAME,
-  postbackJobOptions,
   postbackJobSchema,
   postbacksOf,
   TransientStoreError,
@@ -12,79 +9,50 @@ import {
   type Logger,
   type Outcome,
   type Postback,
-  type PostbackDeadLetterPair,
   type PostbackJob,
-  type PostbackQueue,
-  type PrismaClient,
+  type PostbackShard,
+  type PostbackShards,
 } from '@postback/core';
-import { ApplyBatcher } from './applyBatcher.js';
-import { applyRejections, type PostbackToApply } from './applyRejections.js';
-import type { RevocationsInRedis } from './keyRevocations.js';
-import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
+import type { WorkerMetrics } from './metrics.js';
+import type { PostbackApplier } from './postbackApplier.js';
 import { decideSplit } from './splitDecision.js';
-import { createStoreProbe } from './storeProbe.js';
 
-type WorkerConfig = Pick<
-  Config,
-  | 'QUEUE_NAME'
-  | 'QUEUE_PREFIX'
-  | 'WORKER_CONCURRENCY'
-  | 'WORKER_BATCH_SIZE'
-  | 'WORKER_BATCH_WAIT_MS'
-  | 'WORKER_BATCHES_IN_FLIGHT'
-  | 'STORE_OUTAGE_PAUSE_MS'
-  | 'DATABASE_URL'
-  | 'JOB_ATTEMPTS'
-  | 'JOB_BACKOFF_MS'
->;
+type WorkerConfig = Pick<Config, 'STORE_OUTAGE_PAUSE_MS'>;
 
 export interface PostbackWorkerDeps {
   cfg: WorkerConfig;
   connection: ConnectionOptions;
-  prisma: PrismaClient;
-  queue: PostbackQueue;
-  /** Where each batch reads the revocations Redis already has and Postgres may not yet (the key registry). */
-  revocations: RevocationsInRedis;
-  /** The main queue and its dead-letter queue: where a job that failed for good goes. */
-  deadLetterPair: PostbackDeadLetterPair;
+  /** The shard this worker consumes, with its dead-letter queue: where a job that failed for good goes. */
+  shard: PostbackShard;
+  /** Jobs in flight on this shard (see ShardConsumers for how a process's concurrency is shared out). */
+  concurrency: number;
+  /** Where postbacks split off a failing job are stored again: back on this shard, by the one enqueue path. */
+  store: Pick<PostbackShards, 'store'>;
+  /** The process's apply batcher, shared by every shard it consumes. */
+  applier: PostbackApplier;
   logger: Logger;
+  metrics: WorkerMetrics;
   autorun?: boolean;
-  /** Where outcomes, latencies, retries and database errors are counted; a registry nobody reads when not given. */
-  metrics?: WorkerMetrics;
 }
 
 /** What a finished job reports: how many of its postbacks ended with each outcome, and which were split off. */
 export type JobResult = Partial<Record<Outcome | 'split_off', number>>;
 
 /**
- * The BullMQ worker. A job carries one postback (v: 1) or the postbacks one receiver accepted together (v: 2);
- * each postback goes to the batcher, which applies the postbacks of all running jobs together in one transaction.
+ * The BullMQ worker of one shard. A job carries one postback (v: 1) or the postbacks one receiver accepted together
+ * (v: 2); each postback goes to the process's applier, which applies the postbacks of all running jobs, of every
+ * shard, together in one transaction.
  * - all applied → the job completes (and is removed);
- * - Postgres unreachable → the whole queue pauses for a while and the job goes back to waiting, spending no
+ * - Postgres unreachable → the shard's queue pauses for a while and the job goes back to waiting, spending no
  *   attempt (postbacks it had already applied are recognised as such when it comes back);
- * - some postbacks of a v: 2 job fail → each goes back on the queue as a job of its own (v: 1, under its
+ * - some postbacks of a v: 2 job fail → each goes back on the shard as a job of its own (v: 1, under its
  *   postback id), so it retries and, if need be, dead-letters alone; the rest are done;
- * - a v: 1 job fails → BullMQ retries it with exponential backoff and jitter, then it is dead-lettered;
+ * - a v: 1 job fails → BullMQ retries it with exponential backoff and jitter, then it is dead-lettered on its shard;
  * - an unreadable payload, or a postback whose data Postgres refuses (SQLSTATE class 22/23) → dead-lettered at
  *   once (PermanentJobError).
  */
 export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJob, JobResult> {
-  const { cfg, logger } = deps;
-  const metrics = deps.metrics ?? createWorkerMetrics();
-  const apply = async (items: PostbackToApply[]): Promise<Outcome[]> => {
-    const { outcomes, applied } = await applyRejections(deps.prisma, items, deps.revocations);
-    // Only what this batch applied: a redelivered or replayed postback was counted when it was first applied.
-    metrics.applied(applied);
-    return outcomes;
-  };
-  const batcher = new ApplyBatcher<PostbackToApply, Outcome>(apply, {
-    maxSize: cfg.WORKER_BATCH_SIZE,
-    maxWaitMs: cfg.WORKER_BATCH_WAIT_MS,
-    maxInFlight: cfg.WORKER_BATCHES_IN_FLIGHT,
-    isUnreachable: createStoreProbe(cfg.DATABASE_URL),
-    isPermanent: isRefusedData,
-    onFailure: (unreachable) => metrics.databaseError(unreachable ? 'unreachable' : 'other'),
-  });
+  const { cfg, logger, metrics, shard } = deps;
   let outageLogged = false;
 
   const processJob = async (job: { id?: string; data: unknown; attemptsMade: number }): Promise<JobResult> => {
@@ -92,7 +60,7 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
     if (!parsed.success) throw new PermanentJobError(`unreadable postback job: ${parsed.error.message}`);
     const postbacks = postbacksOf(parsed.data);
     const attempts = job.attemptsMade + 1;
-    const settled = await Promise.allSettled(postbacks.map((p) => batcher.submit({ ...p, attempts })));
+    const settled = await Promise.allSettled(postbacks.map((p) => deps.applier.submit({ ...p, attempts, shard: shard.tag })));
 
     const decision = decideSplit(settled, parsed.data.v);
     if (decision.kind === 'outage' || decision.kind === 'retry') throw decision.error;
@@ -110,7 +78,7 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
     // One info line per applied job, not per postback: a job carries up to 500 of them, and their ids all start
     // with the job id's first 32 hex digits (see batchIds), so grepping a postback id's first 32 digits finds it.
     const logApplied = () =>
-      logger.info({ job_id: job.id, attempt: attempts, postbacks: postbacks.length, outcomes: result }, 'job applied');
+      logger.info({ job_id: job.id, shard: shard.tag, attempt: attempts, postbacks: postbacks.length, outcomes: result }, 'job applied');
     if (decision.kind === 'done') {
       logApplied();
       return result;
@@ -119,24 +87,23 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
       postback: postbacks[index]!,
       error,
     }));
-    await deps.queue.addBulk(
-      failed.map(({ postback }) => ({
-        name: POSTBACK_JOB_NAME,
-        data: { v: 1 as const, ...postback },
-        opts: postbackJobOptions(cfg, postback.postbackId),
-      })),
+    const fates = await deps.store.store(
+      failed.map(({ postback }) => ({ jobId: postback.postbackId, data: { v: 1 as const, ...postback }, ownShard: shard.tag })),
     );
+    // Not stored: the whole job retries (its applied postbacks are recognised as such when it comes back).
+    const notStored = fates.find((fate) => fate.status === 'rejected');
+    if (notStored) throw notStored.reason;
     for (const { postback, error } of failed) {
       logger.warn({ postback_id: postback.postbackId, job_id: job.id, err: error }, 'postback failed; retrying it as a job of its own');
     }
     result.split_off = failed.length;
-    metrics.retried('split_off', failed.length);
+    metrics.retried(shard.tag, 'split_off', failed.length);
     logApplied();
     return result;
   };
 
   const worker: Worker<PostbackJob, JobResult> = new Worker<PostbackJob, JobResult>(
-    cfg.QUEUE_NAME,
+    shard.queue.name,
     async (job) => {
       try {
         const result = await processJob(job);
@@ -144,7 +111,7 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
         return result;
       } catch (err) {
         if (!(err instanceof TransientStoreError)) throw err;
-        if (!outageLogged) logger.error({ err }, 'postgres unreachable: pausing the queue, no attempts spent');
+        if (!outageLogged) logger.error({ err, shard: shard.tag }, 'postgres unreachable: pausing the queue, no attempts spent');
         outageLogged = true;
         await worker.rateLimit(cfg.STORE_OUTAGE_PAUSE_MS);
         throw Worker.RateLimitError();
@@ -152,8 +119,8 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
     },
     {
       connection: deps.connection,
-      prefix: cfg.QUEUE_PREFIX,
-      concurrency: cfg.WORKER_CONCURRENCY,
+      prefix: shard.tag,
+      concurrency: deps.concurrency,
       autorun: deps.autorun ?? true,
       // Applied postbacks live on in postback_log; keeping them in Redis too would only grow memory.
       removeOnComplete: { count: 0 },
@@ -165,18 +132,18 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
     // BullMQ emits 'failed' for every failed attempt; finishedOn is set only once it will not retry.
     if (!job) return;
     if (!job.finishedOn) {
-      logger.warn({ job_id: job.id, attempt: job.attemptsMade, err: err.message }, 'attempt failed; will retry');
-      metrics.retried('attempt');
+      logger.warn({ job_id: job.id, shard: shard.tag, attempt: job.attemptsMade, err: err.message }, 'attempt failed; will retry');
+      metrics.retried(shard.tag, 'attempt');
       return;
     }
-    moveToDeadLetter(deps.deadLetterPair, job, err).then(
+    moveToDeadLetter(shard.pair, job, err).then(
       (moved) => {
         // Not moved: a sweep moved it first.
         if (!moved) return;
-        metrics.deadLettered();
-        logger.error({ job_id: job.id, reason: job.failedReason }, 'job dead-lettered');
+        metrics.deadLettered(shard.tag);
+        logger.error({ job_id: job.id, shard: shard.tag, reason: job.failedReason }, 'job dead-lettered');
       },
-      (moveErr: unknown) => logger.error({ job_id: job.id, err: moveErr }, 'dead-letter move failed; sweep will retry'),
+      (moveErr: unknown) => logger.error({ job_id: job.id, shard: shard.tag, err: moveErr }, 'dead-letter move failed; sweep will retry'),
     );
   });
   worker.on('error', (err) => logger.error({ err }, 'worker error'));

@@ -1,11 +1,9 @@
 import type { Worker } from 'bullmq';
 import {
-  createDeadLetterQueue,
-  createPostbackQueue,
   createPrisma,
   createWorkerRedis,
   KeyRegistry,
-  postbackDeadLetterPair,
+  PostbackShards,
   sweepFailedJobs,
   syncKeyRegistry,
   type Config,
@@ -14,72 +12,102 @@ import {
 } from '@postback/core';
 import { startHeartbeat } from './heartbeat.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
-import { createPostbackWorker, type JobResult } from './postbackWorker.js';
+import { createPostbackApplier } from './postbackApplier.js';
+import type { JobResult } from './postbackWorker.js';
+import { ShardConsumers } from './shardConsumers.js';
 import { startRetentionSchedule } from './retentionSchedule.js';
 
 export interface WorkerProcess {
-  worker: Worker<PostbackJob, JobResult>;
+  /** The BullMQ worker of each shard consumed now (this process's layout's from the start; others once read). */
+  workers: () => Array<Worker<PostbackJob, JobResult>>;
+  /** The shards consumed now. */
+  shards: () => string[];
+  /** Reads the announced layouts now and consumes their shards (the housekeeping does it every KEY_REGISTRY_SYNC_MS). */
+  refreshShards: () => Promise<void>;
   /** Its Prometheus registry: main.ts serves it on WORKER_METRICS_PORT. */
   metrics: WorkerMetrics;
   /** Lets active jobs finish, then closes every connection. */
   close: () => Promise<void>;
 }
 
-/** Wires a worker to Redis and Postgres and starts consuming, plus the periodic housekeeping. */
+/** Wires a worker to Redis and Postgres and starts consuming every shard, plus the periodic housekeeping. */
 export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
   // Auto-pipelining: the completions of hundreds of concurrent jobs go to Redis in one write, not one each.
   const redis = createWorkerRedis(cfg.REDIS_URL, { enableAutoPipelining: true });
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
   const prisma = createPrisma(cfg.DATABASE_URL, cfg.DATABASE_POOL_SIZE);
-  const queue = createPostbackQueue(cfg, redis);
-  const deadLetters = createDeadLetterQueue(cfg, redis);
-  for (const q of [queue, deadLetters]) q.on('error', (err: Error) => logger.warn({ err: err.message }, 'queue error'));
+  const shards = new PostbackShards(cfg, redis, {
+    role: 'worker',
+    onQueueError: (err) => logger.warn({ err: err.message }, 'queue error'),
+  });
   const registry = new KeyRegistry(redis, cfg.QUEUE_PREFIX);
   const metrics = createWorkerMetrics();
-  const deadLetterPair = postbackDeadLetterPair(cfg, { queue, deadLetters }, redis);
-  const worker = createPostbackWorker({ cfg, connection: redis, prisma, queue, deadLetterPair, revocations: registry, logger, metrics });
-  metrics.consumingWhile(() => worker.isRunning() && redis.status === 'ready');
-  worker.on('ready', () => logger.info({ concurrency: cfg.WORKER_CONCURRENCY }, 'worker consuming'));
+  const applier = createPostbackApplier({ cfg, prisma, revocations: registry, metrics });
+  const consumers = new ShardConsumers({ cfg, shards, connection: redis, applier, logger, metrics });
+  // This process's own layout at once; the shards of other announced layouts (a resharding under way) as soon as
+  // the first read of the layouts answers, and again on every housekeeping round.
+  void consumers.consume(shards.catalog.ownShards());
+  metrics.consumingWhile(() => consumers.consuming());
+  Promise.all(consumers.all().map((worker) => worker.waitUntilReady())).then(
+    () => logger.info({ layout: cfg.QUEUE_SHARDS, shards: consumers.tags(), concurrency: cfg.WORKER_CONCURRENCY }, 'worker consuming'),
+    (err: unknown) => logger.warn({ err }, 'worker not ready'),
+  );
 
-  // Housekeeping any number of workers may run at once: both steps are idempotent. Each has its own try: the
-  // sweep needs only Redis, so a Postgres outage (which fails the sync) must not stop it.
+  const refreshShards = async () => {
+    // Announced first: every worker (of any layout) then consumes this process's layout too.
+    await shards.layouts.announce();
+    await consumers.consume(await shards.known());
+  };
+
+  // Housekeeping any number of workers may run at once: every step is idempotent. Each has its own try: the
+  // layouts and the sweep need only Redis, so a Postgres outage (which fails the sync) must not stop them.
   const housekeeping = async () => {
+    try {
+      await refreshShards();
+    } catch (err) {
+      logger.warn({ err }, 'shard layouts not read; will try again');
+    }
     try {
       const activeKeys = await syncKeyRegistry(prisma, registry);
       logger.debug({ active_keys: activeKeys }, 'key registry synced');
     } catch (err) {
       logger.warn({ err }, 'key registry sync failed; will try again');
     }
-    try {
-      const swept = await sweepFailedJobs(deadLetterPair, (job) =>
-        logger.warn({ postback_id: job.id, reason: job.failedReason }, 'dead-lettered (sweep)'),
-      );
-      logger.debug({ swept }, 'failed jobs swept');
-    } catch (err) {
-      logger.warn({ err }, 'dead-letter sweep failed; will try again');
+    for (const tag of consumers.tags()) {
+      try {
+        const swept = await sweepFailedJobs(shards.shard(tag).pair, (job) =>
+          logger.warn({ postback_id: job.id, shard: tag, reason: job.failedReason }, 'dead-lettered (sweep)'),
+        );
+        logger.debug({ swept, shard: tag }, 'failed jobs swept');
+      } catch (err) {
+        logger.warn({ err, shard: tag }, 'dead-letter sweep failed; will try again');
+      }
     }
   };
   void housekeeping();
   const timer = setInterval(() => void housekeeping(), cfg.KEY_REGISTRY_SYNC_MS);
   const retention = startRetentionSchedule(cfg, redis, prisma, logger);
 
-  // Liveness is Redis and the consuming loop, not Postgres: during a Postgres outage the worker pauses on
+  // Liveness is Redis and the consuming loops, not Postgres: during a Postgres outage the worker pauses on
   // purpose, and a restart would not help.
   const stopHeartbeat = cfg.WORKER_HEARTBEAT_FILE
     ? startHeartbeat(cfg.WORKER_HEARTBEAT_FILE, cfg.WORKER_HEARTBEAT_MS, async () => {
-        if (!worker.isRunning() || redis.status !== 'ready') return false;
+        if (![...consumers.consuming().values()].every(Boolean)) return false;
         return (await redis.ping()) === 'PONG';
       })
     : () => undefined;
 
   return {
-    worker,
+    workers: () => consumers.all(),
+    shards: () => consumers.tags(),
+    refreshShards,
     metrics,
     async close() {
       stopHeartbeat();
       clearInterval(timer);
-      await Promise.all([worker.close(), retention.close()]);
-      await Promise.all([queue.close(), deadLetters.close()]);
+      await Promise.all([consumers.close(), retention.close()]);
+      await shards.layouts.leave().catch(() => undefined);
+      await shards.close();
       await prisma.$disconnect();
       redis.disconnect();
     },

@@ -26,4 +26,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ACK_REPLICA_TIMEOUT_MS: '5000' })).toThrow(/ACK_REPLICA_TIMEOUT_MS/);
     expect(() => loadConfig({ ACK_REPLICAS: '-1' })).toThrow(/ACK_REPLICAS/);
   });
+
+  it('keeps one queue shard unless QUEUE_SHARDS says more, and refuses none', () => {
+    expect(loadConfig({}).QUEUE_SHARDS).toBe(1);
+    expect(loadConfig({ QUEUE_SHARDS: '3' }).QUEUE_SHARDS).toBe(3);
+    expect(() => loadConfig({ QUEUE_SHARDS: '0' })).toThrow(/QUEUE_SHARDS/);
+  });
 });

@@ -30,6 +30,10 @@ const envSchema = z.object({
     .string()
     .regex(/^\{[^{}]+\}$/, 'must be a Redis Cluster hash tag such as {postback}')
     .default('{postback}'),
+  // The postback queue as this many shards, each under a hash tag of its own derived from QUEUE_PREFIX's (so a Redis
+  // Cluster spreads them over its primaries); 1 keeps every key under QUEUE_PREFIX itself, as before shards existed.
+  // Each shard costs every worker process a BullMQ Worker and its blocking connection: hence the cap.
+  QUEUE_SHARDS: positiveInt.max(64).default(1),
   QUEUE_NAME: z.string().regex(/^[\w.-]+$/).default('rejections'),
   DEAD_LETTER_QUEUE_NAME: z.string().regex(/^[\w.-]+$/).default('rejections-dead'),
   PORT: port.default(3000),

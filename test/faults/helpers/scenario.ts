@@ -1,4 +1,4 @@
-import { connectAdminDeps, type AdminHandle } from '../../helpers/pipeline.js';
+import { connectAdminDeps, onlyShard, type AdminHandle } from '../../helpers/pipeline.js';
 import { createTestEnvironment, type TestEnvironment } from '../../helpers/testEnvironment.js';
 import type { Answer } from './burst.js';
 import { snapshotConversions, verifyScenario, type ScenarioSummary, type Snapshot } from './verify.js';
@@ -35,8 +35,8 @@ export async function setUpScenario(
       verifyScenario({
         scenario: name,
         prisma: t.prisma,
-        queue: admin.queue,
-        deadLetters: admin.deadLetters,
+        queue: onlyShard(admin).queue,
+        deadLetters: onlyShard(admin).deadLetters,
         world,
         before: scenario.before,
         answers,

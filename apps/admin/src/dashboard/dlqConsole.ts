@@ -25,7 +25,7 @@ fieldset{margin-bottom:1rem}label{margin-right:1rem}#status{font-weight:bold;min
 <button type="button" id="purge-matching">Purge matching…</button></p>
 </fieldset></form>
 <h2>Dead-lettered jobs <small id="total"></small></h2>
-<table><thead><tr><th>Id</th><th>Kind</th><th>Dead-lettered at</th><th>Transaction</th><th>Endpoint</th><th>Reason</th><th></th></tr></thead>
+<table><thead><tr><th>Id</th><th>Shard</th><th>Kind</th><th>Dead-lettered at</th><th>Transaction</th><th>Endpoint</th><th>Reason</th><th></th></tr></thead>
 <tbody id="dead-letters"></tbody></table>
 <h2>Replays</h2>
 <table><thead><tr><th>Started</th><th>Operator</th><th>Status</th><th>Matched</th><th>Replayed</th><th>Filter</th><th></th></tr></thead>
@@ -81,7 +81,7 @@ async function loadDeadLetters() {
   const body = $('#dead-letters'); body.replaceChildren();
   for (const j of data.jobs ?? []) {
     const reason = document.createElement('span'); reason.className = 'reason'; reason.textContent = j.error;
-    body.append(row([j.id, j.error_kind, j.dead_lettered_at, j.transaction_id, j.endpoint_id == null ? '' : String(j.endpoint_id), reason,
+    body.append(row([j.id, j.shard, j.error_kind, j.dead_lettered_at, j.transaction_id, j.endpoint_id == null ? '' : String(j.endpoint_id), reason,
       button('Replay', 'replay-' + j.id, () => startReplay({ ids: [j.id] }))]));
   }
 }

@@ -22,20 +22,21 @@ export const DASHBOARD_SECURITY = [
 // A <link> to another origin: bull-board's index.ejs links Google Fonts.
 const EXTERNAL_LINK = /<link\b[^>]*\bhref="(?:https?:)?\/\/[^"]*"[^>]*>\s*/gi;
 
+// How long the dashboard goes on showing the shards it last read before it reads the announced layouts again.
+const SHARDS_REREAD_MS = 5000;
+
 /**
- * bull-board over the main and dead-letter queues, at /admin/queues behind the admin check, both read-only there:
+ * bull-board over every shard's main and dead-letter queues (this process's layout's, and every announced layout's,
+ * read again at most every SHARDS_REREAD_MS), at /admin/queues behind the admin check, all read-only there:
  * live postbacks are the workers' business, and bull-board would empty, clean, edit or add dead-lettered jobs
  * without a confirmation or a record. Replays and purges go through the dead-letter console (/admin/dlq/console),
  * linked from the dashboard, which asks before a purge and keeps the replay history.
  */
-export function mountQueueDashboard(app: express.Express, deps: Pick<AdminDeps, 'queue' | 'deadLetters'>): void {
+export function mountQueueDashboard(app: express.Express, deps: Pick<AdminDeps, 'shards' | 'withRedis'>): void {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(DASHBOARD_PATH);
-  createBullBoard({
-    queues: [
-      new BullMQAdapter(deps.queue, { readOnlyMode: true, description: 'postbacks waiting for a worker' }),
-      new BullMQAdapter(deps.deadLetters, { readOnlyMode: true, description: 'postbacks that could not be applied' }),
-    ],
+  const board = createBullBoard({
+    queues: adaptersOf(deps, deps.shards.catalog.ownShards()),
     serverAdapter,
     options: {
       uiConfig: {
@@ -48,7 +49,36 @@ export function mountQueueDashboard(app: express.Express, deps: Pick<AdminDeps, 
       },
     },
   });
-  app.use(DASHBOARD_PATH, refuseMalformedEscapes, servedWithoutExternalRequests, serverAdapter.getRouter() as express.Router);
+  let shown = { at: 0, tags: deps.shards.catalog.ownShards().join(' ') };
+  const showEveryShard: express.RequestHandler = (_req, _res, next) => {
+    if (Date.now() - shown.at < SHARDS_REREAD_MS) return next();
+    shown = { ...shown, at: Date.now() };
+    // Redis unreachable: the shards last read stay, and bull-board says what it can.
+    deps.withRedis(() => deps.shards.known()).then(
+      (tags) => {
+        if (tags.join(' ') !== shown.tags) board.replaceQueues(adaptersOf(deps, tags));
+        shown = { at: Date.now(), tags: tags.join(' ') };
+        next();
+      },
+      () => next(),
+    );
+  };
+  app.use(DASHBOARD_PATH, refuseMalformedEscapes, showEveryShard, servedWithoutExternalRequests, serverAdapter.getRouter() as express.Router);
+}
+
+/**
+ * Read-only adapters for both queues of each shard. One shard's queues keep their plain names (rejections,
+ * rejections-dead); with more, bull-board, which tells queues apart by name, shows each under its shard's tag.
+ */
+function adaptersOf(deps: Pick<AdminDeps, 'shards'>, tags: readonly string[]): BullMQAdapter[] {
+  return tags.flatMap((tag) => {
+    const { queue, deadLetters } = deps.shards.shard(tag);
+    const prefix = tags.length === 1 ? '' : `${tag}:`;
+    return [
+      new BullMQAdapter(queue, { readOnlyMode: true, prefix, description: 'postbacks waiting for a worker' }),
+      new BullMQAdapter(deadLetters, { readOnlyMode: true, prefix, description: 'postbacks that could not be applied' }),
+    ];
+  });
 }
 
 /**

@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   'dlq.replay_cancel',
   'dlq.purge',
   'dlq.delete',
+  'shard_layout.forget',
   'login',
   'logout',
 ] as const;

@@ -16,12 +16,12 @@ const purgeRequestSchema = z.strictObject({
  */
 export async function purgeDeadLetters(deps: AdminDeps, input: unknown) {
   const request = parseInput(purgeRequestSchema, input);
-  const ids = await scanDeadLetters(deps, request.filter);
-  if (!request.confirm) return { confirmed: false as const, would_purge: ids.length, filter: request.filter };
+  const found = await scanDeadLetters(deps, request.filter);
+  if (!request.confirm) return { confirmed: false as const, would_purge: found.length, filter: request.filter };
   let purged = 0;
-  for (const id of ids) {
+  for (const { id, shard } of found) {
     // Counted only when the entry was still there: one replayed or deleted since the scan is not.
-    if (await deps.withRedis(() => removeDeadLetter(deps.deadLetterPair, id))) purged += 1;
+    if (await deps.withRedis(() => removeDeadLetter(deps.shards.shard(shard).pair, id))) purged += 1;
   }
   return { confirmed: true as const, purged, filter: request.filter };
 }

@@ -6,8 +6,9 @@ import type { AdminDeps } from '../wiring/adminDeps.js';
 import { deadLetterFilterSchema, type DeadLetterFilter } from './deadLetterFilter.js';
 import { text, wholeNumber } from './inputTypes.js';
 import { parseInput } from './parseInput.js';
+import { queuesNamed } from './queuesNamed.js';
 import { createRatePacer } from './ratePacer.js';
-import { scanDeadLetters } from './scanDeadLetters.js';
+import { deadLetterShards, scanDeadLetters } from './scanDeadLetters.js';
 
 // A running replay writes its progress (and so its heartbeat) about this often…
 const PROGRESS_EVERY_MS = 1000;
@@ -29,7 +30,10 @@ type ReplayRow = NonNullable<Awaited<ReturnType<AdminDeps['prisma']['dlqReplay']
 export interface ReplayRecord {
   id: string;
   status: 'running' | 'completed' | 'cancelled' | 'failed' | 'interrupted';
-  /** The dead-letter queue it replays (with its prefix); null for replays recorded before the column existed. */
+  /**
+   * The dead-letter queues it replays, one per shard, as BullMQ names them (with their shard's prefix), space-separated;
+   * null for replays recorded before the column existed.
+   */
   queue: string | null;
   filter: unknown;
   rate_per_second: number;
@@ -73,7 +77,7 @@ export interface ReplayHooks {
   /** Called with the record after each progress write (the CLI prints it). */
   onProgress?: (record: ReplayRecord) => void;
   /** Called for each matched job once its turn came: replayed by this replay, or missing (gone by then). */
-  onJob?: (jobId: string, outcome: ReplayOutcome) => void;
+  onJob?: (jobId: string, outcome: ReplayOutcome, shard: string) => void;
   /** Once the failure is recorded, reject with its error rather than resolve with the record (the CLI's exit code). */
   rethrow?: boolean;
 }
@@ -97,8 +101,9 @@ interface Running {
 
 /**
  * Replays of dead-lettered jobs, recorded in dlq_replays: every replay, whichever way it is asked for. A replay
- * scans the dead-letter queue for what its filter matches, then puts those jobs back on the main queue (under their
- * ids; see replayDeadLetter, which also makes parallel replays of one job count it once) at no more than its rate,
+ * scans every shard's dead-letter queue for what its filter matches, then puts those jobs back, oldest first, each on
+ * its own shard's queue (under their ids, through the shards' one enqueue path; see replayDeadLetter, which also
+ * makes parallel replays of one job count it once) at no more than its rate,
  * writing its progress about every second. It stops between two jobs when cancelled, from this process or from any
  * other (cancel_requested); close() stops this process's replays and records them as interrupted.
  */
@@ -127,17 +132,17 @@ export function createDlqReplays(deps: AdminDeps, logger?: Logger): DlqReplays {
     let replayed = 0;
     let missing = 0;
     try {
-      const ids = (await scanDeadLetters(deps, filter, { signal, onPage: ({ matched }) => progress({ matched }) })).reverse();
+      const found = await scanDeadLetters(deps, filter, { signal, onPage: ({ matched }) => progress({ matched }) });
       if (signal.aborted) return replayRecordOf(await finish({ status: stoppedStatus() }));
       const startedAt = Date.now();
-      await progress({ matched: ids.length, startedAt: new Date(startedAt) }, true);
+      await progress({ matched: found.length, startedAt: new Date(startedAt) }, true);
       const pace = createRatePacer(rate, startedAt, signal);
-      for (const jobId of ids) {
+      for (const { id, shard } of found) {
         if (!(await pace())) break;
-        const outcome = await deps.withRedis(() => replayDeadLetter(deps.deadLetterPair, jobId));
+        const outcome = await deps.withRedis(() => replayDeadLetter(deps.shards.shard(shard).pair, id));
         if (outcome === 'replayed') replayed += 1;
         else missing += 1;
-        hooks.onJob?.(jobId, outcome);
+        hooks.onJob?.(id, outcome, shard);
         await progress({ replayed, missing });
       }
       const status = signal.aborted ? stoppedStatus() : 'completed';
@@ -155,15 +160,15 @@ export function createDlqReplays(deps: AdminDeps, logger?: Logger): DlqReplays {
   async function begin(input: unknown, defaultOperator: string): Promise<{ estimate: ReplayEstimate } | { row: ReplayRow; filter: DeadLetterFilter }> {
     const request = parseInput(replayRequestSchema, input);
     if (request.dry_run) {
-      const ids = await scanDeadLetters(deps, request.filter);
-      return { estimate: { dry_run: true, matched: ids.length, filter: request.filter } };
+      const found = await scanDeadLetters(deps, request.filter);
+      return { estimate: { dry_run: true, matched: found.length, filter: request.filter } };
     }
     // Refused while Redis is unreachable (503), rather than recorded as a replay that failed at once.
-    await deps.withRedis(() => deps.deadLetters.getWaitingCount());
+    const shards = await deadLetterShards(deps);
     const row = await deps.prisma.dlqReplay.create({
       data: {
         id: randomUUID(),
-        queue: deps.deadLetterPair.deadLetters.qualifiedName,
+        queue: queuesNamed(shards.map((shard) => deps.shards.shard(shard).deadLetters.qualifiedName)),
         filter: request.filter,
         ratePerSecond: request.rate_per_second ?? deps.cfg.DLQ_REPLAY_RATE_PER_SECOND,
         operator: request.operator ?? defaultOperator,

@@ -70,9 +70,17 @@ async function loggedRow(prisma: PrismaClient, postbackId: string) {
   return early ?? prisma.postbackLog.findFirst({ where: { postbackId } });
 }
 
-/** The postback in the dead-letter or main queue, under its own job id (a single-postback job) or its batch's. */
+/**
+ * The postback in a dead-letter or main queue of any shard (its id does not say which), under its own job id (a
+ * single-postback job) or its batch's.
+ */
 async function findQueued(deps: AdminDeps, postbackId: string): Promise<PostbackStatus | undefined> {
-  for (const [queue, outcome] of [[deps.deadLetters, 'dead_lettered'], [deps.queue, 'queued']] as const) {
+  const shards = (await deps.shards.known()).map((tag) => deps.shards.shard(tag));
+  const queues = [
+    ...shards.map((s) => [s.deadLetters, 'dead_lettered'] as const),
+    ...shards.map((s) => [s.queue, 'queued'] as const),
+  ];
+  for (const [queue, outcome] of queues) {
     for (const jobId of new Set([postbackId, batchJobIdOf(postbackId)])) {
       const job = await queue.getJob(jobId);
       if (!job) continue;

@@ -1,4 +1,4 @@
-import type { AuthFailureLimiter, Config, DeadLetterQueue, KeyRegistry, Logger, PostbackDeadLetterPair, PostbackQueue, PrismaClient } from '@postback/core';
+import type { AuthFailureLimiter, Config, KeyRegistry, Logger, PostbackShards, PrismaClient } from '@postback/core';
 import type { RevokedSessions } from '../dashboard/revokedSessions.js';
 import type { Reads } from './reads.js';
 import type { RedisWork } from './redisGate.js';
@@ -10,11 +10,12 @@ export interface AdminDeps {
   /** Heavy reads (log and audit search, the URL list's last_used_at): the read replica when configured (see reads.ts). */
   reads: Reads;
   registry: KeyRegistry;
-  queue: PostbackQueue;
-  deadLetters: DeadLetterQueue;
-  /** queue and deadLetters as the dead-letter protocol takes them (replay, delete), with the lock the worker's moves hold. */
-  deadLetterPair: PostbackDeadLetterPair;
-  /** Every use of registry, queue and deadLetters goes through this: it turns a Redis outage into a TransientStoreError. */
+  /**
+   * The postback queue's shards, each with its dead-letter queue (as the dead-letter protocol takes them: replay,
+   * delete, with the lock the worker's moves hold), and the layouts announced.
+   */
+  shards: PostbackShards;
+  /** Every use of registry and shards goes through this: it turns a Redis outage into a TransientStoreError. */
   withRedis: RedisWork;
   /** Dashboard sessions ended by a logout (see adminSession.ts). */
   revokedSessions: RevokedSessions;

@@ -1,11 +1,9 @@
 import {
   AuthFailureLimiter,
-  createDeadLetterQueue,
   createFailFastRedis,
-  createPostbackQueue,
   createPrisma,
   KeyRegistry,
-  postbackDeadLetterPair,
+  PostbackShards,
   replicaPolicyOf,
   type Config,
   type Logger,
@@ -23,18 +21,15 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
   const redis = createFailFastRedis(cfg.REDIS_URL, { commandTimeout: 5000 });
   // A listener keeps ioredis from printing every failed reconnect; redisGate reports the outage.
   redis.on('error', (err: Error) => logger?.warn({ err: err.message }, 'redis connection error'));
-  // Every admin write that answers success waits for ACK_REPLICAS replicas over this one connection.
+  // The admin picks no shard (a replay goes back to its own), so it announces no layout: a CLI run with a stale
+  // QUEUE_SHARDS must not hold one alive. Every admin write that answers success waits for ACK_REPLICAS replicas.
   const replicas = replicaPolicyOf(cfg);
-  const queue = createPostbackQueue(cfg, redis);
-  const deadLetters = createDeadLetterQueue(cfg, redis);
-  for (const q of [queue, deadLetters]) q.on('error', () => undefined);
+  const shards = new PostbackShards(cfg, redis, { role: 'admin', replicas });
   return {
     prisma,
     reads,
     registry: new KeyRegistry(redis, cfg.QUEUE_PREFIX, replicas),
-    queue,
-    deadLetters,
-    deadLetterPair: postbackDeadLetterPair(cfg, { queue, deadLetters }, redis),
+    shards,
     withRedis: redisGate(redis),
     revokedSessions: new RevokedSessions(redis, cfg.QUEUE_PREFIX, replicas),
     authFailures: new AuthFailureLimiter(redis, {
@@ -48,7 +43,7 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
     async close() {
       // Disconnecting first ends a connection attempt still in progress, so closing never waits for Redis.
       redis.disconnect();
-      await Promise.all([queue.close(), deadLetters.close(), prisma.$disconnect(), reads.close()]);
+      await Promise.all([shards.close(), prisma.$disconnect(), reads.close()]);
     },
   };
 }

@@ -28,4 +28,9 @@ export interface DeadLetterPair<T> {
    * they are reported done (ACK_REPLICAS); absent: the primary's word is enough.
    */
   replication?: Replication;
+  /**
+   * How a replay puts a job back on `source`, when its queue has one enqueue path that every job must take (the
+   * postback shards' store); without it, an add with the kind's options.
+   */
+  requeue?: (jobId: string, data: unknown) => Promise<void>;
 }

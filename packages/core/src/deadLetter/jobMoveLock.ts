@@ -13,8 +13,10 @@ const RELEASE_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return red
  * Serialises the two-step moves of one job between a queue and its dead-letter queue (add to one, then remove
  * from the other). Without it, a replay that ran between a worker's dead-letter add and its remove from the source
  * queue would have its fresh copy removed by the worker: the job would be in neither queue. The lock keys sit
- * under the queues' prefix, so on Redis Cluster they share the queues' slot; their names are the same as before
- * this class moved here, so processes of the old and the new version exclude each other during a deploy.
+ * under the prefix given (for postbacks, the control slot, one home for every shard: a job id is a UUID, one job
+ * wherever it is; no lock command runs in the same script as a queue's, so it needs no slot of theirs). Their names
+ * are the same as before this class moved here, so processes of the old and the new version exclude each other
+ * during a deploy.
  */
 export class JobMoveLock {
   constructor(

@@ -5,6 +5,7 @@ import {
   createPrisma,
   createWorkerRedis,
   KeyRegistry,
+  pingPrimary,
   postbackDeadLetterPair,
   sweepFailedJobs,
   syncKeyRegistry,
@@ -28,7 +29,7 @@ export interface WorkerProcess {
 /** Wires a worker to Redis and Postgres and starts consuming, plus the periodic housekeeping. */
 export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
   // Auto-pipelining: the completions of hundreds of concurrent jobs go to Redis in one write, not one each.
-  const redis = createWorkerRedis(cfg.REDIS_URL, { enableAutoPipelining: true });
+  const redis = createWorkerRedis(cfg, { enableAutoPipelining: true });
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
   const prisma = createPrisma(cfg.DATABASE_URL, cfg.DATABASE_POOL_SIZE);
   const queue = createPostbackQueue(cfg, redis);
@@ -68,7 +69,8 @@ export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
   const stopHeartbeat = cfg.WORKER_HEARTBEAT_FILE
     ? startHeartbeat(cfg.WORKER_HEARTBEAT_FILE, cfg.WORKER_HEARTBEAT_MS, async () => {
         if (!worker.isRunning() || redis.status !== 'ready') return false;
-        return (await redis.ping()) === 'PONG';
+        await pingPrimary(redis, cfg.QUEUE_PREFIX);
+        return true;
       })
     : () => undefined;
 

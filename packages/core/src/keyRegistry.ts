@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import { scopeOf } from './endpointScope.js';
 import type { Scope } from './postbackJob.js';
 import { NEXT_RECEIPT_SEQ_LUA, receiptSeqKey } from './receiptSequence.js';
+import type { RedisConnection } from './redis.js';
 
 /** What a receiver learns from a valid key, without touching Postgres. */
 export interface EndpointEntry {
@@ -50,7 +50,7 @@ export class KeyRegistry {
   private readonly receiptSeqKey: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     prefix: string,
   ) {
     this.activeKey = `${prefix}:endpoint-keys`;

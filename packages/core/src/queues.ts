@@ -1,8 +1,8 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { JobMoveLock, type DeadLetterData, type DeadLetterPair } from './deadLetter/index.js';
 import { POSTBACK_JOB_NAME, postbackJobSchema, type PostbackJob } from './postbackJob.js';
+import type { RedisConnection } from './redis.js';
 
 export type PostbackQueue = Queue<PostbackJob>;
 export type DeadLetterQueue = Queue<DeadLetterData>;
@@ -36,7 +36,7 @@ export type PostbackDeadLetterPair = DeadLetterPair<PostbackJob>;
 export function postbackDeadLetterPair(
   cfg: Pick<Config, 'QUEUE_PREFIX' | 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>,
   queues: { queue: PostbackQueue; deadLetters: DeadLetterQueue },
-  redis: Redis,
+  redis: RedisConnection,
 ): PostbackDeadLetterPair {
   return {
     source: queues.queue,

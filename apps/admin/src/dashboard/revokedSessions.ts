@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@postback/core';
 
 /**
  * Dashboard sessions ended by a logout before their expiry, kept in Redis under the queue prefix (so on a Redis
@@ -9,7 +9,7 @@ export class RevokedSessions {
   private readonly keyPrefix: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     prefix: string,
   ) {
     this.keyPrefix = `${prefix}:revoked-admin-sessions:`;

@@ -5,7 +5,9 @@ import {
   createPostbackQueue,
   createPrisma,
   KeyRegistry,
+  pingPrimary,
   postbackDeadLetterPair,
+  redisVariableOf,
   type Config,
   type Logger,
 } from '@postback/core';
@@ -17,7 +19,7 @@ import { redisGate } from './redisGate.js';
 export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { close: () => Promise<void> } {
   const prisma = createPrisma(cfg.DATABASE_URL, 5);
   // Fail-fast: an operator's request or CLI command gets a clear "redis unreachable" instead of waiting forever.
-  const redis = createFailFastRedis(cfg.REDIS_URL, { commandTimeout: 5000 });
+  const redis = createFailFastRedis(cfg, { commandTimeout: 5000 });
   // A listener keeps ioredis from printing every failed reconnect; redisGate reports the outage.
   redis.on('error', (err: Error) => logger?.warn({ err: err.message }, 'redis connection error'));
   const queue = createPostbackQueue(cfg, redis);
@@ -29,7 +31,7 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
     queue,
     deadLetters,
     deadLetterPair: postbackDeadLetterPair(cfg, { queue, deadLetters }, redis),
-    withRedis: redisGate(redis),
+    withRedis: redisGate(redis, { variable: redisVariableOf(cfg), probe: () => pingPrimary(redis, cfg.QUEUE_PREFIX) }),
     revokedSessions: new RevokedSessions(redis, cfg.QUEUE_PREFIX),
     authFailures: new AuthFailureLimiter(redis, {
       keyPrefix: `${cfg.QUEUE_PREFIX}:admin-auth-failures`,

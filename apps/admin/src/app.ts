@@ -45,6 +45,13 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Readiness, no token either: the stores answer (Redis: the primary that holds the queues). 503 + Retry-After
+  // while one cannot be reached, as for any admin request (adminErrorHandler).
+  app.get('/readyz', async (_req, res) => {
+    await deps.withRedis(() => deps.pingRedis());
+    await deps.prisma.$queryRaw`SELECT 1`;
+    res.json({ status: 'ready' });
+  });
   registerLoginRoutes(app, deps, auth, sessions);
   app.use('/admin', auth.requireAdmin);
   app.use('/admin', express.json({ limit: '10mb' }));

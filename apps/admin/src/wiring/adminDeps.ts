@@ -12,6 +12,8 @@ export interface AdminDeps {
   deadLetterPair: PostbackDeadLetterPair;
   /** Every use of registry, queue and deadLetters goes through this: it turns a Redis outage into a TransientStoreError. */
   withRedis: RedisWork;
+  /** Resolves when the Redis primary that holds the queues answers (admin /readyz). */
+  pingRedis: () => Promise<void>;
   /** Dashboard sessions ended by a logout (see adminSession.ts). */
   revokedSessions: RevokedSessions;
   /** Wrong tokens, failed session cookies and failed logins per client address (see adminAuth.ts). */

@@ -22,6 +22,7 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
   const redis = createFailFastRedis(cfg, { commandTimeout: 5000 });
   // A listener keeps ioredis from printing every failed reconnect; redisGate reports the outage.
   redis.on('error', (err: Error) => logger?.warn({ err: err.message }, 'redis connection error'));
+  const pingRedis = () => pingPrimary(redis, cfg.QUEUE_PREFIX);
   const queue = createPostbackQueue(cfg, redis);
   const deadLetters = createDeadLetterQueue(cfg, redis);
   for (const q of [queue, deadLetters]) q.on('error', () => undefined);
@@ -31,7 +32,8 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
     queue,
     deadLetters,
     deadLetterPair: postbackDeadLetterPair(cfg, { queue, deadLetters }, redis),
-    withRedis: redisGate(redis, { variable: redisVariableOf(cfg), probe: () => pingPrimary(redis, cfg.QUEUE_PREFIX) }),
+    withRedis: redisGate(redis, { variable: redisVariableOf(cfg), probe: pingRedis }),
+    pingRedis,
     revokedSessions: new RevokedSessions(redis, cfg.QUEUE_PREFIX),
     authFailures: new AuthFailureLimiter(redis, {
       keyPrefix: `${cfg.QUEUE_PREFIX}:admin-auth-failures`,

@@ -48,7 +48,7 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
   // Readiness, no token either: the stores answer (Redis: the primary that holds the queues). 503 + Retry-After
   // while one cannot be reached, as for any admin request (adminErrorHandler).
   app.get('/readyz', async (_req, res) => {
-    await deps.withRedis(() => deps.pingRedis());
+    await deps.pingRedis();
     await deps.prisma.$queryRaw`SELECT 1`;
     res.json({ status: 'ready' });
   });

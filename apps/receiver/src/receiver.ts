@@ -53,8 +53,8 @@ export function createReceiver(cfg: Config, logger: Logger, accessLogger?: Logge
     batcher,
     logger,
     accessLogger,
-    // Ready when the primary that holds the queues answers (on a Cluster, not merely any node).
-    pingQueue: () => pingPrimary(redis, cfg.QUEUE_PREFIX),
+    // Ready when the primary that holds the queues takes writes, on both connections (see pingPrimary).
+    pingQueue: () => Promise.all([redis, queueRedis].map((c) => pingPrimary(c, cfg.QUEUE_PREFIX))),
     trustProxy: cfg.TRUST_PROXY,
     requireHttps: cfg.REQUIRE_HTTPS,
     metrics,

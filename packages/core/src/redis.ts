@@ -52,7 +52,7 @@ export interface ConnectionTuning {
  * maxRetriesPerRequest: null for workers, on a Cluster in its redisOptions.
  */
 export function createWorkerRedis(cfg: RedisConfig, tuning: ConnectionTuning = {}): RedisConnection {
-  return connect(cfg, { offlineQueue: true, maxRetriesPerRequest: null }, tuning);
+  return connect(cfg, { waits: true }, tuning);
 }
 
 /**
@@ -60,20 +60,22 @@ export function createWorkerRedis(cfg: RedisConfig, tuning: ConnectionTuning = {
  * is reachable rejects at once, so the receiver answers 503 instead of holding the request.
  */
 export function createFailFastRedis(cfg: RedisConfig, tuning: ConnectionTuning = {}): RedisConnection {
-  return connect(cfg, { offlineQueue: false, maxRetriesPerRequest: 1 }, tuning);
+  return connect(cfg, { waits: false }, tuning);
 }
 
 /**
- * Resolves when the primary that holds `hashTag`'s slot answers. On a Cluster a keyless PING would go to any
- * node, which says nothing about the one the queues live on; a read of a key under the tag goes to that primary.
+ * Resolves when the primary that holds `hashTag`'s slot takes writes. The probe is a write that changes nothing
+ * (PEXPIRE of a key that never exists): a replica refuses it (READONLY), so a connection left on a demoted
+ * primary is not reported ready (and reconnects, see reconnectOnError); on a Cluster it goes to the primary of the
+ * tag's slot, where a keyless PING would go to any node.
  */
 export async function pingPrimary(redis: RedisConnection, hashTag: string): Promise<void> {
-  await redis.exists(`${hashTag}:ready-probe`);
+  await redis.pexpire(`${hashTag}:ready-probe`, 60_000);
 }
 
+/** Whether the connection's users wait for Redis to come back (workers) or fail fast (request paths). */
 interface Use {
-  offlineQueue: boolean;
-  maxRetriesPerRequest: number | null;
+  waits: boolean;
 }
 
 // A primary that became a replica (a failover that demoted it while this connection stayed open) answers writes
@@ -88,18 +90,18 @@ function connect(cfg: RedisConfig, use: Use, tuning: ConnectionTuning): RedisCon
     ...(cfg.REDIS_USERNAME ? { username: cfg.REDIS_USERNAME } : {}),
     ...(cfg.REDIS_PASSWORD ? { password: cfg.REDIS_PASSWORD } : {}),
     ...(tls ? { tls: {} } : {}),
-    maxRetriesPerRequest: use.maxRetriesPerRequest,
+    maxRetriesPerRequest: use.waits ? null : 1,
     reconnectOnError,
     ...(tuning.commandTimeout === undefined ? {} : { commandTimeout: tuning.commandTimeout }),
   };
   const enableAutoPipelining = tuning.enableAutoPipelining ?? false;
   switch (mode.kind) {
     case 'standalone':
-      return new Redis(mode.url, { ...node, enableOfflineQueue: use.offlineQueue, enableAutoPipelining });
+      return new Redis(mode.url, { ...node, enableOfflineQueue: use.waits, enableAutoPipelining });
     case 'sentinel':
       return new Redis({
         ...node,
-        enableOfflineQueue: use.offlineQueue,
+        enableOfflineQueue: use.waits,
         enableAutoPipelining,
         sentinels: mode.sentinels.map(({ host, port }) => ({ host, port })),
         name: mode.name,
@@ -122,10 +124,14 @@ function connect(cfg: RedisConfig, use: Use, tuning: ConnectionTuning): RedisCon
 function clusterOptions(node: RedisOptions, use: Use, enableAutoPipelining: boolean, tls: boolean): ClusterOptions {
   return {
     redisOptions: node,
-    enableOfflineQueue: use.offlineQueue,
+    enableOfflineQueue: use.waits,
     enableAutoPipelining,
-    // 'ready' only once CLUSTER INFO says cluster_state:ok, so a process does not start on a half-formed cluster.
-    enableReadyCheck: true,
+    // Fail-fast users: 'ready' only once CLUSTER INFO says cluster_state:ok, so a receiver does not start taking
+    // postbacks on a half-formed cluster. Waiting users go without: a connect() made while the cluster says
+    // cluster_state:fail (a primary died, its replica not promoted yet) never settles, even once the cluster is
+    // back and the client ready, and BullMQ's worker awaits such a connect() when it resets its blocking
+    // connection: it would stop consuming for good (test/redisCluster.test.ts holds the case).
+    enableReadyCheck: !use.waits,
     // Never give up on the cluster as a whole: back off to one attempt every 2 s while every node is unreachable.
     clusterRetryStrategy: (times) => Math.min(100 * times, 2000),
     // The default 1 s is short on a loaded machine, and a timed-out refresh leaves the old slot map in place.

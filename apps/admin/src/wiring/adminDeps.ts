@@ -12,7 +12,7 @@ export interface AdminDeps {
   deadLetterPair: PostbackDeadLetterPair;
   /** Every use of registry, queue and deadLetters goes through this: it turns a Redis outage into a TransientStoreError. */
   withRedis: RedisWork;
-  /** Resolves when the Redis primary that holds the queues answers (admin /readyz). */
+  /** Resolves when the Redis primary that holds the queues answers now, else throws TransientStoreError (/readyz). */
   pingRedis: () => Promise<void>;
   /** Dashboard sessions ended by a logout (see adminSession.ts). */
   revokedSessions: RevokedSessions;

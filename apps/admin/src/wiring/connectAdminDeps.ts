@@ -13,7 +13,7 @@ import {
 } from '@postback/core';
 import { RevokedSessions } from '../dashboard/revokedSessions.js';
 import type { AdminDeps } from './adminDeps.js';
-import { redisGate } from './redisGate.js';
+import { redisGate, redisUnreachable } from './redisGate.js';
 
 /** Opens the connections admin operations use; close() releases them. */
 export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { close: () => Promise<void> } {
@@ -22,7 +22,8 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
   const redis = createFailFastRedis(cfg, { commandTimeout: 5000 });
   // A listener keeps ioredis from printing every failed reconnect; redisGate reports the outage.
   redis.on('error', (err: Error) => logger?.warn({ err: err.message }, 'redis connection error'));
-  const pingRedis = () => pingPrimary(redis, cfg.QUEUE_PREFIX);
+  const variable = redisVariableOf(cfg);
+  const probe = () => pingPrimary(redis, cfg.QUEUE_PREFIX);
   const queue = createPostbackQueue(cfg, redis);
   const deadLetters = createDeadLetterQueue(cfg, redis);
   for (const q of [queue, deadLetters]) q.on('error', () => undefined);
@@ -32,8 +33,9 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
     queue,
     deadLetters,
     deadLetterPair: postbackDeadLetterPair(cfg, { queue, deadLetters }, redis),
-    withRedis: redisGate(redis, { variable: redisVariableOf(cfg), probe: pingRedis }),
-    pingRedis,
+    withRedis: redisGate(redis, { variable, probe }),
+    // At once, not after waiting for a reconnect as withRedis does: a readiness probe reports how things are now.
+    pingRedis: () => probe().catch((err: unknown) => Promise.reject(redisUnreachable(variable, err))),
     revokedSessions: new RevokedSessions(redis, cfg.QUEUE_PREFIX),
     authFailures: new AuthFailureLimiter(redis, {
       keyPrefix: `${cfg.QUEUE_PREFIX}:admin-auth-failures`,

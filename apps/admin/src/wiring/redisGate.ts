@@ -24,7 +24,7 @@ export interface RedisGateOptions {
  * as the command's own error.
  */
 export function redisGate(redis: RedisConnection, options: RedisGateOptions): RedisWork {
-  const unreachable = (cause?: unknown) => new TransientStoreError(`redis unreachable (${options.variable})`, { cause });
+  const unreachable = (cause?: unknown) => redisUnreachable(options.variable, cause);
   return async (work) => {
     await untilReady(redis, unreachable);
     try {
@@ -46,4 +46,9 @@ async function untilReady(redis: RedisConnection, unreachable: (cause?: unknown)
   } catch (err) {
     throw unreachable(err);
   }
+}
+
+/** The error an admin operation reports when Redis cannot be reached: `variable` says where it was looked for. */
+export function redisUnreachable(variable: string, cause?: unknown): TransientStoreError {
+  return new TransientStoreError(`redis unreachable (${variable})`, { cause });
 }

@@ -42,6 +42,11 @@ describe('loadConfig', () => {
       expect(() => loadConfig(env)).toThrow(message);
     });
 
+    it('names a REDIS_URL that is no URL, with the other bad variables', () => {
+      expect(() => loadConfig({ REDIS_URL: 'not a url', REDIS_PASSWORD: 'secret', WORKER_CONCURRENCY: '-3' })).toThrow(ConfigError);
+      expect(() => loadConfig({ REDIS_URL: 'not a url', WORKER_CONCURRENCY: '-3' })).toThrow(/REDIS_URL: .*\n.*WORKER_CONCURRENCY/s);
+    });
+
     it('names the malformed entry of a host:port list', () => {
       expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'redis-a:7000,redis-b' })).toThrow('REDIS_CLUSTER_NODES: "redis-b" is not host:port');
       expect(() => loadConfig({ ...sentinel, REDIS_SENTINELS: 'sentinel-a:26379,redis://sentinel-b:26379' })).toThrow('REDIS_SENTINELS: "redis://sentinel-b:26379" is not host:port');

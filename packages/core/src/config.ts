@@ -132,8 +132,9 @@ function checkRedisMode(env: Env, ctx: z.RefinementCtx): void {
       ctx.addIssue({ code: 'custom', message: 'only used with REDIS_SENTINELS, which is not set', path: [name] });
     }
   }
-  // Two sources for one credential would leave the reader guessing which one is used.
-  const url = env.REDIS_URL === undefined ? undefined : new URL(env.REDIS_URL);
+  // Two sources for one credential would leave the reader guessing which one is used. (These checks run even when
+  // a variable failed its own: a REDIS_URL that is no URL has its message already.)
+  const url = env.REDIS_URL !== undefined && URL.canParse(env.REDIS_URL) ? new URL(env.REDIS_URL) : undefined;
   if (url?.password && env.REDIS_PASSWORD !== undefined) {
     ctx.addIssue({ code: 'custom', message: 'REDIS_URL has a password too: give it in one place', path: ['REDIS_PASSWORD'] });
   }

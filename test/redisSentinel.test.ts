@@ -49,11 +49,11 @@ describe('on Redis Sentinel', () => {
     expect(JSON.parse(shown.stdout)).toMatchObject({ postback_id: ids[0], outcome: 'rejected' });
   });
 
-  // BullMQ #648: a failover that turns the primary into a replica answers the worker's blocked BZPOPMIN with
-  // "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)", and workers
-  // stopped consuming until restarted. SENTINEL FAILOVER is that failover: the old primary keeps running and is
-  // reconfigured as the new one's replica.
-  it('keeps consuming after a failover demotes the primary its blocked connection waits on (UNBLOCKED … master -> replica)', async () => {
+  // BullMQ #648 and #3088: workers stopped consuming after a failover until restarted. SENTINEL FAILOVER promotes
+  // the replica and, some seconds later, turns the old primary into its replica while it runs, dropping its
+  // clients (in this Redis: `Connection is closed`, where a primary demoted by hand answers blocked clients
+  // `UNBLOCKED`, see test/redisPrimaryEndpoint.test.ts).
+  it('keeps consuming after a Sentinel failover turns the primary under its blocked connection into a replica', async () => {
     const former = await sentinel.primary();
     const promoted = await sentinel.failover();
     expect(promoted).not.toBe(former);

@@ -113,8 +113,9 @@ export class RedisSentinelFixture {
   }
 
   /**
-   * A graceful failover (SENTINEL FAILOVER): the replica is promoted and the old primary turned into its replica
-   * while it runs, which unblocks the clients blocked on it with `UNBLOCKED … (master -> replica?)`.
+   * A graceful failover (SENTINEL FAILOVER): the replica is promoted at once; the old primary, still running, takes
+   * writes until the sentinels turn it into the new one's replica some seconds later (waitUntilSettled() waits
+   * for that), dropping its clients' connections.
    */
   async failover(): Promise<RedisProcess> {
     const former = await this.primary();

@@ -83,7 +83,7 @@ async function main() {
     const receiverRun = median(receiverRuns, 'rps');
     results.rounds = floorRuns.map((f, i) => ({ express_floor_rps: f.rps, receiver_rps: receiverRuns[i].rps, ack_p99_ms: receiverRuns[i].p99 }));
     results.receiver_rss_mb = peakRssMb(receiver.child.pid);
-    const queueRedis = createFailFastRedis(REDIS_URL);
+    const queueRedis = createFailFastRedis(cfg);
     await new Promise((r) => queueRedis.once('ready', r));
     const shards = new PostbackShards(cfg, queueRedis, { role: 'bench' });
     const { queue } = shards.shard(shards.catalog.ownShards()[0]);

@@ -82,7 +82,7 @@ describe('ACK_REPLICAS=1 with the replica in sync', () => {
   });
 
   it('sends one WAIT for a turn of 300 postbacks, not one per postback', async () => {
-    const connection = createFailFastRedis(pair.primary.url);
+    const connection = createFailFastRedis(loadConfig({ REDIS_URL: pair.primary.url }));
     const shards = new PostbackShards(t.cfg, connection, { role: 'test', replicas: { replicas: 1, timeoutMs: 1000 } });
     const queue = onlyShard({ shards }).queue;
     try {
@@ -105,7 +105,7 @@ describe('ACK_REPLICAS=1 with the replica in sync', () => {
 
 describe('ACK_REPLICAS=1 after a reconnect', () => {
   it('reports no success when the write may have gone over a socket the WAIT was not sent on', async () => {
-    const redis = createFailFastRedis(pair.primary.url);
+    const redis = createFailFastRedis(loadConfig({ REDIS_URL: pair.primary.url }));
     try {
       await once(redis, 'ready');
       const target = writeTarget(redis, 'ack-reconnect');

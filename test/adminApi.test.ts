@@ -44,6 +44,11 @@ async function call(method: string, path: string, body?: unknown, token = TOKEN)
 }
 
 describe('admin API', () => {
+  it('reports itself ready, without a token, while Redis and Postgres answer', async () => {
+    const res = await fetch(`${api}/readyz`);
+    expect({ status: res.status, body: await res.json() }).toEqual({ status: 200, body: { status: 'ready' } });
+  });
+
   it('refuses a missing or wrong token', async () => {
     expect((await fetch(`${api}/admin/dlq`)).status).toBe(401);
     expect((await call('GET', '/admin/dlq', undefined, 'wrong-token')).status).toBe(401);
@@ -236,6 +241,7 @@ describe('admin API with a store down', () => {
       for (const [method, path, body] of [['GET', '/admin/dlq'], ['POST', '/admin/dlq/replay', { all: true }], ['DELETE', '/admin/dlq/x']] as const) {
         expect(await down.call(method, path, body)).toEqual({ status: 503, retryAfter: '5', body: { error: 'redis unreachable (REDIS_URL)' } });
       }
+      expect(await down.call('GET', '/readyz')).toEqual({ status: 503, retryAfter: '5', body: { error: 'redis unreachable (REDIS_URL)' } });
     } finally {
       await down.close();
     }
@@ -246,6 +252,7 @@ describe('admin API with a store down', () => {
     try {
       expect(await down.call('POST', '/admin/advertisers', { name: 'x' })).toEqual({ status: 503, retryAfter: '5', body: { error: 'postgres unreachable (DATABASE_URL)' } });
       expect((await down.call('GET', '/admin/conversions/tx')).status).toBe(503);
+      expect(await down.call('GET', '/readyz')).toEqual({ status: 503, retryAfter: '5', body: { error: 'postgres unreachable (DATABASE_URL)' } });
     } finally {
       await down.close();
     }

@@ -102,7 +102,7 @@ describe('the audit trail of admin actions', () => {
     await givenDeadLetter(onlyShard(admin).deadLetters, { errorKind: 'unreadable', unreadable: true });
     expect((await call('POST', '/admin/dlq/purge', { filter: { error_kind: 'unreadable' }, confirm: true }, as)).body).toEqual({ purged: 1 });
     // A layout of 2 shards that a process announced and left: empty, held by nobody, so it can be forgotten.
-    const redis = createWorkerRedis(t.cfg.REDIS_URL);
+    const redis = createWorkerRedis(t.cfg);
     try {
       const layout = new ShardLayouts(redis, t.cfg.QUEUE_PREFIX, 2, 'receiver');
       await layout.announce();

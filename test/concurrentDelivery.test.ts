@@ -16,7 +16,7 @@ let registry: KeyRegistry;
 
 beforeAll(async () => {
   t = await createTestEnvironment('concurrent_delivery');
-  redis = new Redis(t.cfg.REDIS_URL);
+  redis = new Redis(t.cfg.REDIS_URL!);
   registry = new KeyRegistry(redis, t.cfg.QUEUE_PREFIX);
 });
 

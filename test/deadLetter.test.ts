@@ -122,7 +122,7 @@ describe('dead-letter queue', () => {
       DEAD_LETTER_QUEUE_NAME: 'sweep-test-dead',
       DATABASE_URL: `postgresql://postgres@127.0.0.1:${await freePort()}/nowhere`,
     });
-    const redis = createWorkerRedis(cfg.REDIS_URL);
+    const redis = createWorkerRedis(cfg);
     const shards = new PostbackShards(cfg, redis, { role: 'test' });
     const { queue, deadLetters } = shards.shard(cfg.QUEUE_PREFIX);
     // A failed job as a crash between "failed" and the dead-letter move leaves it.

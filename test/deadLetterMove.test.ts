@@ -42,7 +42,7 @@ const postback: PostbackJob = {
 /** A job in the main queue's failed set, as the worker's 'failed' event hands it to the dead-letter move. */
 async function givenFailedJob(id: string): Promise<Job<PostbackJob>> {
   await onlyShard(admin).queue.add(POSTBACK_JOB_NAME, postback, { jobId: id, attempts: 1 });
-  const connection = createWorkerRedis(t.cfg.REDIS_URL);
+  const connection = createWorkerRedis(t.cfg);
   const failing = new Worker(onlyShard(admin).queue.name, async () => { throw new UnrecoverableError('refused'); }, { connection, prefix: t.cfg.QUEUE_PREFIX });
   await new Promise<void>((resolve) => failing.on('failed', () => resolve()));
   await failing.close();

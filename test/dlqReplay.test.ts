@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Worker } from 'bullmq';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
-import { createWorkerRedis } from '@postback/core';
+import { createWorkerRedis, type RedisConnection } from '@postback/core';
 import { createDlqReplays, type DlqReplays, type ReplayRecord } from '../apps/admin/src/services/dlqReplays.js';
 import { showPostback } from '../apps/admin/src/services/postbacks.js';
 import { useAdminApi } from './helpers/adminApiFixture.js';
@@ -231,7 +230,7 @@ describe('POST /admin/dlq/replay', () => {
 });
 
 /** How often each job was added to the main queue: BullMQ logs every add as 'added', or 'duplicated' when the id is there already. */
-async function addsToMainQueue(redis: Redis, ids: string[]): Promise<Record<string, number>> {
+async function addsToMainQueue(redis: RedisConnection, ids: string[]): Promise<Record<string, number>> {
   const events = await redis.xrange(onlyShard(admin).queue.keys.events!, '-', '+');
   const adds = Object.fromEntries(ids.map((id) => [id, 0]));
   for (const [, fields] of events) {
@@ -247,7 +246,7 @@ describe('replays running at once', () => {
     // A stand-in for the postback worker: it counts the runs of each job and removes it when done, as the real one
     // does, so a copy re-queued after the first had run would run a second time.
     const runs = new Map<string, number>();
-    const connection = createWorkerRedis(t.cfg.REDIS_URL);
+    const connection = createWorkerRedis(t.cfg);
     const counter = new Worker(onlyShard(admin).queue.name, async (job) => void runs.set(job.id!, (runs.get(job.id!) ?? 0) + 1), {
       connection,
       prefix: t.cfg.QUEUE_PREFIX,

@@ -59,7 +59,7 @@ describe('endpoint keys', () => {
       expect(await holding(hashEndpointKey(key))).toEqual(['rejection_endpoints.key_hash']);
     }
 
-    const redis = new Redis(t.cfg.REDIS_URL);
+    const redis = new Redis(t.cfg.REDIS_URL!);
     try {
       const names = await redis.keys(`${t.cfg.QUEUE_PREFIX}*`);
       const contents: string[] = [...names];

@@ -28,7 +28,7 @@ beforeAll(async () => {
   // Two receivers sharing one Redis, as behind a load balancer; the test talks to them as a trusted (loopback)
   // proxy would, naming the client in X-Forwarded-For.
   [rx1, rx2] = await Promise.all([startReceiver(t.cfg, log.logger), startReceiver(t.cfg, log.logger)]);
-  redis = new Redis(t.cfg.REDIS_URL);
+  redis = new Redis(t.cfg.REDIS_URL!);
 });
 
 afterAll(async () => {

@@ -20,7 +20,7 @@ beforeAll(async () => {
   await admin.withRedis(async () => undefined);
   db = new pg.Client({ connectionString: t.databaseUrl });
   await db.connect();
-  redis = new Redis(t.cfg.REDIS_URL);
+  redis = new Redis(t.cfg.REDIS_URL!);
 });
 
 afterAll(async () => {

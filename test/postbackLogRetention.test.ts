@@ -112,7 +112,7 @@ describe('the retention schedule', () => {
   it('has one scheduler entry however many workers start, and prunes on its interval', async () => {
     const cfg = loadConfig({ ...t.env, RETENTION_INTERVAL_MS: '1000' });
     const workers: WorkerProcess[] = [startInProcessWorker(cfg), startInProcessWorker(cfg)];
-    const redis = createWorkerRedis(cfg.REDIS_URL);
+    const redis = createWorkerRedis(cfg);
     const maintenance = createMaintenanceQueue(cfg, redis);
     try {
       await givenLogRows(t.prisma, 3, 100);

@@ -17,7 +17,7 @@ let today: string;
 
 beforeAll(async () => {
   t = await createTestEnvironment('redelivery_partitions');
-  redis = new Redis(t.cfg.REDIS_URL);
+  redis = new Redis(t.cfg.REDIS_URL!);
   registry = new KeyRegistry(redis, t.cfg.QUEUE_PREFIX);
   // As the maintenance leaves a deployment once the (here empty) legacy partition is gone: today has a partition of
   // its own, and a day long past has none, so a postback of that day lands in the default partition.

@@ -48,7 +48,7 @@ beforeAll(async () => {
   receivers = [await startReceiver(t.cfg), await startReceiver(t.cfg)];
   cached = await startReceiver(loadConfig({ ...t.env, KEY_CACHE_TTL_MS: '5000' }));
   worker = startInProcessWorker(t.cfg);
-  redis = new Redis(t.cfg.REDIS_URL);
+  redis = new Redis(t.cfg.REDIS_URL!);
 });
 
 afterAll(async () => {
@@ -61,7 +61,7 @@ afterAll(async () => {
 
 /** The admin API over a Redis connection that goes through a proxy the test can cut. */
 async function adminBehindProxy() {
-  const redisUrl = new URL(t.cfg.REDIS_URL);
+  const redisUrl = new URL(t.cfg.REDIS_URL!);
   const proxy = new TcpProxy(redisUrl.hostname, Number(redisUrl.port || 6379));
   await proxy.start();
   const deps = connectAdminDeps(loadConfig({ ...t.env, REDIS_URL: `redis://127.0.0.1:${proxy.port}` }));

@@ -96,7 +96,7 @@ describe('sharded postback queues', () => {
   });
 
   it('stores a turn with postbacks for several shards as one job per shard, each with only its shard’s postbacks', async () => {
-    const redis = createWorkerRedis(t.cfg.REDIS_URL);
+    const redis = createWorkerRedis(t.cfg);
     try {
       const batcher = new EnqueueBatcher(admin.shards, new Admission(redis, t.cfg.QUEUE_PREFIX, 100_000, 1000));
       // Twelve requests handed in within one event-loop turn: four transactions per shard.
@@ -126,7 +126,7 @@ describe('sharded postback queues', () => {
   it('answers 503 for the postbacks of a shard that cannot store, and 202 for the other shards’ in the same turn', async () => {
     // A broken id counter makes every add to shard 1 fail (BullMQ INCRs it on each add).
     const brokenCounter = `${tags[1]}:rejections:id`;
-    const redis = createWorkerRedis(t.cfg.REDIS_URL);
+    const redis = createWorkerRedis(t.cfg);
     await redis.set(brokenCounter, 'not-a-number');
     try {
       const batcher = new EnqueueBatcher(admin.shards, new Admission(redis, t.cfg.QUEUE_PREFIX, 100_000, 1000));

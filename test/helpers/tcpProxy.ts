@@ -12,8 +12,8 @@ export class TcpProxy {
   port = 0;
 
   constructor(
-    private readonly targetHost: string,
-    private readonly targetPort: number,
+    private targetHost: string,
+    private targetPort: number,
   ) {}
 
   async start(): Promise<void> {
@@ -35,6 +35,15 @@ export class TcpProxy {
     await once(server, 'listening');
     this.port = (server.address() as AddressInfo).port;
     this.server = server;
+  }
+
+  /**
+   * New connections go to another server; those open stay with the old one, as when a managed service's endpoint
+   * name moves to a new primary and connected clients keep their sockets.
+   */
+  retarget(host: string, port: number): void {
+    this.targetHost = host;
+    this.targetPort = port;
   }
 
   async cut(): Promise<void> {

@@ -28,20 +28,23 @@ export interface TestEnvironment {
 export async function createTestEnvironment(
   tag: string,
   env: Record<string, string> = {},
-  // The machine's Postgres and Redis unless a test brings servers of its own (the fault suite stops those).
-  servers: { databaseServerUrl?: string; redisUrl?: string } = {},
+  // The machine's Postgres and Redis unless a test brings servers of its own (the fault suite stops those): a
+  // standalone Redis by its URL, or the variables that reach a cluster or sentinels of the test's own (the `env`
+  // of a redisCluster.ts or redisSentinel.ts fixture), whose keys go with their servers.
+  servers: { databaseServerUrl?: string; redisUrl?: string; redisEnv?: Record<string, string> } = {},
 ): Promise<TestEnvironment> {
   const serverUrl = servers.databaseServerUrl ?? SERVER_URL;
   const redisUrl = servers.redisUrl ?? REDIS_URL;
+  const deletesKeys = servers.redisEnv === undefined;
   const database = databaseName(tag);
   await recreateDatabase(serverUrl, database);
   const databaseUrl = withDatabase(serverUrl, database);
   await migrate(databaseUrl, MIGRATIONS_DIR);
   const prefix = `{pp-test-${tag}-${RUN}}`;
-  await deleteRedisKeys(prefix, redisUrl);
+  if (deletesKeys) await deleteRedisKeys(prefix, redisUrl);
   const appEnv: Record<string, string> = {
     DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
+    ...(servers.redisEnv ?? { REDIS_URL: redisUrl }),
     QUEUE_PREFIX: prefix,
     LOG_LEVEL: 'silent',
     JOB_BACKOFF_MS: '100',
@@ -60,7 +63,7 @@ export async function createTestEnvironment(
     databaseUrl,
     async teardown() {
       await prisma.$disconnect();
-      await deleteRedisKeys(prefix, redisUrl);
+      if (deletesKeys) await deleteRedisKeys(prefix, redisUrl);
       await dropDatabase(serverUrl, database);
     },
   };

@@ -1,5 +1,5 @@
 import express from 'express';
-import type { Logger } from '@postback/core';
+import { STORE_RETRY_AFTER_SECONDS, type Logger } from '@postback/core';
 import { adminAccessLog } from './adminAccessLog.js';
 import { adminErrorHandler } from './adminErrorHandler.js';
 import { actorOf, createAdminAuth } from './adminAuth.js';
@@ -47,9 +47,11 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  // Readiness: the primary answers; the read replica's state is in the answer but does not decide it (readiness.ts).
+  // Readiness, no token: Redis's primary and Postgres's answer; the read replica's state is in the answer but does
+  // not decide it (readiness.ts). 503 + Retry-After while a store cannot be reached, as for any admin request.
   app.get('/readyz', async (_req, res) => {
     const ready = await readiness(deps);
+    if (ready.status !== 'ready') res.set('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
     res.status(ready.status === 'ready' ? 200 : 503).json(ready);
   });
   registerLoginRoutes(app, deps, auth, sessions);

@@ -2,6 +2,7 @@ import type { AdminDeps } from './wiring/adminDeps.js';
 
 export interface Readiness {
   status: 'ready' | 'not ready';
+  redis: 'up' | 'unreachable';
   postgres: 'up' | 'unreachable';
   read_replica: 'up' | 'unreachable' | 'not configured';
   /** Only while the replica answers; null when DATABASE_READ_URL is no standby. */
@@ -9,12 +10,16 @@ export interface Readiness {
 }
 
 /**
- * GET /readyz: ready while the primary answers. The read replica is reported, not required: without it the admin
+ * GET /readyz: ready while Redis (the primary that holds the queues) and the Postgres primary answer. The read replica is reported, not required: without it the admin
  * still writes, revokes URLs and looks single postbacks and conversions up, which an orchestrator taking the admin
  * out of rotation would forbid; the routes the replica serves answer 503 meanwhile (ReadReplicaUnreachableError).
  */
-export async function readiness(deps: Pick<AdminDeps, 'prisma' | 'reads'>): Promise<Readiness> {
-  const [postgres, replica] = await Promise.all([
+export async function readiness(deps: Pick<AdminDeps, 'prisma' | 'reads' | 'pingRedis'>): Promise<Readiness> {
+  const [redis, postgres, replica] = await Promise.all([
+    deps.pingRedis().then(
+      () => 'up' as const,
+      () => 'unreachable' as const,
+    ),
     deps.prisma.$queryRaw`SELECT 1`.then(
       () => 'up' as const,
       () => 'unreachable' as const,
@@ -22,7 +27,8 @@ export async function readiness(deps: Pick<AdminDeps, 'prisma' | 'reads'>): Prom
     deps.reads.replicaState(),
   ]);
   return {
-    status: postgres === 'up' ? 'ready' : 'not ready',
+    status: redis === 'up' && postgres === 'up' ? 'ready' : 'not ready',
+    redis,
     postgres,
     read_replica: replica?.state ?? 'not configured',
     ...(replica?.state === 'up' ? { read_replica_lag_seconds: replica.lagSeconds } : {}),

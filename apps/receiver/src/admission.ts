@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { NEXT_RECEIPT_SEQ_LUA, receiptSeqKey } from '@postback/core';
+import { NEXT_RECEIPT_SEQ_LUA, receiptSeqKey, type RedisConnection } from '@postback/core';
 
 // One call per enqueue batch does both things a postback needs from Redis before it may be stored:
 // 1. The per-key rate limit: a fixed window per endpoint, INCRBY by the batch's count for that endpoint, so the
@@ -55,7 +54,7 @@ export class Admission {
   private readonly admitCommand: (...args: Array<string | number>) => Promise<unknown>;
 
   constructor(
-    redis: Redis,
+    redis: RedisConnection,
     private readonly prefix: string,
     private readonly limit: number,
     private readonly windowMs: number,

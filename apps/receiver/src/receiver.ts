@@ -4,6 +4,7 @@ import {
   AuthFailureLimiter,
   createFailFastRedis,
   KeyRegistry,
+  pingPrimary,
   PostbackShards,
   replicaPolicyOf,
   TooManyKeyFailuresError,
@@ -30,8 +31,8 @@ export interface Receiver {
 export function createReceiver(cfg: Config, logger: Logger, accessLogger?: Logger): Receiver {
   // Fail-fast connections: a request never waits on a Redis that is down, it gets a 503.
   // Auto-pipelining sends the key look-ups of concurrent requests to Redis in one write.
-  const redis = createFailFastRedis(cfg.REDIS_URL, { enableAutoPipelining: true, commandTimeout: 2000 });
-  const queueRedis = createFailFastRedis(cfg.REDIS_URL, { commandTimeout: 5000 });
+  const redis = createFailFastRedis(cfg, { enableAutoPipelining: true, commandTimeout: 2000 });
+  const queueRedis = createFailFastRedis(cfg, { commandTimeout: 5000 });
   for (const conn of [redis, queueRedis]) {
     conn.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
   }
@@ -56,7 +57,8 @@ export function createReceiver(cfg: Config, logger: Logger, accessLogger?: Logge
     batcher,
     logger,
     accessLogger,
-    pingQueue: () => redis.ping(),
+    // Ready when the primary that holds the queues takes writes, on both connections (see pingPrimary).
+    pingQueue: () => Promise.all([redis, queueRedis].map((c) => pingPrimary(c, cfg.QUEUE_PREFIX))),
     trustProxy: cfg.TRUST_PROXY,
     requireHttps: cfg.REQUIRE_HTTPS,
     metrics,

@@ -1,5 +1,5 @@
 import type { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '@postback/core';
 import type { Config, Logger, PostbackJob, PostbackShards } from '@postback/core';
 import type { WorkerMetrics } from './metrics.js';
 import { concurrencyPerShard } from './concurrencyPerShard.js';
@@ -9,7 +9,7 @@ import { createPostbackWorker, type JobResult } from './postbackWorker.js';
 export interface ShardConsumersDeps {
   cfg: Pick<Config, 'WORKER_CONCURRENCY' | 'STORE_OUTAGE_PAUSE_MS'>;
   shards: PostbackShards;
-  connection: Redis;
+  connection: RedisConnection;
   applier: PostbackApplier;
   logger: Logger;
   metrics: WorkerMetrics;

@@ -3,6 +3,7 @@ import {
   createPrisma,
   createWorkerRedis,
   KeyRegistry,
+  pingPrimary,
   PostbackShards,
   sweepFailedJobs,
   syncKeyRegistry,
@@ -33,7 +34,7 @@ export interface WorkerProcess {
 /** Wires a worker to Redis and Postgres and starts consuming every shard, plus the periodic housekeeping. */
 export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
   // Auto-pipelining: the completions of hundreds of concurrent jobs go to Redis in one write, not one each.
-  const redis = createWorkerRedis(cfg.REDIS_URL, { enableAutoPipelining: true });
+  const redis = createWorkerRedis(cfg, { enableAutoPipelining: true });
   redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
   const prisma = createPrisma(cfg.DATABASE_URL, cfg.DATABASE_POOL_SIZE);
   const shards = new PostbackShards(cfg, redis, {
@@ -93,7 +94,8 @@ export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
   const stopHeartbeat = cfg.WORKER_HEARTBEAT_FILE
     ? startHeartbeat(cfg.WORKER_HEARTBEAT_FILE, cfg.WORKER_HEARTBEAT_MS, async () => {
         if (![...consumers.consuming().values()].every(Boolean)) return false;
-        return (await redis.ping()) === 'PONG';
+        await pingPrimary(redis, cfg.QUEUE_PREFIX);
+        return true;
       })
     : () => undefined;
 

@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { TooManyAuthFailuresError } from './errors/index.js';
 import { retryAfterSecondsOf } from './http/index.js';
 import type { Logger } from './logger.js';
+import type { RedisConnection } from './redis.js';
 
 export interface AuthFailureLimiterOptions {
   /** Redis key prefix of the per-address counters, under the queue prefix (`{postback}:key-failures`). */
@@ -29,7 +29,7 @@ export class AuthFailureLimiter {
   private readonly refuse: (retryAfterSeconds: number) => Error;
 
   constructor(
-    redis: Redis,
+    redis: RedisConnection,
     private readonly options: AuthFailureLimiterOptions,
     private readonly logger?: Logger,
   ) {

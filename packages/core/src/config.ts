@@ -1,14 +1,25 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { parseHostPortList } from './hostPortList.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 // A port that may be 0: the listener it names is then not started.
 const optionalPort = z.coerce.number().int().min(0).max(65535);
 const existingFile = z.string().refine((path) => existsSync(path), 'no such file');
+const hostPortList = z.string().transform((text, ctx) => {
+  const parsed = parseHostPortList(text);
+  if ('nodes' in parsed) return parsed.nodes;
+  ctx.addIssue({ code: 'custom', message: `"${parsed.bad}" is not host:port (a comma-separated list of host:port)` });
+  return z.NEVER;
+});
+
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+// The three ways to reach Redis; exactly one is used (REDIS_URL with its default when none is set).
+const REDIS_MODE_VARIABLES = ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const;
 
 // Every environment variable the pipeline reads, in one place. README "Configuration" mirrors this list.
-const envSchema = z.object({
+const envShape = z.object({
   NODE_ENV: z.string().default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgresql://postgres@127.0.0.1:5432/postgres'),
@@ -19,7 +30,19 @@ const envSchema = z.object({
   DATABASE_READ_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   // Connections the admin (and each CLI command) opens to DATABASE_READ_URL.
   DATABASE_READ_POOL_SIZE: positiveInt.default(5),
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
+  // Standalone Redis (rediss:// for TLS). Unset with neither of the two below: redis://127.0.0.1:6379.
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  // Redis Cluster: some of its nodes (ioredis discovers the rest); the queues' hash tag keeps them in one slot.
+  REDIS_CLUSTER_NODES: hostPortList.optional(),
+  // Redis Sentinel: the sentinels, and the name of the primary they monitor (their `sentinel monitor NAME`).
+  REDIS_SENTINELS: hostPortList.optional(),
+  REDIS_SENTINEL_NAME: z.string().min(1).optional(),
+  // The sentinels' own password (their requirepass), when they have one; the nodes' is REDIS_PASSWORD.
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+  // Credentials and TLS of the Redis nodes, in every mode (an ACL user with REDIS_USERNAME).
+  REDIS_USERNAME: z.string().min(1).optional(),
+  REDIS_PASSWORD: z.string().min(1).optional(),
+  REDIS_TLS: z.stringbool().default(false),
   // Replicas that must hold a write (Redis WAIT) before it is acknowledged: the receiver's 202, a replay, a key's
   // registration or revocation. 0: the primary's word is enough, as before. The timeout stays under the 5 s command
   // timeout of the connections that carry those writes (WAIT's own 0 would mean forever).
@@ -100,7 +123,9 @@ const envSchema = z.object({
   DLQ_REPLAY_RATE_PER_SECOND: positiveInt.max(100_000).default(200),
   // Where migrateMain finds prisma/migrations; by default, the repository's (and the image's) own folder.
   MIGRATIONS_DIR: z.string().min(1).optional(),
-}).refine((env) => (env.TLS_CERT_FILE === undefined) === (env.TLS_KEY_FILE === undefined), {
+});
+
+const envSchema = envShape.superRefine(checkRedisMode).refine((env) => (env.TLS_CERT_FILE === undefined) === (env.TLS_KEY_FILE === undefined), {
   message: 'TLS_CERT_FILE and TLS_KEY_FILE must be given together',
   path: ['TLS_KEY_FILE'],
 }).refine((env) => env.RECEIVER_HEADERS_TIMEOUT_MS <= env.RECEIVER_REQUEST_TIMEOUT_MS, {
@@ -109,10 +134,35 @@ const envSchema = z.object({
   path: ['RECEIVER_HEADERS_TIMEOUT_MS'],
 });
 
-export type Env = z.infer<typeof envSchema>;
+export type Env = z.infer<typeof envShape>;
+
+/** One way to reach Redis, its sentinel settings only with sentinels, each credential in one place. */
+function checkRedisMode(env: Env, ctx: z.RefinementCtx): void {
+  const modes = REDIS_MODE_VARIABLES.filter((name) => env[name] !== undefined);
+  if (modes.length > 1) {
+    ctx.addIssue({ code: 'custom', message: `${modes.join(', ')}: set only one (standalone, cluster or sentinel)`, path: [modes[1]!] });
+  }
+  if (env.REDIS_SENTINELS !== undefined && env.REDIS_SENTINEL_NAME === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'required with REDIS_SENTINELS: the name of the primary they monitor', path: ['REDIS_SENTINEL_NAME'] });
+  }
+  for (const name of ['REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD'] as const) {
+    if (env[name] !== undefined && env.REDIS_SENTINELS === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'only used with REDIS_SENTINELS, which is not set', path: [name] });
+    }
+  }
+  // Two sources for one credential would leave the reader guessing which one is used. (These checks run even when
+  // a variable failed its own: a REDIS_URL that is no URL has its message already.)
+  const url = env.REDIS_URL !== undefined && URL.canParse(env.REDIS_URL) ? new URL(env.REDIS_URL) : undefined;
+  if (url?.password && env.REDIS_PASSWORD !== undefined) {
+    ctx.addIssue({ code: 'custom', message: 'REDIS_URL has a password too: give it in one place', path: ['REDIS_PASSWORD'] });
+  }
+  if (url?.username && env.REDIS_USERNAME !== undefined) {
+    ctx.addIssue({ code: 'custom', message: 'REDIS_URL has a user name too: give it in one place', path: ['REDIS_USERNAME'] });
+  }
+}
 
 /** The name of every environment variable the pipeline reads. */
-export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(envSchema.shape));
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(envShape.shape));
 export type Config = Readonly<Env & { PUBLIC_BASE_URL: string }>;
 
 export class ConfigError extends Error {
@@ -128,7 +178,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const cfg = parsed.data;
-  return Object.freeze({ ...cfg, PUBLIC_BASE_URL: cfg.PUBLIC_BASE_URL ?? `http://localhost:${cfg.PORT}` });
+  const standalone = cfg.REDIS_CLUSTER_NODES === undefined && cfg.REDIS_SENTINELS === undefined;
+  return Object.freeze({
+    ...cfg,
+    REDIS_URL: cfg.REDIS_URL ?? (standalone ? DEFAULT_REDIS_URL : undefined),
+    PUBLIC_BASE_URL: cfg.PUBLIC_BASE_URL ?? `http://localhost:${cfg.PORT}`,
+  });
 }
 
 /** For a process's main: on a bad environment, print which variables are wrong and exit 1 (no stack trace). */

@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
 import { scopeOf } from './endpointScope.js';
 import type { Scope } from './postbackJob.js';
 import { NEXT_RECEIPT_SEQ_LUA, receiptSeqKey } from './receiptSequence.js';
 import { NO_REPLICA_WAIT, replicatedWrite, type Replication, type ReplicaPolicy } from './replicatedWrite.js';
+import type { RedisConnection } from './redis.js';
 
 /** What a receiver learns from a valid key, without touching Postgres. */
 export interface EndpointEntry {
@@ -53,7 +53,7 @@ export class KeyRegistry {
 
   /** `replicas`: what the admin's register() and revoke() wait for before they answer (ACK_REPLICAS). */
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     prefix: string,
     replicas: ReplicaPolicy = NO_REPLICA_WAIT,
   ) {

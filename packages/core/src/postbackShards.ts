@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis.js';
 import { Queue } from 'bullmq';
 import type { Config } from './config.js';
 import { ReplicationTimeoutError } from './errors/index.js';
@@ -45,7 +45,7 @@ export class PostbackShards {
 
   constructor(
     cfg: ShardsConfig,
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     options: {
       role: string;
       onQueueError?: (err: Error) => void;

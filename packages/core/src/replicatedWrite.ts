@@ -1,9 +1,8 @@
 import { Command, type Cluster, type Redis } from 'ioredis';
 import type { Config } from './config.js';
 import { ReplicationTimeoutError } from './errors/index.js';
+import type { RedisConnection } from './redis.js';
 
-/** A standalone or Sentinel client (one connection), or a Redis Cluster client (one connection per node). */
-export type RedisConnection = Redis | Cluster;
 
 /** How many replicas must hold a write before it is acknowledged, and how long to wait for them. */
 export interface ReplicaPolicy {

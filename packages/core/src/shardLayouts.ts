@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './redis.js';
 
 /** A process that puts postbacks on shards renews its announcement at least this often (checked on each store). */
 export const ANNOUNCE_EVERY_MS = 10_000;
@@ -57,7 +57,7 @@ export class ShardLayouts {
   private last: { at: number; done: Promise<void> } | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     controlTag: string,
     /** This process's layout (QUEUE_SHARDS). */
     readonly own: number,

@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { NO_REPLICA_WAIT, replicatedWrite, type Replication, type ReplicaPolicy } from '@postback/core';
+import { NO_REPLICA_WAIT, replicatedWrite, type RedisConnection, type Replication, type ReplicaPolicy } from '@postback/core';
 
 /**
  * Dashboard sessions ended by a logout before their expiry, kept in Redis under the queue prefix (so on a Redis
@@ -12,7 +11,7 @@ export class RevokedSessions {
 
   /** `replicas`: what a logout waits for before it answers (ACK_REPLICAS): a failover must not revive the session. */
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     prefix: string,
     replicas: ReplicaPolicy = NO_REPLICA_WAIT,
   ) {

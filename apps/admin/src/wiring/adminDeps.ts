@@ -17,6 +17,8 @@ export interface AdminDeps {
   shards: PostbackShards;
   /** Every use of registry and shards goes through this: it turns a Redis outage into a TransientStoreError. */
   withRedis: RedisWork;
+  /** Resolves when the Redis primary that holds the queues answers now, else throws TransientStoreError (/readyz). */
+  pingRedis: () => Promise<void>;
   /** Dashboard sessions ended by a logout (see adminSession.ts). */
   revokedSessions: RevokedSessions;
   /** Wrong tokens, failed session cookies and failed logins per client address (see adminAuth.ts). */

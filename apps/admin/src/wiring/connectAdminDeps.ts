@@ -4,6 +4,8 @@ import {
   createPrisma,
   KeyRegistry,
   PostbackShards,
+  pingPrimary,
+  redisVariableOf,
   replicaPolicyOf,
   type Config,
   type Logger,
@@ -11,26 +13,30 @@ import {
 import { RevokedSessions } from '../dashboard/revokedSessions.js';
 import type { AdminDeps } from './adminDeps.js';
 import { connectReads } from './reads.js';
-import { redisGate } from './redisGate.js';
+import { redisGate, redisUnreachable } from './redisGate.js';
 
 /** Opens the connections admin operations use; close() releases them. */
 export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { close: () => Promise<void> } {
   const prisma = createPrisma(cfg.DATABASE_URL, 5);
   const reads = connectReads(cfg, prisma);
   // Fail-fast: an operator's request or CLI command gets a clear "redis unreachable" instead of waiting forever.
-  const redis = createFailFastRedis(cfg.REDIS_URL, { commandTimeout: 5000 });
+  const redis = createFailFastRedis(cfg, { commandTimeout: 5000 });
   // A listener keeps ioredis from printing every failed reconnect; redisGate reports the outage.
   redis.on('error', (err: Error) => logger?.warn({ err: err.message }, 'redis connection error'));
   // The admin picks no shard (a replay goes back to its own), so it announces no layout: a CLI run with a stale
   // QUEUE_SHARDS must not hold one alive. Every admin write that answers success waits for ACK_REPLICAS replicas.
   const replicas = replicaPolicyOf(cfg);
   const shards = new PostbackShards(cfg, redis, { role: 'admin', replicas });
+  const variable = redisVariableOf(cfg);
+  const probe = () => pingPrimary(redis, cfg.QUEUE_PREFIX);
   return {
     prisma,
     reads,
     registry: new KeyRegistry(redis, cfg.QUEUE_PREFIX, replicas),
     shards,
-    withRedis: redisGate(redis),
+    withRedis: redisGate(redis, { variable, probe }),
+    // At once, not after waiting for a reconnect as withRedis does: a readiness probe reports how things are now.
+    pingRedis: () => probe().catch((err: unknown) => Promise.reject(redisUnreachable(variable, err))),
     revokedSessions: new RevokedSessions(redis, cfg.QUEUE_PREFIX, replicas),
     authFailures: new AuthFailureLimiter(redis, {
       keyPrefix: `${cfg.QUEUE_PREFIX}:admin-auth-failures`,

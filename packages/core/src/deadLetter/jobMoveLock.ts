@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
 import { JobMoveBusyError } from '../errors/index.js';
+import type { RedisConnection } from '../redis.js';
 
 // Longer than any move takes; only a holder that died leaves it to expire.
 const LOCK_MS = 30_000;
@@ -20,7 +20,7 @@ const RELEASE_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return red
  */
 export class JobMoveLock {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly prefix: string,
   ) {}
 

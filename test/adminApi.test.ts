@@ -46,7 +46,7 @@ async function call(method: string, path: string, body?: unknown, token = TOKEN)
 describe('admin API', () => {
   it('reports itself ready, without a token, while Redis and Postgres answer', async () => {
     const res = await fetch(`${api}/readyz`);
-    expect({ status: res.status, body: await res.json() }).toEqual({ status: 200, body: { status: 'ready' } });
+    expect({ status: res.status, body: await res.json() }).toEqual({ status: 200, body: { status: 'ready', redis: 'up', postgres: 'up', read_replica: 'not configured' } });
   });
 
   it('refuses a missing or wrong token', async () => {
@@ -241,7 +241,11 @@ describe('admin API with a store down', () => {
       for (const [method, path, body] of [['GET', '/admin/dlq'], ['POST', '/admin/dlq/replay', { all: true }], ['DELETE', '/admin/dlq/x']] as const) {
         expect(await down.call(method, path, body)).toEqual({ status: 503, retryAfter: '5', body: { error: 'redis unreachable (REDIS_URL)' } });
       }
-      expect(await down.call('GET', '/readyz')).toEqual({ status: 503, retryAfter: '5', body: { error: 'redis unreachable (REDIS_URL)' } });
+      expect(await down.call('GET', '/readyz')).toEqual({
+        status: 503,
+        retryAfter: '5',
+        body: { status: 'not ready', error: 'redis unreachable (REDIS_URL)', redis: 'unreachable', postgres: 'up', read_replica: 'not configured' },
+      });
     } finally {
       await down.close();
     }
@@ -252,7 +256,11 @@ describe('admin API with a store down', () => {
     try {
       expect(await down.call('POST', '/admin/advertisers', { name: 'x' })).toEqual({ status: 503, retryAfter: '5', body: { error: 'postgres unreachable (DATABASE_URL)' } });
       expect((await down.call('GET', '/admin/conversions/tx')).status).toBe(503);
-      expect(await down.call('GET', '/readyz')).toEqual({ status: 503, retryAfter: '5', body: { error: 'postgres unreachable (DATABASE_URL)' } });
+      expect(await down.call('GET', '/readyz')).toEqual({
+        status: 503,
+        retryAfter: '5',
+        body: { status: 'not ready', error: 'postgres unreachable (DATABASE_URL)', redis: 'up', postgres: 'unreachable', read_replica: 'not configured' },
+      });
     } finally {
       await down.close();
     }

@@ -2,6 +2,8 @@ import type { AdminDeps } from './wiring/adminDeps.js';
 
 export interface Readiness {
   status: 'ready' | 'not ready';
+  /** When not ready: which store does not answer, naming its variable (as every admin 503 does). */
+  error?: string;
   redis: 'up' | 'unreachable';
   postgres: 'up' | 'unreachable';
   read_replica: 'up' | 'unreachable' | 'not configured';
@@ -18,7 +20,7 @@ export async function readiness(deps: Pick<AdminDeps, 'prisma' | 'reads' | 'ping
   const [redis, postgres, replica] = await Promise.all([
     deps.pingRedis().then(
       () => 'up' as const,
-      () => 'unreachable' as const,
+      (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
     ),
     deps.prisma.$queryRaw`SELECT 1`.then(
       () => 'up' as const,
@@ -28,7 +30,8 @@ export async function readiness(deps: Pick<AdminDeps, 'prisma' | 'reads' | 'ping
   ]);
   return {
     status: redis === 'up' && postgres === 'up' ? 'ready' : 'not ready',
-    redis,
+    ...(redis !== 'up' ? { error: redis.message } : postgres !== 'up' ? { error: 'postgres unreachable (DATABASE_URL)' } : {}),
+    redis: redis === 'up' ? 'up' : 'unreachable',
     postgres,
     read_replica: replica?.state ?? 'not configured',
     ...(replica?.state === 'up' ? { read_replica_lag_seconds: replica.lagSeconds } : {}),

@@ -24,17 +24,17 @@ interface LockedConversion extends ConversionStateRow {
 /**
  * Applies a batch of postbacks in one transaction and returns each one's outcome, in the order given.
  * The rules themselves are the pure decideBatch(); this file loads the state they need and writes what they
- * decide, with one set-based statement per table.
+ * decide. Round trips in the transaction: BEGIN, the row locks, the log read, one statement writing every table,
+ * COMMIT.
  */
 export async function applyRejections(
   prisma: PrismaClient,
   postbacks: PostbackToApply[],
   revocations: RevocationsInRedis,
 ): Promise<AppliedBatch> {
-  // Read before the transaction, so no row lock waits on Redis. Every postback here was given its seq before this
-  // read, so a revocation the read misses came after all of them (and changes nothing for this batch).
-  const revokedInRedis = await revocations.revokedSeqs([...new Set(postbacks.map((p) => p.endpointId))]);
-  const { outcomes, applied } = await prisma.$transaction(async (tx) => applyInTransaction(tx, postbacks, revokedInRedis), {
+  // Exact revocation: each postback meets the seq at which its key was revoked, if it was.
+  const revokedSeqs = await keyRevocations(prisma, postbacks, revocations);
+  const { outcomes, applied } = await prisma.$transaction(async (tx) => applyInTransaction(tx, postbacks, revokedSeqs), {
     maxWait: 10_000,
     timeout: 60_000,
   });
@@ -53,7 +53,7 @@ export interface AppliedBatch {
 async function applyInTransaction(
   tx: Tx,
   postbacks: PostbackToApply[],
-  revokedInRedis: ReadonlyMap<number, number>,
+  revokedSeqs: ReadonlyMap<number, number>,
 ): Promise<{ outcomes: Map<string, Outcome>; applied: Set<PostbackToApply> }> {
   const transactionIds = [...new Set(postbacks.map((p) => p.transactionId))];
   // Row locks on every conversion the batch touches, taken in id order: batches of other workers that touch the
@@ -74,42 +74,49 @@ async function applyInTransaction(
 
   // Idempotency: a postback already in the log was applied by an earlier delivery (a crash after the commit, a
   // lost lock, a replay). Read after the locks, so a concurrent delivery of it has either committed or not begun.
-  const postbackIds = [...new Set(postbacks.map((p) => p.postbackId))];
+  // A postback's received_at never changes, so (received_at, postback_id) finds its row, and the batch's span of
+  // receipt times bounds the search to the part of the log (the partitions) it can be in.
+  const receivedAtOf = new Map(postbacks.map((p) => [p.postbackId, p.receivedAt]));
+  const postbackIds = [...receivedAtOf.keys()];
+  const receivedAts = postbackIds.map((id) => receivedAtOf.get(id)!);
+  const firstReceivedAt = new Date(Math.min(...receivedAts)).toISOString();
+  const lastReceivedAt = new Date(Math.max(...receivedAts)).toISOString();
   const logged = await tx.$queryRaw<Array<{ postback_id: string; outcome: Outcome }>>`
-    SELECT postback_id::text, outcome::text FROM postback_log WHERE postback_id = ANY(${postbackIds}::uuid[])`;
+    SELECT postback_id::text, outcome::text FROM postback_log
+    WHERE received_at BETWEEN ${firstReceivedAt}::timestamptz AND ${lastReceivedAt}::timestamptz
+      AND (received_at, postback_id) IN (SELECT * FROM unnest(${receivedAts.map((t) => new Date(t).toISOString())}::timestamptz[], ${postbackIds}::uuid[]))`;
   const outcomes = new Map(logged.map((r) => [r.postback_id, r.outcome]));
   const seen = new Set(outcomes.keys());
   const fresh = postbacks.filter((p) => !seen.has(p.postbackId) && seen.add(p.postbackId));
   if (fresh.length === 0) return { outcomes, applied: new Set() };
 
-  // Exact revocation: each postback meets the seq at which its key was revoked, if it was (one query per batch).
-  const revokedSeqs = await keyRevocations(tx, fresh, revokedInRedis);
   const toDecide = revokedSeqs.size === 0 ? fresh : fresh.map((p) => ({ ...p, keyRevokedSeq: revokedSeqs.get(p.endpointId) ?? null }));
   const { results, finalStates } = decideBatch(states, toDecide);
 
   // Last-received-wins: finalStates holds each conversion as the highest-seq postback in scope left it, and
   // decide() refused (superseded) anything older than the seq already stored.
-  if (finalStates.size > 0) {
-    const ids: string[] = [];
-    const reasons: string[] = [];
-    const seqs: string[] = [];
-    for (const [transactionId, state] of finalStates) {
-      ids.push(String(idOf.get(transactionId)));
-      reasons.push(state.rejectedReason!);
-      seqs.push(String(state.lastPostbackSeq));
-    }
-    await tx.$executeRaw`
+  const updates = { ids: [] as string[], reasons: [] as string[], seqs: [] as string[] };
+  for (const [transactionId, state] of finalStates) {
+    updates.ids.push(String(idOf.get(transactionId)));
+    updates.reasons.push(state.rejectedReason!);
+    updates.seqs.push(String(state.lastPostbackSeq));
+  }
+  // One history row per change, in receipt order, so that a conversion's history read by id is the chain of its
+  // changes; the unique postback_id makes a second row for the same postback impossible.
+  const changes = results.filter((r) => r.decision.change).sort((a, b) => a.postback.seq - b.postback.seq);
+
+  // The conversions, their history and the log in one statement (one round trip; its parts run to completion
+  // whatever the last one returns, and all commit or none with the transaction).
+  // Every postback gets its log row, whatever its outcome: the answer to "why did my rejection do nothing?".
+  // RETURNING says which rows this transaction wrote: for a conversion that does not exist no row lock orders two
+  // deliveries of one postback, so both may have read an empty log above, and only the one whose row lands applied it.
+  const written = await tx.$queryRaw<Array<{ postback_id: string }>>`
+    WITH updated AS (
       UPDATE conversions c
       SET status = 'rejected', rejected_reason = v.reason, last_postback_seq = v.seq, updated_at = now()
-      FROM unnest(${ids}::bigint[], ${reasons}::text[], ${seqs}::bigint[]) AS v(id, reason, seq)
-      WHERE c.id = v.id`;
-  }
-
-  // One history row per change; the unique postback_id makes a second row for the same postback impossible.
-  // Inserted in receipt order, so that a conversion's history read by id is the chain of its changes.
-  const changes = results.filter((r) => r.decision.change).sort((a, b) => a.postback.seq - b.postback.seq);
-  if (changes.length > 0) {
-    await tx.$executeRaw`
+      FROM unnest(${updates.ids}::bigint[], ${updates.reasons}::text[], ${updates.seqs}::bigint[]) AS v(id, reason, seq)
+      WHERE c.id = v.id
+    ), history AS (
       INSERT INTO conversion_status_history
         (conversion_id, from_status, to_status, old_reason, new_reason, postback_id)
       SELECT v.conversion_id, v.from_status::conversion_status, v.to_status::conversion_status,
@@ -121,13 +128,8 @@ async function applyInTransaction(
         ${changes.map((r) => r.decision.change!.oldReason)}::text[],
         ${changes.map((r) => r.decision.change!.newReason)}::text[],
         ${changes.map((r) => r.postback.postbackId)}::uuid[]
-      ) AS v(conversion_id, from_status, to_status, old_reason, new_reason, postback_id)`;
-  }
-
-  // Every postback gets its log row, whatever its outcome: the answer to "why did my rejection do nothing?".
-  // RETURNING says which rows this transaction wrote: for a conversion that does not exist no row lock orders two
-  // deliveries of one postback, so both may have read an empty log above, and only the one whose row lands applied it.
-  const written = await tx.$queryRaw<Array<{ postback_id: string }>>`
+      ) AS v(conversion_id, from_status, to_status, old_reason, new_reason, postback_id)
+    )
     INSERT INTO postback_log
       (postback_id, endpoint_id, transaction_id, reason, seq, received_at, outcome, attempts)
     SELECT v.postback_id, v.endpoint_id, v.transaction_id, v.reason, v.seq, v.received_at,

@@ -95,55 +95,60 @@ async function applyInTransaction(
 
   // Last-received-wins: finalStates holds each conversion as the highest-seq postback in scope left it, and
   // decide() refused (superseded) anything older than the seq already stored.
-  const updates = { ids: [] as string[], reasons: [] as string[], seqs: [] as string[] };
-  for (const [transactionId, state] of finalStates) {
-    updates.ids.push(String(idOf.get(transactionId)));
-    updates.reasons.push(state.rejectedReason!);
-    updates.seqs.push(String(state.lastPostbackSeq));
-  }
+  const updates = [...finalStates].map(([transactionId, state]) => ({
+    id: String(idOf.get(transactionId)),
+    reason: state.rejectedReason,
+    seq: state.lastPostbackSeq,
+  }));
   // One history row per change, in receipt order, so that a conversion's history read by id is the chain of its
   // changes; the unique postback_id makes a second row for the same postback impossible.
-  const changes = results.filter((r) => r.decision.change).sort((a, b) => a.postback.seq - b.postback.seq);
-
-  // The conversions, their history and the log in one statement (one round trip; its parts run to completion
-  // whatever the last one returns, and all commit or none with the transaction).
+  const changes = results
+    .filter((r) => r.decision.change)
+    .sort((a, b) => a.postback.seq - b.postback.seq)
+    .map(({ postback, decision }) => ({
+      conversion_id: String(idOf.get(postback.transactionId)),
+      from_status: decision.change!.fromStatus,
+      to_status: decision.change!.toStatus,
+      old_reason: decision.change!.oldReason,
+      new_reason: decision.change!.newReason,
+      postback_id: postback.postbackId,
+    }));
   // Every postback gets its log row, whatever its outcome: the answer to "why did my rejection do nothing?".
-  // RETURNING says which rows this transaction wrote: for a conversion that does not exist no row lock orders two
-  // deliveries of one postback, so both may have read an empty log above, and only the one whose row lands applied it.
+  const logRows = results.map(({ postback, decision }) => ({
+    postback_id: postback.postbackId,
+    endpoint_id: postback.endpointId,
+    transaction_id: postback.transactionId,
+    reason: postback.reason,
+    seq: postback.seq,
+    received_at: new Date(postback.receivedAt).toISOString(),
+    outcome: decision.outcome,
+    attempts: postback.attempts,
+  }));
+
+  // The conversions, their history and the log in one statement: one round trip, its parts run to completion
+  // whatever the last one returns, and all commit or none with the transaction. Each table's rows travel as one
+  // JSON parameter (json_to_recordset keeps their order): one value for the client to pass on, not one per row
+  // and column. RETURNING says which log rows this transaction wrote: for a conversion that does not exist no row
+  // lock orders two deliveries of one postback, so both may have read an empty log above, and only the one whose
+  // row lands applied it.
   const written = await tx.$queryRaw<Array<{ postback_id: string }>>`
     WITH updated AS (
       UPDATE conversions c
       SET status = 'rejected', rejected_reason = v.reason, last_postback_seq = v.seq, updated_at = now()
-      FROM unnest(${updates.ids}::bigint[], ${updates.reasons}::text[], ${updates.seqs}::bigint[]) AS v(id, reason, seq)
+      FROM json_to_recordset(${JSON.stringify(updates)}::json) AS v(id bigint, reason text, seq bigint)
       WHERE c.id = v.id
     ), history AS (
       INSERT INTO conversion_status_history
         (conversion_id, from_status, to_status, old_reason, new_reason, postback_id)
-      SELECT v.conversion_id, v.from_status::conversion_status, v.to_status::conversion_status,
-             v.old_reason, v.new_reason, v.postback_id
-      FROM unnest(
-        ${changes.map((r) => String(idOf.get(r.postback.transactionId)))}::bigint[],
-        ${changes.map((r) => r.decision.change!.fromStatus)}::text[],
-        ${changes.map((r) => r.decision.change!.toStatus)}::text[],
-        ${changes.map((r) => r.decision.change!.oldReason)}::text[],
-        ${changes.map((r) => r.decision.change!.newReason)}::text[],
-        ${changes.map((r) => r.postback.postbackId)}::uuid[]
-      ) AS v(conversion_id, from_status, to_status, old_reason, new_reason, postback_id)
+      SELECT v.conversion_id, v.from_status, v.to_status, v.old_reason, v.new_reason, v.postback_id
+      FROM json_to_recordset(${JSON.stringify(changes)}::json) AS v(conversion_id bigint,
+        from_status conversion_status, to_status conversion_status, old_reason text, new_reason text, postback_id uuid)
     )
     INSERT INTO postback_log
       (postback_id, endpoint_id, transaction_id, reason, seq, received_at, outcome, attempts)
-    SELECT v.postback_id, v.endpoint_id, v.transaction_id, v.reason, v.seq, v.received_at,
-           v.outcome::postback_outcome, v.attempts
-    FROM unnest(
-      ${results.map((r) => r.postback.postbackId)}::uuid[],
-      ${results.map((r) => r.postback.endpointId)}::int[],
-      ${results.map((r) => r.postback.transactionId)}::text[],
-      ${results.map((r) => r.postback.reason)}::text[],
-      ${results.map((r) => String(r.postback.seq))}::bigint[],
-      ${results.map((r) => new Date(r.postback.receivedAt).toISOString())}::timestamptz[],
-      ${results.map((r) => r.decision.outcome)}::text[],
-      ${results.map((r) => r.postback.attempts)}::int[]
-    ) AS v(postback_id, endpoint_id, transaction_id, reason, seq, received_at, outcome, attempts)
+    SELECT v.postback_id, v.endpoint_id, v.transaction_id, v.reason, v.seq, v.received_at, v.outcome, v.attempts
+    FROM json_to_recordset(${JSON.stringify(logRows)}::json) AS v(postback_id uuid, endpoint_id int,
+      transaction_id text, reason text, seq bigint, received_at timestamptz, outcome postback_outcome, attempts int)
     ON CONFLICT (postback_id) DO NOTHING
     RETURNING postback_id::text`;
 

@@ -52,12 +52,18 @@ const env = {
   LOG_LEVEL: 'info',
   RATE_LIMIT_PER_KEY: '1000000000',
   KEY_REGISTRY_SYNC_MS: '600000',
+  // The worker's batching settings of the calling shell pass through, so that one can be measured before it
+  // becomes a default (WORKER_BATCH_SIZE=1000 npm run bench).
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('WORKER_'))),
 };
 const cfg = loadConfig(env);
 
 async function main() {
   const mode = `${quick ? 'quick' : 'full'}${growthOnly ? ', growth only' : ''}`;
-  const results = { quick, growth_only: growthOnly, connections: CONNECTIONS, seconds: SECONDS, conversions: CONVERSIONS, drain_jobs: DRAIN };
+  const results = {
+    quick, growth_only: growthOnly, connections: CONNECTIONS, seconds: SECONDS, conversions: CONVERSIONS, drain_jobs: DRAIN,
+    worker_batch_size: cfg.WORKER_BATCH_SIZE, worker_batches_in_flight: cfg.WORKER_BATCHES_IN_FLIGHT,
+  };
   log(`seeding ${CONVERSIONS} conversions`);
   const { keys } = await seed(CONVERSIONS);
   const keyOf = (i) => keys[advertiserOf(i) - 1];

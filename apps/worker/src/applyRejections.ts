@@ -114,13 +114,14 @@ async function applyInTransaction(
       postback_id: postback.postbackId,
     }));
   // Every postback gets its log row, whatever its outcome: the answer to "why did my rejection do nothing?".
+  // Its receipt time goes as epoch ms: exact, and no Date formatting per row.
   const logRows = results.map(({ postback, decision }) => ({
     postback_id: postback.postbackId,
     endpoint_id: postback.endpointId,
     transaction_id: postback.transactionId,
     reason: postback.reason,
     seq: postback.seq,
-    received_at: new Date(postback.receivedAt).toISOString(),
+    received_at_ms: postback.receivedAt,
     outcome: decision.outcome,
     attempts: postback.attempts,
   }));
@@ -146,9 +147,10 @@ async function applyInTransaction(
     )
     INSERT INTO postback_log
       (postback_id, endpoint_id, transaction_id, reason, seq, received_at, outcome, attempts)
-    SELECT v.postback_id, v.endpoint_id, v.transaction_id, v.reason, v.seq, v.received_at, v.outcome, v.attempts
+    SELECT v.postback_id, v.endpoint_id, v.transaction_id, v.reason, v.seq,
+           timestamptz 'epoch' + v.received_at_ms * interval '1 millisecond', v.outcome, v.attempts
     FROM json_to_recordset(${JSON.stringify(logRows)}::json) AS v(postback_id uuid, endpoint_id int,
-      transaction_id text, reason text, seq bigint, received_at timestamptz, outcome postback_outcome, attempts int)
+      transaction_id text, reason text, seq bigint, received_at_ms bigint, outcome postback_outcome, attempts int)
     ON CONFLICT (postback_id) DO NOTHING
     RETURNING postback_id::text`;
 

@@ -1,7 +1,5 @@
 // The worker drain: postbacks queued the way the receiver queues them, then timed as one worker applies them.
-import { advertiserOf } from './seed.mjs';
-
-const REASONS = ['bot_traffic', 'duplicate', 'chargeback', 'fraud', 'invalid_lead'];
+import { advertiserOf, REASONS } from './seed.mjs';
 
 /**
  * Queues one postback for each conversion tx-from … tx-to-1 through the receiver's own EnqueueBatcher, 10,000

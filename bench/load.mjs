@@ -1,7 +1,6 @@
 // The load generator: autocannon in this process, the same settings for the Express floor and the receiver.
 import autocannon from 'autocannon';
-
-const REASONS = ['bot_traffic', 'duplicate', 'chargeback', 'fraud', 'invalid_lead'];
+import { REASONS } from './seed.mjs';
 
 /**
  * Sends postback GETs at full speed for `seconds`, or until `amount` requests are answered, over `connections`

@@ -1,9 +1,9 @@
 // The growth benchmark's history: months of postback_log and conversion_status_history generated in SQL.
 import pg from 'pg';
 import { ensureDayPartitions } from './dayPartitions.mjs';
+import { REASONS } from './seed.mjs';
 
 const DAY_MS = 86_400_000;
-const REASONS = ['bot_traffic', 'duplicate', 'chargeback', 'fraud', 'invalid_lead'];
 // Roughly what a live log holds: most postbacks reject, the rest are repeats, unknown ids and late arrivals.
 const OUTCOMES = [
   ...Array(14).fill('rejected'), 'reason_updated', 'reason_updated', 'unchanged', 'unchanged', 'not_found', 'superseded',

@@ -13,7 +13,7 @@ import { endToEnd } from './endToEnd.mjs';
 import { burst, summarize } from './load.mjs';
 import { pastDays, prefill } from './prefill.mjs';
 import { retainOldestDay } from './retention.mjs';
-import { advertiserOf, databaseUrl, dropAll, PREFIX, REDIS_URL, seed } from './seed.mjs';
+import { advertiserOf, databaseUrl, dropAll, PREFIX, REASONS, REDIS_URL, seed } from './seed.mjs';
 import { freePort, peakRssMb, startApp, startExpressFloor, waitForHttp } from './services.mjs';
 import { printTable } from './table.mjs';
 
@@ -31,7 +31,6 @@ const DRAIN = quick ? 20_000 : 200_000;
 const E2E_POSTBACKS = quick ? 40_000 : 1_000_000;
 // The pre-fill's span: the default retention, so that retention finds exactly its oldest day past the cutoff.
 const GROWTH_DAYS = 90;
-const REASONS = ['bot_traffic', 'duplicate', 'chargeback', 'fraud', 'invalid_lead'];
 const log = (...a) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
 
 // Conversions tx-0 … tx-N-1 are split into disjoint ranges so that no phase sees another's effects; the two

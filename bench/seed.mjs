@@ -11,6 +11,8 @@ export const PREFIX = `{pp-bench-${process.pid}}`;
 const DATABASE = `pp_bench_${process.pid}`;
 const MIGRATIONS = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
 
+/** The rejection reasons every phase sends. */
+export const REASONS = ['bot_traffic', 'duplicate', 'chargeback', 'fraud', 'invalid_lead'];
 export const ADVERTISERS = 10;
 export const OFFERS_PER_ADVERTISER = 10;
 

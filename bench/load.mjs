@@ -1,19 +1,19 @@
 // The load generator: autocannon in this process, the same settings for the Express floor and the receiver.
 import autocannon from 'autocannon';
-
-const REASONS = ['bot_traffic', 'duplicate', 'chargeback', 'fraud', 'invalid_lead'];
+import { REASONS } from './seed.mjs';
 
 /**
- * Sends postback GETs at full speed for `seconds` over `connections` connections; `next()` gives each request's
- * key and transaction id. Returns autocannon's result plus the postback ids that were acknowledged with 202.
+ * Sends postback GETs at full speed for `seconds`, or until `amount` requests are answered, over `connections`
+ * connections; `next()` gives each request's key and transaction id. Returns autocannon's result plus the postback
+ * ids that were acknowledged with 202.
  */
-export async function burst({ url, connections, seconds, next }) {
+export async function burst({ url, connections, seconds, amount, next }) {
   const acknowledged = [];
   const pick = (list) => list[Math.floor(Math.random() * list.length)];
   const result = await autocannon({
     url,
     connections,
-    duration: seconds,
+    ...(amount ? { amount } : { duration: seconds }),
     requests: [
       {
         method: 'GET',

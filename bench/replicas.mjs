@@ -85,6 +85,7 @@ function summarizeRuns(runs) {
 
 /** The rows `npm run bench` prints for this phase. */
 export function replicaRows(r) {
+  if (r === undefined) return [];
   const row = (label, f) => [
     label,
     `${f.rps} req/s, p50 / p99 ${f.p50_ms} / ${f.p99_ms} ms`,

@@ -6,10 +6,13 @@ import { fileURLToPath } from 'node:url';
 
 const SERVER_URL = process.env.BENCH_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-export const PREFIX = '{pp-bench}';
-const DATABASE = 'pp_bench';
+// Named for this process: benchmarks run side by side on a shared machine must not drop each other's data.
+export const PREFIX = `{pp-bench-${process.pid}}`;
+const DATABASE = `pp_bench_${process.pid}`;
 const MIGRATIONS = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
 
+/** The rejection reasons every phase sends. */
+export const REASONS = ['bot_traffic', 'duplicate', 'chargeback', 'fraud', 'invalid_lead'];
 export const ADVERTISERS = 10;
 export const OFFERS_PER_ADVERTISER = 10;
 

@@ -25,17 +25,17 @@ interface LockedConversion extends ConversionStateRow {
 /**
  * Applies a batch of postbacks in one transaction and returns each one's outcome, in the order given.
  * The rules themselves are the pure decideBatch(); this file loads the state they need and writes what they
- * decide, with one set-based statement per table.
+ * decide. Round trips in the transaction: BEGIN, the row locks, the log read, one statement writing every table,
+ * COMMIT.
  */
 export async function applyRejections(
   prisma: PrismaClient,
   postbacks: PostbackToApply[],
   revocations: RevocationsInRedis,
 ): Promise<AppliedBatch> {
-  // Read before the transaction, so no row lock waits on Redis. Every postback here was given its seq before this
-  // read, so a revocation the read misses came after all of them (and changes nothing for this batch).
-  const revokedInRedis = await revocations.revokedSeqs([...new Set(postbacks.map((p) => p.endpointId))]);
-  const { outcomes, applied } = await prisma.$transaction(async (tx) => applyInTransaction(tx, postbacks, revokedInRedis), {
+  // Exact revocation: each postback meets the seq at which its key was revoked, if it was.
+  const revokedSeqs = await keyRevocations(prisma, postbacks, revocations);
+  const { outcomes, applied } = await prisma.$transaction(async (tx) => applyInTransaction(tx, postbacks, revokedSeqs), {
     maxWait: 10_000,
     timeout: 60_000,
   });
@@ -56,7 +56,7 @@ export interface AppliedBatch {
 async function applyInTransaction(
   tx: Tx,
   postbacks: PostbackToApply[],
-  revokedInRedis: ReadonlyMap<number, number>,
+  revokedSeqs: ReadonlyMap<number, number>,
 ): Promise<{ outcomes: Map<string, Outcome>; applied: Set<PostbackToApply> }> {
   const transactionIds = [...new Set(postbacks.map((p) => p.transactionId))];
   // Row locks on every conversion the batch touches, taken in id order: batches of other workers that touch the
@@ -92,66 +92,67 @@ async function applyInTransaction(
   const fresh = postbacks.filter((p) => !seen.has(p.postbackId) && seen.add(p.postbackId));
   if (fresh.length === 0) return { outcomes, applied: new Set() };
 
-  // Exact revocation: each postback meets the seq at which its key was revoked, if it was (one query per batch).
-  const revokedSeqs = await keyRevocations(tx, fresh, revokedInRedis);
   const toDecide = revokedSeqs.size === 0 ? fresh : fresh.map((p) => ({ ...p, keyRevokedSeq: revokedSeqs.get(p.endpointId) ?? null }));
   const { results, finalStates } = decideBatch(states, toDecide);
 
   // Last-received-wins: finalStates holds each conversion as the highest-seq postback in scope left it, and
   // decide() refused (superseded) anything older than the seq already stored.
-  if (finalStates.size > 0) {
-    const ids: string[] = [];
-    const reasons: string[] = [];
-    const seqs: string[] = [];
-    for (const [transactionId, state] of finalStates) {
-      ids.push(String(idOf.get(transactionId)));
-      reasons.push(state.rejectedReason!);
-      seqs.push(String(state.lastPostbackSeq));
-    }
-    await tx.$executeRaw`
+  const updates = [...finalStates].map(([transactionId, state]) => ({
+    id: String(idOf.get(transactionId)),
+    reason: state.rejectedReason,
+    seq: state.lastPostbackSeq,
+  }));
+  // One history row per change, in receipt order, so that a conversion's history read by id is the chain of its
+  // changes; the unique postback_id makes a second row for the same postback impossible.
+  const changes = results
+    .filter((r) => r.decision.change)
+    .sort((a, b) => a.postback.seq - b.postback.seq)
+    .map(({ postback, decision }) => ({
+      conversion_id: String(idOf.get(postback.transactionId)),
+      from_status: decision.change!.fromStatus,
+      to_status: decision.change!.toStatus,
+      old_reason: decision.change!.oldReason,
+      new_reason: decision.change!.newReason,
+      postback_id: postback.postbackId,
+    }));
+  // Every postback gets its log row, whatever its outcome: the answer to "why did my rejection do nothing?".
+  // Its receipt time goes as epoch ms: exact, and no Date formatting per row.
+  const logRows = results.map(({ postback, decision }) => ({
+    postback_id: postback.postbackId,
+    endpoint_id: postback.endpointId,
+    transaction_id: postback.transactionId,
+    reason: postback.reason,
+    seq: postback.seq,
+    received_at_ms: postback.receivedAt,
+    outcome: decision.outcome,
+    attempts: postback.attempts,
+  }));
+
+  // The conversions, their history and the log in one statement: one round trip, its parts run to completion
+  // whatever the last one returns, and all commit or none with the transaction. Each table's rows travel as one
+  // JSON parameter (json_to_recordset keeps their order): one value for the client to pass on, not one per row
+  // and column. RETURNING says which log rows this transaction wrote: for a conversion that does not exist no row
+  // lock orders two deliveries of one postback, so both may have read an empty log above, and only the one whose
+  // row lands applied it.
+  const written = await tx.$queryRaw<Array<{ postback_id: string }>>`
+    WITH updated AS (
       UPDATE conversions c
       SET status = 'rejected', rejected_reason = v.reason, last_postback_seq = v.seq, updated_at = now()
-      FROM unnest(${ids}::bigint[], ${reasons}::text[], ${seqs}::bigint[]) AS v(id, reason, seq)
-      WHERE c.id = v.id`;
-  }
-
-  // One history row per change; the unique postback_id makes a second row for the same postback impossible.
-  // Inserted in receipt order, so that a conversion's history read by id is the chain of its changes.
-  const changes = results.filter((r) => r.decision.change).sort((a, b) => a.postback.seq - b.postback.seq);
-  if (changes.length > 0) {
-    await tx.$executeRaw`
+      FROM json_to_recordset(${JSON.stringify(updates)}::json) AS v(id bigint, reason text, seq bigint)
+      WHERE c.id = v.id
+    ), history AS (
       INSERT INTO conversion_status_history
         (conversion_id, from_status, to_status, old_reason, new_reason, postback_id)
-      SELECT v.conversion_id, v.from_status::conversion_status, v.to_status::conversion_status,
-             v.old_reason, v.new_reason, v.postback_id
-      FROM unnest(
-        ${changes.map((r) => String(idOf.get(r.postback.transactionId)))}::bigint[],
-        ${changes.map((r) => r.decision.change!.fromStatus)}::text[],
-        ${changes.map((r) => r.decision.change!.toStatus)}::text[],
-        ${changes.map((r) => r.decision.change!.oldReason)}::text[],
-        ${changes.map((r) => r.decision.change!.newReason)}::text[],
-        ${changes.map((r) => r.postback.postbackId)}::uuid[]
-      ) AS v(conversion_id, from_status, to_status, old_reason, new_reason, postback_id)`;
-  }
-
-  // Every postback gets its log row, whatever its outcome: the answer to "why did my rejection do nothing?".
-  // RETURNING says which rows this transaction wrote: for a conversion that does not exist no row lock orders two
-  // deliveries of one postback, so both may have read an empty log above, and only the one whose row lands applied it.
-  const written = await tx.$queryRaw<Array<{ postback_id: string }>>`
+      SELECT v.conversion_id, v.from_status, v.to_status, v.old_reason, v.new_reason, v.postback_id
+      FROM json_to_recordset(${JSON.stringify(changes)}::json) AS v(conversion_id bigint,
+        from_status conversion_status, to_status conversion_status, old_reason text, new_reason text, postback_id uuid)
+    )
     INSERT INTO postback_log
       (postback_id, endpoint_id, transaction_id, reason, seq, received_at, outcome, attempts)
-    SELECT v.postback_id, v.endpoint_id, v.transaction_id, v.reason, v.seq, v.received_at,
-           v.outcome::postback_outcome, v.attempts
-    FROM unnest(
-      ${results.map((r) => r.postback.postbackId)}::uuid[],
-      ${results.map((r) => r.postback.endpointId)}::int[],
-      ${results.map((r) => r.postback.transactionId)}::text[],
-      ${results.map((r) => r.postback.reason)}::text[],
-      ${results.map((r) => String(r.postback.seq))}::bigint[],
-      ${results.map((r) => new Date(r.postback.receivedAt).toISOString())}::timestamptz[],
-      ${results.map((r) => r.decision.outcome)}::text[],
-      ${results.map((r) => r.postback.attempts)}::int[]
-    ) AS v(postback_id, endpoint_id, transaction_id, reason, seq, received_at, outcome, attempts)
+    SELECT v.postback_id, v.endpoint_id, v.transaction_id, v.reason, v.seq,
+           timestamptz 'epoch' + v.received_at_ms * interval '1 millisecond', v.outcome, v.attempts
+    FROM json_to_recordset(${JSON.stringify(logRows)}::json) AS v(postback_id uuid, endpoint_id int,
+      transaction_id text, reason text, seq bigint, received_at_ms bigint, outcome postback_outcome, attempts int)
     ON CONFLICT (received_at, postback_id) DO NOTHING
     RETURNING postback_id::text`;
 

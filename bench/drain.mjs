@@ -1,0 +1,47 @@
+// The worker drain: postbacks queued the way the receiver queues them, then timed as one worker applies them.
+import { advertiserOf, REASONS } from './seed.mjs';
+
+/**
+ * Queues one postback for each conversion tx-from … tx-to-1 through the receiver's own EnqueueBatcher, 10,000
+ * per turn. Returns the time (ms) before the first was received: every one of them is received at or after it.
+ */
+export async function queueDrain(batcher, { from, to }) {
+  const since = Date.now();
+  for (let i = from; i < to; i += 10_000) {
+    const chunk = [];
+    for (let j = i; j < Math.min(i + 10_000, to); j++) {
+      chunk.push(batcher.admitAndEnqueue({
+        endpointId: advertiserOf(j), scope: { kind: 'global', advertiserId: advertiserOf(j), offerId: null },
+        transactionId: `tx-${j}`, reason: REASONS[j % REASONS.length], receivedAt: Date.now(),
+      }));
+    }
+    await Promise.all(chunk);
+  }
+  return since;
+}
+
+/**
+ * Waits until `count` postbacks received since `since` are in postback_log and returns postbacks per second from
+ * the first of them applied to the last (processed_at: each batch's transaction start). Only rows received since
+ * `since` count, so a log pre-filled with older rows is neither counted nor scanned (the received_at index).
+ */
+export async function timeDrain(db, { since, count }) {
+  const params = [new Date(since).toISOString()];
+  await waitFor(async () => {
+    const { rows } = await db.query('SELECT count(*) AS n FROM postback_log WHERE received_at >= $1', params);
+    return Number(rows[0].n) >= count;
+  }, 1_800_000);
+  const { rows: [span] } = await db.query(
+    'SELECT extract(epoch FROM max(processed_at) - min(processed_at)) AS seconds FROM postback_log WHERE received_at >= $1',
+    params,
+  );
+  return Math.round(count / Number(span.seconds));
+}
+
+export async function waitFor(check, timeoutMs, pollMs = 200) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}

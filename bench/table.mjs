@@ -1,0 +1,29 @@
+// The benchmark's table: one row per figure this run measured.
+import { replicaRows } from './replicas.mjs';
+
+export function printTable(r, { mode, connections, seconds, rounds }) {
+  const rows = [
+    ['Express floor (bare app, 200)', r.express_floor_rps, () => `${r.express_floor_rps} req/s`, ''],
+    ['Receiver (whole middleware + durable enqueue)', r.receiver_rps, () => `${r.receiver_rps} req/s`, `ratio ${r.receiver_ratio} (target ≥ 0.80)`],
+    ['Ack latency p50 / p99', r.ack_p99_ms, () => `${r.ack_p50_ms} / ${r.ack_p99_ms} ms`, 'p99 target ≤ 25 ms'],
+    ['SQL floor (batched UPDATE, 10k/statement)', r.sql_floor_per_s, () => `${r.sql_floor_per_s} rows/s`, ''],
+    ['Worker drain (1 process)', r.drain_per_s, () => `${r.drain_per_s} postbacks/s`, `ratio ${r.drain_ratio} (target ≥ 0.30, and > receiver)`],
+    ['End to end: acked / applied / lost', r.e2e_acked, () => `${r.e2e_acked} / ${r.e2e_applied} / ${r.e2e_lost}`, `of ${r.e2e_sent} sent`],
+    ['End to end: acknowledged / all applied after', r.e2e_ack_seconds, () => `${r.e2e_ack_seconds} / ${r.e2e_seconds_to_all_applied} s`, `ratio ${r.e2e_applied_ratio} (target ≤ 1.2)`],
+    ['Redis bytes per queued postback', r.redis_bytes_per_job, () => `${r.redis_bytes_per_job}`, `target ≤ 1000; completed jobs left: ${r.redis_completed_jobs_left}`],
+    ['Peak RSS receiver / worker', r.worker_rss_mb, () => `${r.receiver_rss_mb ?? '-'} / ${r.worker_rss_mb} MB`, ''],
+    ['Growth: pre-fill log / history rows', r.growth_prefill_rows, () => `${r.growth_prefill_rows} / ${r.growth_history_rows}`, `${r.growth_prefill_seconds} s + VACUUM ANALYZE ${r.growth_vacuum_seconds} s (${r.postback_log_shape} log)`],
+    ['Growth: drain on empty / pre-filled log', r.drain_full_log_per_s, () => `${r.drain_empty_log_per_s} / ${r.drain_full_log_per_s} postbacks/s`, `ratio ${r.growth_drain_ratio} (target ≥ 0.90)`],
+    ['Retention of one day at that size', r.retention_day_seconds, () => `${r.retention_day_seconds} s`, `${r.retention_day_rows} rows (target < 1 s)`],
+  ].filter(([, measured]) => measured !== undefined);
+  const cells = [...rows.map(([label, , value, note]) => [label, value(), note]), ...replicaRows(r.replicas)];
+  const load = r.receiver_rps === undefined ? '' : `${connections} connections, ${seconds} s of load each for floor and receiver (${rounds} alternating rounds, medians), `;
+  printRows(`Postback Pipeline benchmark (${mode}): ${load}${r.drain_jobs} queued postbacks per drain, ${r.conversions} conversions`, cells, 'bench/results.json');
+}
+
+export function printRows(title, rows, file) {
+  const w = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i].length)));
+  console.log(`\n${title}\n`);
+  for (const row of rows) console.log(row.map((c, i) => c.padEnd(w[i])).join('  │  '));
+  console.log(`\nwritten to ${file}`);
+}

@@ -16,7 +16,7 @@ let registry: KeyRegistry;
 
 beforeAll(async () => {
   t = await createTestEnvironment('redelivery');
-  redis = new Redis(t.cfg.REDIS_URL);
+  redis = new Redis(t.cfg.REDIS_URL!);
   registry = new KeyRegistry(redis, t.cfg.QUEUE_PREFIX);
 });
 
@@ -30,7 +30,7 @@ async function givenPostback(receivedAt: number, seq: number): Promise<PostbackT
   const conversion = await givenConversion(t.prisma, { offerId: offer.id });
   return {
     postbackId: randomUUID(), endpointId: 1, scope: globalScope(offer.advertiserId),
-    transactionId: conversion.transactionId, reason: 'fraud', seq, receivedAt, attempts: 1,
+    transactionId: conversion.transactionId, reason: 'fraud', seq, receivedAt, attempts: 1, shard: t.cfg.QUEUE_PREFIX,
   };
 }
 
@@ -53,6 +53,6 @@ describe('a postback delivered again', () => {
 
     const batch = await applyRejections(t.prisma, [fresh, { ...old, attempts: 2 }], registry);
     expect(batch.outcomes).toEqual(['rejected', 'rejected']);
-    expect(batch.applied).toEqual([{ receivedAt: fresh.receivedAt, outcome: 'rejected' }]);
+    expect(batch.applied).toEqual([{ receivedAt: fresh.receivedAt, outcome: 'rejected', shard: fresh.shard }]);
   });
 });

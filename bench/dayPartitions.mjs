@@ -1,5 +1,5 @@
 // Day partitions for the pre-fill, when postback_log is partitioned by received_at; a plain table needs none.
-// Kept apart so it can later call the core's own partition maintenance instead of its plain SQL.
+import { createPrisma, maintainPostbackLog, maintenanceOptionsOf } from '@postback/core';
 
 const DAY_MS = 86_400_000;
 
@@ -38,4 +38,18 @@ export async function ensureDayPartitions(db, days) {
     );
   }
   return rows.length;
+}
+
+/**
+ * The log as it is once the worker's maintenance has run on a fresh install: the migration's empty legacy partition
+ * (the table from before partitioning, which covers up to the day after tomorrow) dropped, and today and the days
+ * ahead in partitions of their own. Run before anything is written, so every phase measures the partitioned log.
+ */
+export async function maintainedLog(databaseUrl, cfg) {
+  const prisma = createPrisma(databaseUrl, 1);
+  try {
+    return await maintainPostbackLog(prisma, maintenanceOptionsOf(cfg));
+  } finally {
+    await prisma.$disconnect();
+  }
 }

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { createFailFastRedis, loadConfig, PostbackShards } from '@postback/core';
 import { Admission } from '../apps/receiver/dist/admission.js';
 import { EnqueueBatcher } from '../apps/receiver/dist/enqueueBatcher.js';
-import { isPartitioned } from './dayPartitions.mjs';
+import { isPartitioned, maintainedLog } from './dayPartitions.mjs';
 import { queueDrain, timeDrain } from './drain.mjs';
 import { endToEnd } from './endToEnd.mjs';
 import { burst, summarize } from './load.mjs';
@@ -67,6 +67,7 @@ async function main() {
   };
   log(`seeding ${CONVERSIONS} conversions`);
   const { keys } = await seed(CONVERSIONS);
+  await maintainedLog(databaseUrl(), cfg);
   const keyOf = (i) => keys[advertiserOf(i) - 1];
   const httpPostback = () => {
     const i = randomIn(RANGES.http);

@@ -1,4 +1,5 @@
-// What ACK_REPLICAS costs: the receiver on a primary + replica of the bench's own, with ACK_REPLICAS 0 and 1, beside
+// What ACK_REPLICAS costs: the receiver on a primary + replica of the bench's own, with ACK_REPLICAS 0 and 1, and on
+// a Redis Cluster of its own (3 primaries + 3 replicas, cluster.mjs) with QUEUE_SHARDS=3 and ACK_REPLICAS=1, beside
 // the Express floor, in alternating rounds under the same load. Run within `npm run bench`, or alone with
 // `npm run bench -- --replicas`.
 import { spawn } from 'node:child_process';
@@ -7,13 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { generateEndpointKey, hashEndpointKey, KeyRegistry } from '@postback/core';
+import { clusterWaitCalls, registerClusterKeys, startCluster } from './cluster.mjs';
 import { burst, summarize } from './load.mjs';
 import { ADVERTISERS, PREFIX } from './seed.mjs';
 import { freePort, startApp, startExpressFloor, waitForHttp } from './services.mjs';
 
 /**
- * Floor, receiver with ACK_REPLICAS=0 and receiver with ACK_REPLICAS=1 take turns, `rounds` times, `seconds` each;
- * each figure is the median round, and the ratios of every round are kept for the spread.
+ * Floor, receiver with ACK_REPLICAS=0, receiver with ACK_REPLICAS=1 (both on the primary + replica) and the cluster
+ * receiver take turns, `rounds` times, `seconds` each; each figure is the median round, and the ratios of every
+ * round are kept for the spread.
  */
 export async function benchReplicas({ connections, seconds, rounds, env, log }) {
   const dir = mkdtempSync(join(tmpdir(), 'pp-bench-replicas-'));
@@ -24,8 +27,12 @@ export async function benchReplicas({ connections, seconds, rounds, env, log }) 
     const replica = await startRedis(dir, servers, ['--replicaof', '127.0.0.1', String(primary.port)]);
     await inSync(primary, replica);
     const keys = await registerKeys(primary.url);
+    const cluster = await startCluster((extra) => startRedis(dir, servers, extra));
+    const clusterKeys = await registerClusterKeys(cluster);
     let tx = 0;
     const next = () => ({ key: keys[tx % keys.length], transactionId: `rtx-${(tx += 1)}` });
+    const nextOnCluster = () => ({ key: clusterKeys[tx % clusterKeys.length], transactionId: `rtx-${(tx += 1)}` });
+    const nextFor = (name) => (name === 'cluster' ? nextOnCluster : next);
 
     const floor = await startExpressFloor();
     apps.push(floor);
@@ -37,23 +44,37 @@ export async function benchReplicas({ connections, seconds, rounds, env, log }) 
       targets[`ack${replicas}`] = `http://127.0.0.1:${port}`;
       await waitForHttp(`${targets[`ack${replicas}`]}/readyz`);
     }
-    const warmup = {};
-    for (const [name, url] of Object.entries(targets)) warmup[name] = (await burst({ url, connections, seconds: 1, next })).acknowledged.length;
-    const runs = { floor: [], ack0: [], ack1: [] };
-    let ack1Acknowledged = warmup.ack1;
+    const clusterPort = await freePort();
+    const onCluster = { ...env, ...cluster.env, QUEUE_SHARDS: '3', ACK_REPLICAS: '1', PORT: String(clusterPort), HOST: '127.0.0.1' };
+    apps.push(startApp('receiver', onCluster));
+    targets.cluster = `http://127.0.0.1:${clusterPort}`;
+    await waitForHttp(`${targets.cluster}/readyz`);
+
+    const acknowledged = {};
+    for (const [name, url] of Object.entries(targets)) acknowledged[name] = (await burst({ url, connections, seconds: 1, next: nextFor(name) })).acknowledged.length;
+    const runs = { floor: [], ack0: [], ack1: [], cluster: [] };
+    const receivers = ['ack0', 'ack1', 'cluster'];
     for (let round = 0; round < rounds; round++) {
-      // The two receivers swap places every round, so neither always follows the floor (or the other's backlog).
-      const order = round % 2 === 0 ? ['floor', 'ack0', 'ack1'] : ['floor', 'ack1', 'ack0'];
+      // The receivers take turns in first place after the floor, so none always follows the floor (or another's backlog).
+      const order = ['floor', ...receivers.slice(round % 3), ...receivers.slice(0, round % 3)];
       for (const [name, url] of order.map((n) => [n, targets[n]])) {
         log(`replicas: round ${round + 1}/${rounds} ${name}`);
-        const run = await burst({ url, connections, seconds, next });
+        const run = await burst({ url, connections, seconds, next: nextFor(name) });
         runs[name].push(summarize(run.result));
-        if (name === 'ack1') ack1Acknowledged += run.acknowledged.length;
+        acknowledged[name] += run.acknowledged.length;
       }
     }
-    // Only the ACK_REPLICAS=1 receiver sends WAIT: one per enqueue turn, however many postbacks the turn holds.
+    // Only the ACK_REPLICAS=1 receivers send WAIT: one per enqueue turn (on a cluster, per primary the turn stored
+    // on), however many postbacks the turn holds.
     const waits = Number(/cmdstat_wait:calls=(\d+)/.exec(await info(primary.url, 'commandstats'))?.[1] ?? 0);
-    return { ...summarizeRuns(runs), primary_wait_calls: waits, ack1_postbacks_per_wait: round(ack1Acknowledged / waits, 1) };
+    const clusterWaits = await clusterWaitCalls(cluster);
+    return {
+      ...summarizeRuns(runs),
+      primary_wait_calls: waits,
+      ack1_postbacks_per_wait: round(acknowledged.ack1 / waits, 1),
+      cluster_wait_calls_per_primary: clusterWaits.perPrimary,
+      cluster_postbacks_per_wait: round(acknowledged.cluster / clusterWaits.total, 1),
+    };
   } finally {
     await Promise.all(apps.map((a) => a.stop()));
     for (const s of servers) s.kill('SIGKILL');
@@ -80,7 +101,14 @@ function summarizeRuns(runs) {
       errors: runs[name].reduce((a, r) => a + r.errors + r.timeouts, 0),
     };
   };
-  return { express_floor_rps: floor.rps, express_floor_p50_ms: floor.p50, express_floor_p99_ms: floor.p99, ack0: figures('ack0'), ack1: figures('ack1') };
+  return {
+    express_floor_rps: floor.rps,
+    express_floor_p50_ms: floor.p50,
+    express_floor_p99_ms: floor.p99,
+    ack0: figures('ack0'),
+    ack1: figures('ack1'),
+    cluster: figures('cluster'),
+  };
 }
 
 /** The rows `npm run bench` prints for this phase. */
@@ -96,10 +124,13 @@ export function replicaRows(r) {
     row('  receiver, ACK_REPLICAS=0', r.ack0),
     row('  receiver, ACK_REPLICAS=1 (WAIT 1)', r.ack1),
     ['  postbacks acknowledged per WAIT', `${r.ack1_postbacks_per_wait}`, `${r.primary_wait_calls} WAITs`],
+    row('Cluster 3 × 2: receiver, QUEUE_SHARDS=3, ACK_REPLICAS=1', r.cluster),
+    ['  postbacks acknowledged per WAIT', `${r.cluster_postbacks_per_wait}`, `WAITs per primary ${r.cluster_wait_calls_per_primary.join(' / ')}`],
   ];
 }
 
-// The receiver's Redis as compose runs it (append-only file, fsync on every write), for primary and replica alike.
+// The receiver's Redis as compose runs it (append-only file, fsync on every write), for primary, replica and cluster
+// nodes alike.
 async function startRedis(dir, servers, extra) {
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always'];

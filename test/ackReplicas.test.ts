@@ -19,12 +19,12 @@ import { createDlqReplays } from '../apps/admin/src/services/dlqReplays.js';
 import { createRejectionEndpoint, revokeRejectionEndpoint } from '../apps/admin/src/services/rejectionEndpoints.js';
 import { givenDeadLetter } from './helpers/deadLetterFixtures.js';
 import { givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
-import { ReplicaPair } from './helpers/ownRedisNodes.js';
+import { ReplicaBehindProxy } from './helpers/replicaBehindProxy.js';
 import { connectAdminDeps, onlyShard, queuedPostback, sendPostback, silent, startReceiver, type AdminHandle, type PostbackAnswer } from './helpers/pipeline.js';
 import { parseExposition } from './helpers/scrapeMetrics.js';
 import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
 
-let pair: ReplicaPair;
+let pair: ReplicaBehindProxy;
 let t: TestEnvironment;
 let admin: AdminHandle;
 let offerId: number;
@@ -43,7 +43,7 @@ async function metric(registry: { metrics: () => Promise<string> }, name: string
 }
 
 beforeAll(async () => {
-  pair = await ReplicaPair.create();
+  pair = await ReplicaBehindProxy.start();
   // A generous timeout: a busy machine must not turn a confirmation into a 503 (the 503 cases wait it out).
   const env = { ACK_REPLICAS: '1', ACK_REPLICA_TIMEOUT_MS: '1000', RATE_LIMIT_PER_KEY: '100000' };
   t = await createTestEnvironment('ack-replicas', env, { redisUrl: pair.primary.url });
@@ -67,7 +67,7 @@ describe('ACK_REPLICAS=1 with the replica in sync', () => {
   it('answers 202 only once the replica holds the job, with one WAIT per enqueue turn', async () => {
     const rx = await startReceiver(t.cfg);
     try {
-      const waitsBefore = await pair.primary.waitCalls();
+      const waitsBefore = await pair.primary.calls('WAIT');
       const answers = await Promise.all(Array.from({ length: 40 }, () => postback(rx.baseUrl)));
       expect(statuses(answers)).toEqual([202]);
       // Read at once, no polling: the 202 came after the replica confirmed.
@@ -75,7 +75,7 @@ describe('ACK_REPLICAS=1 with the replica in sync', () => {
       const turns = await metric(rx.receiver.metrics.registry, 'postback_receiver_replica_wait_seconds_count');
       expect(turns).toBeGreaterThanOrEqual(1);
       // The sequence and the jobs share the one primary: one WAIT per turn, whatever the turn held.
-      expect((await pair.primary.waitCalls()) - waitsBefore).toBe(turns);
+      expect((await pair.primary.calls('WAIT')) - waitsBefore).toBe(turns);
     } finally {
       await rx.stop();
     }
@@ -89,13 +89,13 @@ describe('ACK_REPLICAS=1 with the replica in sync', () => {
       await queue.waitUntilReady();
       const admission = new Admission(connection, t.cfg.QUEUE_PREFIX, 100_000, 1000);
       const batcher = new EnqueueBatcher(shards, admission);
-      const waitsBefore = await pair.primary.waitCalls();
+      const waitsBefore = await pair.primary.calls('WAIT');
       const scope = { kind: 'offer' as const, advertiserId: 1, offerId };
       const verdicts = await Promise.all(
         Array.from({ length: 300 }, (_, i) => batcher.admitAndEnqueue({ endpointId: 1, scope, transactionId: `turn-${i}`, reason: 'x', receivedAt: Date.now() })),
       );
       expect(verdicts.every((v) => v.stored)).toBe(true);
-      expect((await pair.primary.waitCalls()) - waitsBefore).toBe(1);
+      expect((await pair.primary.calls('WAIT')) - waitsBefore).toBe(1);
     } finally {
       await shards.close();
       connection.disconnect();
@@ -109,13 +109,13 @@ describe('ACK_REPLICAS=1 after a reconnect', () => {
     try {
       await once(redis, 'ready');
       const target = writeTarget(redis, 'ack-reconnect');
-      await pair.primary.command(['CLIENT', 'KILL', 'ID', String(await redis.client('ID'))]);
+      await pair.primary.command('CLIENT', 'KILL', 'ID', String(await redis.client('ID')));
       await once(redis, 'ready');
       // Written over the new socket: a WAIT there would answer for it alone, not for what the old one sent.
       await redis.set('ack-reconnect', 'v');
-      const waitsBefore = await pair.primary.waitCalls();
+      const waitsBefore = await pair.primary.calls('WAIT');
       await expect(waitForReplicas(target, 1, 1000)).rejects.toThrow(/connection was replaced/);
-      expect(await pair.primary.waitCalls()).toBe(waitsBefore);
+      expect(await pair.primary.calls('WAIT')).toBe(waitsBefore);
     } finally {
       redis.disconnect();
     }
@@ -142,12 +142,12 @@ describe('ACK_REPLICAS=1 without a replica that confirms', () => {
   it('answers 503 while the replica is stopped (SIGSTOP), though the primary still counts it as connected', async () => {
     const rx = await startReceiver(t.cfg);
     try {
-      pair.replica.signal('SIGSTOP');
-      expect(await pair.primary.info('replication')).toMatch(/connected_slaves:1/);
+      pair.replica.freeze();
+      expect(String(await pair.primary.command('INFO', 'replication'))).toMatch(/connected_slaves:1/);
       const answers = await Promise.all(Array.from({ length: 10 }, () => postback(rx.baseUrl)));
       expect(statuses(answers)).toEqual([503]);
     } finally {
-      pair.replica.signal('SIGCONT');
+      pair.replica.resume();
       await rx.stop();
     }
     await pair.inSync();
@@ -157,10 +157,10 @@ describe('ACK_REPLICAS=1 without a replica that confirms', () => {
     const rx = await startReceiver(withAck(0));
     try {
       await pair.cutReplica();
-      const waitsBefore = await pair.primary.waitCalls();
+      const waitsBefore = await pair.primary.calls('WAIT');
       const answers = await Promise.all(Array.from({ length: 20 }, () => postback(rx.baseUrl)));
       expect(statuses(answers)).toEqual([202]);
-      expect(await pair.primary.waitCalls()).toBe(waitsBefore);
+      expect(await pair.primary.calls('WAIT')).toBe(waitsBefore);
     } finally {
       await pair.restoreReplica();
       await rx.stop();
@@ -205,7 +205,7 @@ describe('ACK_REPLICAS=1 without a replica that confirms', () => {
 
 describe('a failover after the replica was cut off mid-burst', () => {
   it('keeps every postback acknowledged with ACK_REPLICAS=1; with 0, acknowledged postbacks are lost', async () => {
-    const own = await ReplicaPair.create();
+    const own = await ReplicaBehindProxy.start();
     const ownAdmin = connectAdminDeps(withAck(1, own.primary.url));
     const receivers = { ack1: await startReceiver(withAck(1, own.primary.url)), ack0: await startReceiver(withAck(0, own.primary.url)) };
     const answers: Record<keyof typeof receivers, PostbackAnswer[]> = { ack1: [], ack0: [] };

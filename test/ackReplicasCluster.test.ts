@@ -13,40 +13,41 @@ import {
 } from '@postback/core';
 import { Admission } from '../apps/receiver/src/admission.js';
 import { EnqueueBatcher } from '../apps/receiver/src/enqueueBatcher.js';
-import { SmallCluster, type RedisNode } from './helpers/ownRedisNodes.js';
+import { startRedisCluster, type RedisClusterFixture } from './helpers/redisCluster.js';
+import type { RedisProcess } from './helpers/redisProcess.js';
 import { eventually } from './helpers/testEnvironment.js';
 
-let cluster: SmallCluster;
+let cluster: RedisClusterFixture;
 let client: Cluster;
 
 beforeAll(async () => {
-  cluster = await SmallCluster.create();
-  client = new Cluster(cluster.startupNodes, { redisOptions: { commandTimeout: 5000 } });
+  cluster = await startRedisCluster();
+  client = new Cluster(cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })), { redisOptions: { commandTimeout: 5000 } });
   await once(client, 'ready');
 });
 
 afterAll(async () => {
   client?.disconnect();
-  await cluster?.remove();
+  await cluster?.stop();
 });
 
 /** Keys under hash tags of their own, until `count` of them sit on `count` different primaries. */
-async function keysOnDistinctPrimaries(count: number): Promise<Array<{ key: string; primary: RedisNode }>> {
-  const found: Array<{ key: string; primary: RedisNode }> = [];
+async function keysOnDistinctPrimaries(count: number): Promise<Array<{ key: string; primary: RedisProcess }>> {
+  const found: Array<{ key: string; primary: RedisProcess }> = [];
   for (let i = 0; found.length < count; i += 1) {
     const key = `{ack-${i}}:k`;
-    const primary = await cluster.primaryOf(key);
+    const primary = await cluster.primaryFor(key);
     if (!found.some((f) => f.primary === primary)) found.push({ key, primary });
   }
   return found;
 }
 
-async function waitCallsOf(nodes: RedisNode[]): Promise<number[]> {
-  return Promise.all(nodes.map((n) => n.waitCalls()));
+async function waitCallsOf(nodes: RedisProcess[]): Promise<number[]> {
+  return Promise.all(nodes.map((n) => n.calls('WAIT')));
 }
 
 /** What MONITOR shows on a node: each command with the client address it came over. */
-async function monitorOf(node: RedisNode): Promise<{ seen: Array<{ command: string; key?: string; source: string }>; stop: () => void }> {
+async function monitorOf(node: RedisProcess): Promise<{ seen: Array<{ command: string; key?: string; source: string }>; stop: () => void }> {
   const redis = new Redis(node.port, '127.0.0.1');
   const monitor = await redis.monitor();
   const seen: Array<{ command: string; key?: string; source: string }> = [];
@@ -91,7 +92,7 @@ describe('waitForReplicas on a Redis Cluster', () => {
   it('sends one WAIT for two slots served by one primary, and none to the others', async () => {
     const { key, primary } = (await keysOnDistinctPrimaries(1))[0]!;
     let second = '';
-    for (let i = 0; !second; i += 1) if ((await cluster.primaryOf(`{ack-same-${i}}:k`)) === primary) second = `{ack-same-${i}}:k`;
+    for (let i = 0; !second; i += 1) if ((await cluster.primaryFor(`{ack-same-${i}}:k`)) === primary) second = `{ack-same-${i}}:k`;
     const primaries = await cluster.primaries();
     const before = await waitCallsOf(primaries);
     const targets = [writeTarget(client, key), writeTarget(client, second)];
@@ -111,7 +112,7 @@ describe('waitForReplicas on a Redis Cluster', () => {
     try {
       const batcher = new EnqueueBatcher(shards, admission);
       const primaries = await cluster.primaries();
-      const holder = await cluster.primaryOf(queue.toKey('id'));
+      const holder = await cluster.primaryFor(queue.toKey('id'));
       const before = await waitCallsOf(primaries);
       const scope = { kind: 'global' as const, advertiserId: 1, offerId: null };
       const verdicts = await Promise.all(
@@ -129,12 +130,12 @@ describe('waitForReplicas on a Redis Cluster', () => {
     const { key, primary } = (await keysOnDistinctPrimaries(1))[0]!;
     const target = writeTarget(client, key);
     const id = await target.node!.client('ID');
-    await primary.command(['CLIENT', 'KILL', 'ID', id]);
+    await primary.command('CLIENT', 'KILL', 'ID', id);
     // The write goes over whatever connection the cluster client has now for that slot.
     await eventually(async () => (await client.set(key, 'after-kill').catch(() => undefined)) === 'OK', 10_000, 'the cluster client to write again');
-    const before = await primary.waitCalls();
+    const before = await primary.calls('WAIT');
     await expect(waitForReplicas(target, 1, 2000)).rejects.toThrow(ReplicationTimeoutError);
-    expect(await primary.waitCalls()).toBe(before);
+    expect(await primary.calls('WAIT')).toBe(before);
   });
 
   // Last: it changes which node is primary.
@@ -142,26 +143,26 @@ describe('waitForReplicas on a Redis Cluster', () => {
     const { key, primary } = (await keysOnDistinctPrimaries(1))[0]!;
     const replicaOfPrimary = await replicaOf(primary);
     const target = writeTarget(client, key);
-    await replicaOfPrimary.command(['CLUSTER', 'FAILOVER']);
-    await eventually(async () => (await cluster.primaryOf(key)) === replicaOfPrimary, 20_000, 'the manual failover');
+    await replicaOfPrimary.command('CLUSTER', 'FAILOVER');
+    await eventually(async () => (await cluster.primaryFor(key)) === replicaOfPrimary, 20_000, 'the manual failover');
     // Sent to the old primary by the client's stale slot table, answered MOVED and taken by the new one (or sent
     // there at once, had a refresh come first): either way, not by the node the target was taken for.
     await client.set(key, 'after-failover');
     await expect(waitForReplicas(target, 1, 2000)).rejects.toThrow(/slot moved/);
     // A target taken now finds the new primary, which replicates to the old one.
-    await eventually(async () => /slave0:.*state=online/.test(await replicaOfPrimary.info('replication')), 20_000, 'the old primary to follow the new one');
+    await eventually(async () => /slave0:.*state=online/.test(String(await replicaOfPrimary.command('INFO', 'replication'))), 20_000, 'the old primary to follow the new one');
     const fresh = writeTarget(client, key);
     await client.set(key, 'again');
-    const before = await replicaOfPrimary.waitCalls();
+    const before = await replicaOfPrimary.calls('WAIT');
     expect(await waitForReplicas(fresh, 1, 2000)).toBe(1);
-    expect(await replicaOfPrimary.waitCalls()).toBe(before + 1);
+    expect(await replicaOfPrimary.calls('WAIT')).toBe(before + 1);
   });
 });
 
 /** The node that replicates `primary` (INFO replication's master_port). */
-async function replicaOf(primary: RedisNode): Promise<RedisNode> {
+async function replicaOf(primary: RedisProcess): Promise<RedisProcess> {
   for (const node of cluster.nodes) {
-    if (new RegExp(`master_port:${primary.port}\\b`).test(await node.info('replication'))) return node;
+    if (new RegExp(`master_port:${primary.port}\\b`).test(String(await node.command('INFO', 'replication')))) return node;
   }
   throw new Error(`no replica of ${primary.port}`);
 }

@@ -7,7 +7,10 @@ import { loadConfig } from '@postback/core';
 
 interface Service {
   build?: unknown;
+  image?: string;
+  hostname?: string;
   command?: string[];
+  volumes?: string[];
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
@@ -19,8 +22,12 @@ interface Service {
 
 const root = new URL('../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
-const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };
+type ComposeFile = { services: Record<string, Service>; volumes?: Record<string, unknown> };
+const compose = parse(read('docker-compose.yml'), { merge: true }) as ComposeFile;
 const services = compose.services;
+const clusterOverride = parse(read('docker-compose.cluster.yml'), { merge: true }) as ComposeFile;
+const clusterCompose = mergeCompose(compose, clusterOverride);
+const clusterServices = clusterCompose.services;
 const appServices = Object.entries(services).filter(([, s]) => s.build !== undefined);
 const dockerfile = read('Dockerfile');
 const npmScripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
@@ -32,6 +39,33 @@ const interpolate = (value: string) =>
   );
 const envOf = (s: Service) =>
   Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, interpolate(v)]));
+/**
+ * `docker compose -f base -f override` as far as these files need it: mappings merge key by key (environment,
+ * depends_on, healthcheck), volumes add up, and any other sequence (command, healthcheck test) is replaced.
+ */
+function mergeCompose(base: ComposeFile, override: ComposeFile): ComposeFile {
+  const merge = (a: unknown, b: unknown, key?: string): unknown => {
+    if (Array.isArray(a) && Array.isArray(b)) return key === 'volumes' ? [...new Set([...a, ...b])] : b;
+    if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+      const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+      for (const [k, v] of Object.entries(b)) out[k] = k in out ? merge(out[k], v, k) : v;
+      return out;
+    }
+    return b === undefined ? a : b;
+  };
+  return merge(base, override) as ComposeFile;
+}
+
+function expectSoundDependencies(file: Record<string, Service>): void {
+  for (const [name, service] of Object.entries(file)) {
+    for (const [dep, { condition }] of Object.entries(service.depends_on ?? {})) {
+      expect(file[dep], `${name} depends on unknown ${dep}`).toBeDefined();
+      if (condition === 'service_healthy') expect(file[dep]!.healthcheck, `${dep} (for ${name})`).toBeDefined();
+      if (condition === 'service_completed_successfully') expect(file[dep]!.restart).toBe('no');
+    }
+  }
+}
+
 const seconds = (duration: string) => Number(/^(\d+)s$/.exec(duration)?.[1]);
 const runtime = dockerfile.split(/^FROM /m).slice(1).at(-1)!;
 const runtimeCopies = () => runtime.split('\n').filter((line) => line.startsWith('COPY '));
@@ -96,16 +130,6 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(services.receiver!.depends_on ?? {})).toEqual(['redis']);
   });
 
-  it('only waits for health on services that have a healthcheck, and for completion on one-shots', () => {
-    for (const [name, service] of Object.entries(services)) {
-      for (const [dep, { condition }] of Object.entries(service.depends_on ?? {})) {
-        expect(services[dep], `${name} depends on unknown ${dep}`).toBeDefined();
-        if (condition === 'service_healthy') expect(services[dep]!.healthcheck, `${dep} (for ${name})`).toBeDefined();
-        if (condition === 'service_completed_successfully') expect(services[dep]!.restart).toBe('no');
-      }
-    }
-  });
-
   const longRunning = Object.entries(services).filter(([, s]) => s.restart !== 'no');
 
   it('covers every long-running service in the healthcheck checks below', () => {
@@ -145,9 +169,69 @@ describe('docker-compose.yml', () => {
     expect(loadConfig(envOf(services.worker!)).WORKER_HEARTBEAT_FILE).toMatch(/^\//);
   });
 
+  it('only waits for health on services that have a healthcheck, and for completion on one-shots (with the cluster override too)', () => {
+    for (const file of [services, clusterServices]) expectSoundDependencies(file);
+  });
+
   it('migrates with the same entry point as npm run db:migrate', () => {
     const fromScript = /node (\S+\.js)\s*$/.exec(npmScripts['db:migrate']!)?.[1];
     expect(services.migrate!.command).toEqual(['node', fromScript]);
+  });
+});
+
+describe('docker-compose.cluster.yml (merged over docker-compose.yml)', () => {
+  const nodeNames = ['redis', 'redis-2', 'redis-3', 'redis-4', 'redis-5', 'redis-6'];
+  const clusterNodeConf = read('ops/redis/cluster-node.conf');
+
+  it.each(appServices.map(([name]) => [name, clusterServices[name]!] as const))(
+    'gives %s an environment loadConfig accepts: the cluster nodes, REDIS_URL emptied, three shards, ACK_REPLICAS=1',
+    (_name, service) => {
+      const cfg = loadConfig(envOf(service));
+      expect(cfg.REDIS_URL).toBeUndefined();
+      expect(cfg.REDIS_CLUSTER_NODES?.map((n) => `${n.host}:${n.port}`)).toEqual(nodeNames.map((n) => `${n}:6379`));
+      expect(cfg.QUEUE_SHARDS).toBe(3);
+      expect(cfg.ACK_REPLICAS).toBe(1);
+    },
+  );
+
+  it('runs every node named in REDIS_CLUSTER_NODES as a cluster node announcing its own service name', () => {
+    for (const name of nodeNames) {
+      const node = clusterServices[name]!;
+      expect(node.image).toBe('redis:7');
+      expect(node.hostname).toBe(name);
+      expect(node.command).toEqual(['redis-server', '/usr/local/etc/redis/cluster-node.conf', '--cluster-announce-hostname', name]);
+      expect(node.volumes).toContain('./ops/redis/cluster-node.conf:/usr/local/etc/redis/cluster-node.conf:ro');
+      // Its data (append-only file, nodes.conf) in a volume of its own, kept across restarts.
+      const data = node.volumes!.filter((v) => v.endsWith(':/data'));
+      expect(data).toHaveLength(1);
+      expect(clusterCompose.volumes).toHaveProperty(data[0]!.split(':')[0]!);
+    }
+    expect(new Set(nodeNames.map((n) => clusterServices[n]!.volumes!.find((v) => v.endsWith(':/data')))).size).toBe(6);
+  });
+
+  it('configures the nodes for cluster mode, announced host names, and the durability of the standalone redis', () => {
+    const lines = clusterNodeConf.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    for (const expected of ['cluster-enabled yes', 'cluster-preferred-endpoint-type hostname', 'appendonly yes', 'appendfsync always', 'maxmemory-policy noeviction']) {
+      expect(lines).toContain(expected);
+    }
+    expect(lines.some((l) => /^maxmemory \d+(kb|mb|gb)$/.test(l))).toBe(true);
+  });
+
+  it('creates the cluster once, 3 primaries with a replica each, from a one-shot that waits for every node', () => {
+    const init = clusterServices['redis-cluster-init']!;
+    expect(init.restart).toBe('no');
+    expect(Object.keys(init.depends_on!).sort()).toEqual([...nodeNames].sort());
+    const script = init.command!.join(' ');
+    expect(script).toContain('--cluster create');
+    expect(script).toContain('--cluster-replicas 1');
+    for (const name of nodeNames) expect(script).toMatch(new RegExp(`\\b${name}\\b`));
+  });
+
+  it('makes the apps wait for the formed cluster: the redis service is healthy only at cluster_state:ok', () => {
+    expect(clusterServices.redis!.healthcheck!.test.join(' ')).toContain('cluster_state:ok');
+    for (const name of ['receiver', 'worker', 'admin']) {
+      expect(clusterServices[name]!.depends_on!.redis).toEqual({ condition: 'service_healthy' });
+    }
   });
 });
 

@@ -183,12 +183,13 @@ describe('Prometheus alert rules', () => {
     expect(rule.annotations.description).toMatch(/`(npm run cli -- |docker compose |curl )[^`]+`/);
   });
 
-  it('covers the dead-letter queue, an old waiting job, receiver 5xx and no worker consuming', () => {
+  it('covers the dead-letter queue, an old waiting job, receiver 5xx, replicas not confirming and no worker consuming', () => {
     const exprs = alertRules.map((r) => r.expr).join('\n');
     expect(exprs).toMatch(/postback_queue_jobs\{queue="dead_letter"\}/);
     expect(exprs).toContain('postback_queue_oldest_waiting_age_seconds');
     expect(exprs).toMatch(/postback_receiver_requests_total\{status=~"5\.\."\}/);
     expect(exprs).toContain('postback_worker_consuming');
+    expect(exprs).toContain('postback_receiver_replication_timeouts_total');
   });
 });
 

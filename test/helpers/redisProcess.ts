@@ -81,6 +81,11 @@ export class RedisProcess {
     return `127.0.0.1:${this.port}`;
   }
 
+  /** Its REDIS_URL (without the password). */
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
   get isRunning(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
@@ -131,6 +136,12 @@ export class RedisProcess {
     } finally {
       redis.disconnect();
     }
+  }
+
+  /** How many times this server has run `name` (INFO commandstats), e.g. how many WAITs. */
+  async calls(name: string): Promise<number> {
+    const stats = String(await this.command('INFO', 'commandstats'));
+    return Number(new RegExp(`cmdstat_${name.toLowerCase()}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
   }
 
   /** A crash: SIGKILL, no chance to write anything more. */

@@ -1,4 +1,4 @@
-import { connectAdminDeps, onlyShard, type AdminHandle } from '../../helpers/pipeline.js';
+import { connectAdminDeps, type AdminHandle } from '../../helpers/pipeline.js';
 import { createTestEnvironment, type TestEnvironment } from '../../helpers/testEnvironment.js';
 import type { Answer } from './burst.js';
 import { snapshotConversions, verifyScenario, type ScenarioSummary, type Snapshot } from './verify.js';
@@ -16,11 +16,17 @@ export interface Scenario {
 
 /**
  * A scenario's own database and Redis prefix, its world of advertisers, offers, URLs and conversions, and the
- * plan of its burst. Rate limits are lifted: the scenarios are about faults, not about 429s.
+ * plan of its burst. Rate limits are lifted: the scenarios are about faults, not about 429s. `servers` may name
+ * servers of the scenario's own: a Postgres, a standalone Redis (redisUrl) or a cluster or sentinels (redisEnv, a
+ * redisCluster.ts or redisSentinel.ts fixture's env).
  */
 export async function setUpScenario(
   name: string,
-  opts: { env?: Record<string, string>; servers?: { databaseServerUrl?: string; redisUrl?: string }; shape?: Partial<WorldShape> } = {},
+  opts: {
+    env?: Record<string, string>;
+    servers?: { databaseServerUrl?: string; redisUrl?: string; redisEnv?: Record<string, string> };
+    shape?: Partial<WorldShape>;
+  } = {},
 ): Promise<Scenario> {
   const tag = `faults_${name.replace(/\W/g, '_')}`;
   const t = await createTestEnvironment(tag, { RATE_LIMIT_PER_KEY: '1000000', ...opts.env }, opts.servers);
@@ -35,8 +41,7 @@ export async function setUpScenario(
       verifyScenario({
         scenario: name,
         prisma: t.prisma,
-        queue: onlyShard(admin).queue,
-        deadLetters: onlyShard(admin).deadLetters,
+        shards: admin.shards.catalog.ownShards().map((tag) => admin.shards.shard(tag)),
         world,
         before: scenario.before,
         answers,

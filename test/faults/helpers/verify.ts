@@ -6,8 +6,7 @@ import {
   type ConversionStateRow,
   type ConversionState,
   type ConversionStatus,
-  type DeadLetterQueue,
-  type PostbackQueue,
+  type PostbackShard,
   type PrismaClient,
   type Scope,
   type SequencedPostback,
@@ -76,8 +75,8 @@ export interface ScenarioSummary {
 export interface VerifyInput {
   scenario: string;
   prisma: PrismaClient;
-  queue: PostbackQueue;
-  deadLetters: DeadLetterQueue;
+  /** Every shard the postbacks may be on: its queue must drain, its dead-letter queue is counted. */
+  shards: ReadonlyArray<Pick<PostbackShard, 'queue' | 'deadLetters'>>;
   world: World;
   before: Snapshot;
   answers: Answer[];
@@ -102,15 +101,15 @@ const OUTCOME_CLASS: Record<Outcome, 'applied_in_scope' | 'decided_by_the_postba
 const CHANGES = new Set<string>(['rejected', 'reason_updated']);
 const APPLIED_IN_SCOPE = new Set<string>(OUTCOMES.filter((o) => OUTCOME_CLASS[o] === 'applied_in_scope'));
 
-/** Waits until every acknowledged postback has its outcome and the queue is empty. */
-export async function waitForDrain(input: Pick<VerifyInput, 'prisma' | 'queue' | 'answers' | 'injected' | 'drainTimeoutMs'>): Promise<boolean> {
+/** Waits until every acknowledged postback has its outcome and every shard's queue is empty. */
+export async function waitForDrain(input: Pick<VerifyInput, 'prisma' | 'shards' | 'answers' | 'injected' | 'drainTimeoutMs'>): Promise<boolean> {
   const expected = [...input.answers.filter((a) => a?.postbackId).map((a) => a.postbackId!), ...(input.injected ?? [])];
   const deadline = Date.now() + (input.drainTimeoutMs ?? 120_000);
   for (;;) {
     const [{ n }] = await input.prisma.$queryRaw<[{ n: number }]>`
       SELECT count(*)::int AS n FROM postback_log WHERE postback_id = ANY(${expected}::uuid[])`;
-    const counts = await input.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    if (n === expected.length && Object.values(counts).every((c) => c === 0)) return true;
+    const counts = await Promise.all(input.shards.map((s) => s.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
+    if (n === expected.length && counts.every((c) => Object.values(c).every((jobs) => jobs === 0))) return true;
     if (Date.now() > deadline) return false;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -232,8 +231,8 @@ export async function verifyScenario(input: VerifyInput): Promise<ScenarioSummar
     if (status !== after.get(tx)!.status || reason !== after.get(tx)!.rejected_reason) problem('history_does_not_end_at_state');
   }
 
-  const deadLettered = await input.deadLetters.getWaitingCount();
-  problem('left_failed_in_main_queue', await input.queue.getFailedCount());
+  const deadLettered = await sumOver(input.shards, (s) => s.deadLetters.getWaitingCount());
+  problem('left_failed_in_main_queue', await sumOver(input.shards, (s) => s.queue.getFailedCount()));
   return {
     scenario: input.scenario,
     sent: answers.filter(Boolean).length,
@@ -254,6 +253,10 @@ export async function verifyScenario(input: VerifyInput): Promise<ScenarioSummar
       outcomes: countBy(logs.map((l) => l.outcome)),
     },
   };
+}
+
+async function sumOver<T>(items: readonly T[], count: (item: T) => Promise<number>): Promise<number> {
+  return (await Promise.all(items.map(count))).reduce((a, b) => a + b, 0);
 }
 
 function countBy(items: string[]): Record<string, number> {

@@ -1,6 +1,8 @@
 import {
+  bulkIdOf,
   conversionStateOf,
   decideBatch,
+  endpointIdOf,
   type ConversionStateRow,
   type ConversionState,
   type Outcome,
@@ -10,10 +12,10 @@ import {
 import { keyRevocations, type RevocationsInRedis } from './keyRevocations.js';
 
 /** A postback as the worker applies it, with which attempt of its job this is and the shard its job came from. */
-export interface PostbackToApply extends Postback {
+export type PostbackToApply = Postback & {
   attempts: number;
   shard: string;
-}
+};
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
@@ -34,7 +36,7 @@ export async function applyRejections(
 ): Promise<AppliedBatch> {
   // Read before the transaction, so no row lock waits on Redis. Every postback here was given its seq before this
   // read, so a revocation the read misses came after all of them (and changes nothing for this batch).
-  const revokedInRedis = await revocations.revokedSeqs([...new Set(postbacks.map((p) => p.endpointId))]);
+  const revokedInRedis = await revocations.revokedSeqs(endpointIdsOf(postbacks));
   const { outcomes, applied } = await prisma.$transaction(async (tx) => applyInTransaction(tx, postbacks, revokedInRedis), {
     maxWait: 10_000,
     timeout: 60_000,
@@ -43,14 +45,25 @@ export async function applyRejections(
     outcomes: postbacks.map((p) => outcomes.get(p.postbackId)!),
     applied: postbacks
       .filter((p) => applied.has(p))
-      .map((p) => ({ receivedAt: p.receivedAt, outcome: outcomes.get(p.postbackId)!, shard: p.shard })),
+      .map((p) => ({ receivedAt: p.receivedAt, outcome: outcomes.get(p.postbackId)!, shard: p.shard, bulk: bulkIdOf(p) !== null })),
   };
+}
+
+/** The rejection URLs a batch's postbacks came through, once each (a bulk row came through none). */
+function endpointIdsOf(postbacks: readonly PostbackToApply[]): number[] {
+  const ids = new Set<number>();
+  for (const p of postbacks) {
+    const id = endpointIdOf(p);
+    if (id !== null) ids.add(id);
+  }
+  return [...ids];
 }
 
 /** Each postback's outcome, in the order given, and those this call applied (the rest were applied before). */
 export interface AppliedBatch {
   outcomes: Outcome[];
-  applied: Array<{ receivedAt: number; outcome: Outcome; shard: string }>;
+  /** bulk: a row of a bulk upload, whose receivedAt is when its upload was staged. */
+  applied: Array<{ receivedAt: number; outcome: Outcome; shard: string; bulk: boolean }>;
 }
 
 async function applyInTransaction(
@@ -93,8 +106,13 @@ async function applyInTransaction(
   if (fresh.length === 0) return { outcomes, applied: new Set() };
 
   // Exact revocation: each postback meets the seq at which its key was revoked, if it was (one query per batch).
-  const revokedSeqs = await keyRevocations(tx, fresh, revokedInRedis);
-  const toDecide = revokedSeqs.size === 0 ? fresh : fresh.map((p) => ({ ...p, keyRevokedSeq: revokedSeqs.get(p.endpointId) ?? null }));
+  // A bulk row has no key: nothing to revoke.
+  const revokedSeqs = await keyRevocations(tx, endpointIdsOf(fresh), revokedInRedis);
+  const revokedSeqOf = (p: PostbackToApply) => {
+    const endpointId = endpointIdOf(p);
+    return endpointId === null ? null : (revokedSeqs.get(endpointId) ?? null);
+  };
+  const toDecide = revokedSeqs.size === 0 ? fresh : fresh.map((p) => ({ ...p, keyRevokedSeq: revokedSeqOf(p) }));
   const { results, finalStates } = decideBatch(states, toDecide);
 
   // Last-received-wins: finalStates holds each conversion as the highest-seq postback in scope left it, and
@@ -139,19 +157,20 @@ async function applyInTransaction(
   // deliveries of one postback, so both may have read an empty log above, and only the one whose row lands applied it.
   const written = await tx.$queryRaw<Array<{ postback_id: string }>>`
     INSERT INTO postback_log
-      (postback_id, endpoint_id, transaction_id, reason, seq, received_at, outcome, attempts)
-    SELECT v.postback_id, v.endpoint_id, v.transaction_id, v.reason, v.seq, v.received_at,
+      (postback_id, endpoint_id, bulk_id, transaction_id, reason, seq, received_at, outcome, attempts)
+    SELECT v.postback_id, v.endpoint_id, v.bulk_id, v.transaction_id, v.reason, v.seq, v.received_at,
            v.outcome::postback_outcome, v.attempts
     FROM unnest(
       ${results.map((r) => r.postback.postbackId)}::uuid[],
-      ${results.map((r) => r.postback.endpointId)}::int[],
+      ${results.map((r) => endpointIdOf(r.postback))}::int[],
+      ${results.map((r) => bulkIdOf(r.postback))}::uuid[],
       ${results.map((r) => r.postback.transactionId)}::text[],
       ${results.map((r) => r.postback.reason)}::text[],
       ${results.map((r) => String(r.postback.seq))}::bigint[],
       ${results.map((r) => new Date(r.postback.receivedAt).toISOString())}::timestamptz[],
       ${results.map((r) => r.decision.outcome)}::text[],
       ${results.map((r) => r.postback.attempts)}::int[]
-    ) AS v(postback_id, endpoint_id, transaction_id, reason, seq, received_at, outcome, attempts)
+    ) AS v(postback_id, endpoint_id, bulk_id, transaction_id, reason, seq, received_at, outcome, attempts)
     ON CONFLICT (received_at, postback_id) DO NOTHING
     RETURNING postback_id::text`;
 

@@ -6,17 +6,16 @@ type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 export type RevocationsInRedis = Pick<KeyRegistry, 'revokedSeqs'>;
 
 /**
- * The revocation sequence number of each revoked endpoint among the batch's, from both places that hold it:
+ * The revocation sequence number of each revoked endpoint among the batch's (each id once), from both places that hold it:
  * Redis has it from the moment of the revocation (the admin writes Redis first), Postgres keeps it for good (a
  * Redis that lost its data). Both hold the same number once both are written; should they differ (a revocation
  * repeated after Redis lost the first one), the earlier one counts.
  */
 export async function keyRevocations(
   tx: Tx,
-  postbacks: ReadonlyArray<{ endpointId: number }>,
+  endpointIds: readonly number[],
   inRedis: ReadonlyMap<number, number>,
 ): Promise<Map<number, number>> {
-  const endpointIds = [...new Set(postbacks.map((p) => p.endpointId))];
   const revoked = new Map<number, number>();
   if (endpointIds.length === 0) return revoked;
   const rows = await tx.$queryRaw<Array<{ id: number; revoked_seq: bigint }>>`

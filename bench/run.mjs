@@ -1,5 +1,6 @@
-// npm run bench [-- --quick] [-- --replicas]: the pipeline against this machine's own limits, side by side in one run.
-// Writes bench/results.json (--replicas: only the ACK_REPLICAS phase, to bench/results-replicas.json). See README
+// npm run bench [-- --quick] [-- --replicas] [-- --bulk]: the pipeline against this machine's own limits, side by side in one run.
+// Writes bench/results.json (--replicas: only the ACK_REPLICAS phase, to bench/results-replicas.json; --bulk: only
+// the bulk rejections phase, to bench/results-bulk.json). See README
 // "Performance" for what each figure means.
 import { writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
@@ -7,6 +8,7 @@ import pg from 'pg';
 import { createFailFastRedis, loadConfig, PostbackShards } from '@postback/core';
 import { Admission } from '../apps/receiver/dist/admission.js';
 import { EnqueueBatcher } from '../apps/receiver/dist/enqueueBatcher.js';
+import { benchBulk, bulkAlone, bulkRows } from './bulk.mjs';
 import { burst, summarize } from './load.mjs';
 import { benchReplicas, replicaRows } from './replicas.mjs';
 import { advertiserOf, databaseUrl, dropAll, PREFIX, REDIS_URL, seed } from './seed.mjs';
@@ -14,6 +16,7 @@ import { freePort, peakRssMb, startApp, startExpressFloor, waitForHttp } from '.
 
 const quick = process.argv.includes('--quick');
 const replicasOnly = process.argv.includes('--replicas');
+const bulkOnly = process.argv.includes('--bulk');
 const CONNECTIONS = 64;
 const SECONDS = quick ? 6 : 30;
 const ROUNDS = 3;
@@ -168,6 +171,9 @@ async function main() {
     results.worker_rss_mb = Math.max(results.worker_rss_mb, results.worker_rss_mb_after_drain);
     delete results.worker_rss_mb_after_drain;
 
+    // Bulk rejections: rows/s from upload to applied, beside the live drain (see bulk.mjs).
+    Object.assign(results, await benchBulk({ quick, env, log }));
+
     // 6. What ACK_REPLICAS costs, on a primary + replica of the bench's own (see replicas.mjs).
     log('6/6 receiver on a primary + replica, ACK_REPLICAS 0 and 1');
     results.replicas = await benchReplicas({ connections: CONNECTIONS, seconds: SECONDS / ROUNDS, rounds: ROUNDS, env, log });
@@ -214,6 +220,7 @@ function printTable(r) {
     ['End to end: acked / applied / lost', `${r.e2e_acked} / ${r.e2e_applied} / ${r.e2e_lost}`, `all applied ${r.e2e_seconds_to_all_applied} s after the burst began`],
     ['Redis bytes per queued postback', `${r.redis_bytes_per_job}`, 'target ≤ 1000; completed jobs left: ' + r.redis_completed_jobs_left],
     ['Peak RSS receiver / worker', `${r.receiver_rss_mb} / ${r.worker_rss_mb} MB`, ''],
+    ...bulkRows(r),
     ...replicaRows(r.replicas),
   ];
   printRows(
@@ -238,5 +245,5 @@ async function replicasAlone() {
   printRows(title, replicaRows(replicas), 'bench/results-replicas.json');
 }
 
-await (replicasOnly ? replicasAlone() : main());
+await (replicasOnly ? replicasAlone() : bulkOnly ? bulkAlone({ quick, env, log, printRows }) : main());
 process.exit(0);

@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'packages/core/src/generated/**', 'bench/results.json', 'bench/results-*.json'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'packages/core/src/generated/**', 'bench/results.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -194,6 +194,7 @@ export function buildCli(): Command {
     .description('processed postbacks, newest first; pass the printed next_cursor as --cursor for the next page')
     .option('--transaction-id <id>', 'only this transaction')
     .option('--endpoint <id>', 'only this rejection URL (endpoint id)')
+    .option('--bulk <id>', 'only the rows of this bulk rejection upload')
     .option('--outcome <outcome>', 'only this outcome')
     .option('--since <time>', 'received at or after (ISO 8601)')
     .option('--until <time>', 'received before (ISO 8601)')
@@ -201,7 +202,7 @@ export function buildCli(): Command {
     .option('--cursor <cursor>', 'the next_cursor of the previous page')
     .action(run((d, o: Record<string, string | undefined>) =>
       searchPostbackLog(d.reads, Object.fromEntries(Object.entries({
-        transaction_id: o.transactionId, endpoint_id: o.endpoint, outcome: o.outcome, since: o.since, until: o.until,
+        transaction_id: o.transactionId, endpoint_id: o.endpoint, bulk_id: o.bulk, outcome: o.outcome, since: o.since, until: o.until,
         limit: o.limit, cursor: o.cursor,
       }).filter(([, v]) => v !== undefined)))));
   postbacks

@@ -52,9 +52,13 @@ export async function benchBulk({ quick, env, log }) {
       await new Promise((r) => setTimeout(r, 1000));
       record = await (await fetch(`${api}/admin/rejections/bulk/${staged.id}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
     }
-    // From the upload's first byte to the last row's commit (Postgres's clock, on this machine too).
-    const { rows: [last] } = await db.query('SELECT extract(epoch FROM max(processed_at)) AS at FROM postback_log WHERE bulk_id = $1', [staged.id]);
-    const seconds = Number(last.at) - started / 1000;
+    // From the upload's first byte to the last row's commit (Postgres's clock, on this machine too); and, measured as
+    // the live drain is, from the first row's commit to the last.
+    const { rows: [span] } = await db.query(
+      'SELECT extract(epoch FROM min(processed_at)) AS first, extract(epoch FROM max(processed_at)) AS last FROM postback_log WHERE bulk_id = $1',
+      [staged.id],
+    );
+    const seconds = Number(span.last) - started / 1000;
     return {
       bulk_rows: rows,
       bulk_rows_applied: record.applied,
@@ -62,6 +66,7 @@ export async function benchBulk({ quick, env, log }) {
       bulk_staged_seconds: round(stagedSeconds, 1),
       bulk_seconds_to_all_applied: round(seconds, 1),
       bulk_rows_per_s: Math.round(rows / seconds),
+      bulk_apply_per_s: Math.round(rows / (Number(span.last) - Number(span.first))),
     };
   } finally {
     await Promise.all(apps.map((a) => a.stop()));
@@ -83,7 +88,8 @@ export function bulkRows(r) {
   if (r.bulk_rows_per_s === undefined) return [];
   const drain = r.drain_per_s === undefined ? '' : ` (live drain: ${r.drain_per_s} postbacks/s)`;
   return [
-    ['Bulk rejections: upload to applied (1 worker)', `${r.bulk_rows_per_s} rows/s`, `${r.bulk_rows} rows, staged in ${r.bulk_staged_seconds} s${drain}`],
+    ['Bulk rejections: upload to applied (1 worker)', `${r.bulk_rows_per_s} rows/s`, `${r.bulk_rows} rows, staged in ${r.bulk_staged_seconds} s`],
+    ['Bulk rejections: first to last applied', `${r.bulk_apply_per_s} rows/s`, `as the drain is measured${drain}`],
   ];
 }
 

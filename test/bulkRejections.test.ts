@@ -361,11 +361,19 @@ describe('an interrupted run', () => {
     const stopped = await t.prisma.bulkRejection.findUniqueOrThrow({ where: { id: staged.id } });
     expect(stopped).toMatchObject({ status: 'running', leaseOwner: null });
     expect(stopped.queued).toBeLessThan(rows);
-    // As if it had died between queuing its last chunk and recording it: that chunk is queued again on resume.
+    // As if it had died between queuing its last chunk (20 rows at 200/s) and recording it: on resume that chunk is
+    // queued again, at the time written ahead for it, which its rows, applied meanwhile, carry as received_at.
     const chunk = 20;
+    const lastRow = txs[stopped.queuedThroughLine - 2]!;
+    const lastApplied = await eventually(() => t.prisma.postbackLog.findFirst({ where: { bulkId: staged.id, transactionId: lastRow } }).then((r) => r ?? undefined));
     await t.prisma.bulkRejection.update({
       where: { id: staged.id },
-      data: { queued: stopped.queued - chunk, queuedThroughLine: stopped.queuedThroughLine - chunk, queuingThroughLine: stopped.queuedThroughLine },
+      data: {
+        queued: stopped.queued - chunk,
+        queuedThroughLine: stopped.queuedThroughLine - chunk,
+        queuingThroughLine: stopped.queuedThroughLine,
+        queuingAt: lastApplied.receivedAt,
+      },
     });
 
     const second = createBulkRejections(slowDeps);

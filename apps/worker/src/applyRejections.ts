@@ -45,7 +45,7 @@ export async function applyRejections(
     outcomes: postbacks.map((p) => outcomes.get(p.postbackId)!),
     applied: postbacks
       .filter((p) => applied.has(p))
-      .map((p) => ({ receivedAt: p.receivedAt, outcome: outcomes.get(p.postbackId)!, shard: p.shard, bulk: bulkIdOf(p) !== null })),
+      .map((p) => ({ receivedAt: p.receivedAt, outcome: outcomes.get(p.postbackId)!, shard: p.shard })),
   };
 }
 
@@ -62,8 +62,7 @@ function endpointIdsOf(postbacks: readonly PostbackToApply[]): number[] {
 /** Each postback's outcome, in the order given, and those this call applied (the rest were applied before). */
 export interface AppliedBatch {
   outcomes: Outcome[];
-  /** bulk: a row of a bulk upload, whose receivedAt is when its upload was staged. */
-  applied: Array<{ receivedAt: number; outcome: Outcome; shard: string; bulk: boolean }>;
+  applied: Array<{ receivedAt: number; outcome: Outcome; shard: string }>;
 }
 
 async function applyInTransaction(

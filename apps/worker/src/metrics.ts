@@ -9,8 +9,8 @@ export type DatabaseErrorKind = 'unreachable' | 'other';
 
 export interface WorkerMetrics {
   registry: Registry;
-  /** One applied batch: each postback's outcome, the time since the receiver accepted it, its shard, whether a bulk row. */
-  applied: (postbacks: ReadonlyArray<{ receivedAt: number; outcome: Outcome; shard: string; bulk?: boolean }>) => void;
+  /** One applied batch: each postback's outcome, the time since the receiver accepted it, and its shard. */
+  applied: (postbacks: ReadonlyArray<{ receivedAt: number; outcome: Outcome; shard: string }>) => void;
   /** A failed attempt that BullMQ will retry, or postbacks split off a batch job into jobs of their own. */
   retried: (shard: string, kind: RetryKind, count?: number) => void;
   /** A batch (or a single postback) that Postgres failed: unreachable, or any other error. */
@@ -90,14 +90,12 @@ export function createWorkerMetrics(): WorkerMetrics {
       const now = Date.now();
       const tally = new Map<string, { outcome: Outcome; shard: string; n: number }>();
       for (let i = 0; i < items.length; i += 1) {
-        const { outcome, shard, receivedAt, bulk } = items[i]!;
+        const { outcome, shard, receivedAt } = items[i]!;
         const key = `${outcome} ${shard}`;
         const entry = tally.get(key);
         if (entry) entry.n += 1;
         else tally.set(key, { outcome, shard, n: 1 });
-        // A bulk row was "received" when its upload was staged, and waits its turn under the bulk rate cap on
-        // purpose: it would read as latency of the live pipeline.
-        if (!bulk) latencyOf(shard).observe(Math.max(0, now - receivedAt) / 1000);
+        latencyOf(shard).observe(Math.max(0, now - receivedAt) / 1000);
       }
       for (const { outcome, shard, n } of tally.values()) postbacks.inc({ outcome, shard }, n);
     },

@@ -39,7 +39,7 @@ const postbackFields = {
   reason: z.string().min(1).max(REASON_MAX),
   /** Order of receipt across every receiver, assigned by Redis: the higher one was received later. */
   seq: z.number().int().positive(),
-  /** Epoch milliseconds at the receiver (for a bulk row: when its upload was staged). */
+  /** Epoch milliseconds at the receiver (for a bulk row: when the admin queued it). */
   receivedAt: z.number().int().positive(),
 };
 
@@ -108,13 +108,13 @@ export function batchIds(count: number, now = Date.now()): { jobId: string; post
 }
 
 /**
- * The ids of one job of a bulk upload's rows, in batchIds' layout, with the time of the upload's staging and, for
- * the random bits, a hash of what the job is (`key`: the upload and the rows it carries): queuing the same rows
- * again after an interrupted run makes the same ids, which BullMQ keeps one job of and the worker recognises as
- * applied already.
+ * The ids of one job of a bulk upload's rows, in batchIds' layout, with the time its rows were queued and, for the
+ * random bits, a hash of what the job is (`key`: the upload and the rows it carries): queuing the same rows again at
+ * the same recorded time after an interrupted run makes the same ids, which BullMQ keeps one job of and the worker
+ * recognises as applied already.
  */
-export function bulkBatchIds(count: number, stagedAt: number, key: string): { jobId: string; postbackIds: string[] } {
-  return idsOfJob(count, stagedAt, createHash('sha256').update(key).digest('hex').slice(0, 16));
+export function bulkBatchIds(count: number, queuedAt: number, key: string): { jobId: string; postbackIds: string[] } {
+  return idsOfJob(count, queuedAt, createHash('sha256').update(key).digest('hex').slice(0, 16));
 }
 
 function idsOfJob(count: number, now: number, random: string): { jobId: string; postbackIds: string[] } {

@@ -25,6 +25,7 @@ CREATE TABLE "bulk_rejections" (
     "queued" INTEGER NOT NULL DEFAULT 0,
     "queued_through_line" INTEGER NOT NULL DEFAULT 0,
     "queuing_through_line" INTEGER,
+    "queuing_at" TIMESTAMPTZ(3),
     "dry_run_outcomes" JSONB,
     "cancel_requested" BOOLEAN NOT NULL DEFAULT false,
     "error" TEXT,

@@ -35,19 +35,21 @@ export class BulkLease {
   }
 
   /**
-   * Written before a chunk is queued: the last line it takes. A run cut short before recordQueued queues that very
-   * chunk again (the same rows, so the same ids). Answers whether a cancel was asked for.
+   * Written before a chunk is queued: the last line it takes and its time of queuing. A run cut short before
+   * recordQueued queues that very chunk again at that time (the same rows, so the same ids and received_at).
+   * Answers whether a cancel was asked for.
    */
-  async writeAhead(id: string, throughLine: number): Promise<boolean> {
+  async writeAhead(id: string, throughLine: number, at: Date): Promise<boolean> {
     return this.renewed(await this.prisma.$queryRaw<Array<{ cancel_requested: boolean }>>`
-      UPDATE bulk_rejections SET queuing_through_line = ${throughLine}, lease_until = now() + ${this.leaseMs} * interval '1 millisecond'
+      UPDATE bulk_rejections SET queuing_through_line = ${throughLine}, queuing_at = ${at.toISOString()}::timestamptz,
+                                 lease_until = now() + ${this.leaseMs} * interval '1 millisecond'
       WHERE id = ${id}::uuid AND lease_owner = ${this.owner} RETURNING cancel_requested`);
   }
 
   /** A chunk of `count` rows, up to `throughLine`, is in the queue. Answers whether a cancel was asked for. */
   async recordQueued(id: string, count: number, throughLine: number): Promise<boolean> {
     return this.renewed(await this.prisma.$queryRaw<Array<{ cancel_requested: boolean }>>`
-      UPDATE bulk_rejections SET queued = queued + ${count}, queued_through_line = ${throughLine}, queuing_through_line = NULL,
+      UPDATE bulk_rejections SET queued = queued + ${count}, queued_through_line = ${throughLine}, queuing_through_line = NULL, queuing_at = NULL,
                                  lease_until = now() + ${this.leaseMs} * interval '1 millisecond'
       WHERE id = ${id}::uuid AND lease_owner = ${this.owner} RETURNING cancel_requested`);
   }
@@ -96,7 +98,7 @@ export async function completeApplied(prisma: PrismaClient): Promise<number> {
   return prisma.$executeRaw`
     UPDATE bulk_rejections b SET status = 'completed', finished_at = now()
     WHERE b.status = 'applying'
-      AND b.queued <= (SELECT count(*) FROM postback_log l WHERE l.bulk_id = b.id AND l.received_at = b.staged_at)`;
+      AND b.queued <= (SELECT count(*) FROM postback_log l WHERE l.bulk_id = b.id AND l.received_at >= b.staged_at)`;
 }
 
 /**

@@ -77,8 +77,8 @@ export function bulkRecordOf(row: BulkRow, applied: OutcomeCounts | undefined): 
 }
 
 /**
- * The applied rows of these uploads, by outcome, from postback_log: every row of an upload has the upload's staging
- * time as its received_at, so each upload's count reads one day partition (and there the (bulk_id, outcome) index).
+ * The applied rows of these uploads, by outcome, from postback_log: an upload's rows were received (queued) after it
+ * was staged, so the count reads the day partitions from then on only, and in each the (bulk_id, outcome) index.
  */
 export async function appliedOutcomes(prisma: PrismaClient, rows: readonly BulkRow[]): Promise<Map<string, OutcomeCounts>> {
   const real = rows.filter((r) => !r.dryRun);
@@ -87,7 +87,7 @@ export async function appliedOutcomes(prisma: PrismaClient, rows: readonly BulkR
   const found = await prisma.$queryRaw<Array<{ bulk_id: string; outcome: string; n: number }>>`
     SELECT bulk_id::text, outcome::text, count(*)::int AS n FROM postback_log
     WHERE bulk_id = ANY(${real.map((r) => r.id)}::uuid[])
-      AND received_at = ANY(${real.map((r) => r.stagedAt.toISOString())}::timestamptz[])
+      AND received_at >= ${new Date(Math.min(...real.map((r) => r.stagedAt.getTime()))).toISOString()}::timestamptz
     GROUP BY 1, 2`;
   for (const { bulk_id, outcome, n } of found) {
     const tally = counts.get(bulk_id);

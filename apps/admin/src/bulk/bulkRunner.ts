@@ -64,20 +64,25 @@ export function createBulkRunner(deps: AdminDeps, options: BulkRunnerOptions = {
     const id = row.id;
     const rate = deps.cfg.BULK_REJECTIONS_PER_SECOND;
     const chunkSize = Math.min(QUEUE_CHUNK_MAX, Math.max(1, Math.ceil(rate / 10)));
-    const upload = { id, scope, firstSeq: Number(row.firstSeq), stagedAt: row.stagedAt.getTime() };
+    const upload = { id, scope, firstSeq: Number(row.firstSeq) };
     let through = row.queuedThroughLine;
     // A chunk written ahead and not recorded as queued: the run that wrote it stopped in between.
-    let redo = row.queuingThroughLine !== null && row.queuingThroughLine > through ? row.queuingThroughLine : undefined;
+    let redo =
+      row.queuingThroughLine !== null && row.queuingAt !== null && row.queuingThroughLine > through
+        ? { throughLine: row.queuingThroughLine, at: row.queuingAt }
+        : undefined;
     const startedAt = Date.now();
     let sent = 0;
     for (;;) {
       // The n-th row is queued no sooner than n / rate seconds after this run started.
       if (!(await paced(startedAt + (sent * 1000) / rate))) return lease.release(id);
-      const rows = await rowsAfter(id, through, redo !== undefined ? { throughLine: redo } : { limit: chunkSize });
+      const rows = await rowsAfter(id, through, redo ?? { limit: chunkSize });
       if (rows.length === 0) return lease.end(id, 'applying');
-      const last = redo ?? rows.at(-1)!.line;
-      if (await lease.writeAhead(id, last)) return lease.end(id, 'cancelled');
-      const fates = await deps.withRedis(() => deps.shards.store(bulkJobsOf(upload, rows, deps.shards.shardOf)));
+      const last = redo?.throughLine ?? rows.at(-1)!.line;
+      // The chunk's rows are received now: each batch the worker reads back from the log spans one chunk's time.
+      const at = redo?.at ?? new Date();
+      if (await lease.writeAhead(id, last, at)) return lease.end(id, 'cancelled');
+      const fates = await deps.withRedis(() => deps.shards.store(bulkJobsOf(upload, rows, at.getTime(), deps.shards.shardOf)));
       const failed = fates.find((f) => f.status === 'rejected');
       if (failed) throw failed.reason;
       sent += rows.length;

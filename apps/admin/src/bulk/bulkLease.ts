@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@postback/core';
-import type { BulkRow, OutcomeCounts } from './bulkRecords.js';
+import type { BulkUpload, OutcomeCounts } from './bulkRecords.js';
 
 /** Another admin process took the upload over (this one's lease lapsed): this one stops working on it. */
 export class LeaseLostError extends Error {
@@ -22,7 +22,7 @@ export class BulkLease {
   ) {}
 
   /** Takes the oldest upload still being queued that no process holds (or that one, when `only` names it). */
-  async claim(only?: string): Promise<BulkRow | undefined> {
+  async claim(only?: string): Promise<BulkUpload | undefined> {
     const claimed = await this.prisma.$queryRaw<Array<{ id: string }>>`
       UPDATE bulk_rejections SET lease_owner = ${this.owner}, lease_until = now() + ${this.leaseMs} * interval '1 millisecond'
       WHERE id = (SELECT id FROM bulk_rejections

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PrismaClient } from '@postback/core';
+import type { Prisma, PrismaClient } from '@postback/core';
 import { NotFoundError } from '../adminErrors.js';
 import { INT4_MAX, wholeNumber } from '../services/inputTypes.js';
 import { parseInput } from '../services/parseInput.js';
@@ -9,13 +9,14 @@ export const BULK_OUTCOMES = ['rejected', 'reason_updated', 'unchanged', 'not_fo
 export type BulkOutcome = (typeof BULK_OUTCOMES)[number];
 export type OutcomeCounts = Record<BulkOutcome, number>;
 
-export type BulkRow = NonNullable<Awaited<ReturnType<PrismaClient['bulkRejection']['findUnique']>>>;
+/** An upload's row of bulk_rejections. */
+export type BulkUpload = Prisma.BulkRejectionGetPayload<object>;
 
 /** An upload as the API and the CLI show it. */
 export interface BulkRecord {
   id: string;
   /** running (rows being queued, or a dry run's evaluated), applying (all queued), completed, cancelled, failed. */
-  status: BulkRow['status'];
+  status: BulkUpload['status'];
   dry_run: boolean;
   scope: 'global' | 'offer';
   advertiser_id: number;
@@ -52,7 +53,7 @@ const pageSchema = z.strictObject({
 
 export const noOutcomes = (): OutcomeCounts => Object.fromEntries(BULK_OUTCOMES.map((o) => [o, 0])) as OutcomeCounts;
 
-export function bulkRecordOf(row: BulkRow, applied: OutcomeCounts | undefined): BulkRecord {
+export function bulkRecordOf(row: BulkUpload, applied: OutcomeCounts | undefined): BulkRecord {
   const outcomes = row.dryRun ? { ...noOutcomes(), ...(row.dryRunOutcomes as Partial<OutcomeCounts> | null) } : (applied ?? noOutcomes());
   return {
     id: row.id,
@@ -80,7 +81,7 @@ export function bulkRecordOf(row: BulkRow, applied: OutcomeCounts | undefined): 
  * The applied rows of these uploads, by outcome, from postback_log: an upload's rows were received (queued) after it
  * was staged, so the count reads the day partitions from then on only, and in each the (bulk_id, outcome) index.
  */
-export async function appliedOutcomes(prisma: PrismaClient, rows: readonly BulkRow[]): Promise<Map<string, OutcomeCounts>> {
+export async function appliedOutcomes(prisma: PrismaClient, rows: readonly BulkUpload[]): Promise<Map<string, OutcomeCounts>> {
   const real = rows.filter((r) => !r.dryRun);
   const counts = new Map(real.map((r) => [r.id, noOutcomes()]));
   if (real.length === 0) return counts;

@@ -7,7 +7,7 @@ import type { AdminDeps } from '../wiring/adminDeps.js';
 import { bulkJobsOf, type RowToQueue } from './bulkJobs.js';
 import { wouldDo } from './bulkDryRun.js';
 import { BulkLease, completeApplied, LeaseLostError } from './bulkLease.js';
-import { noOutcomes, type BulkRow, type OutcomeCounts } from './bulkRecords.js';
+import { noOutcomes, type BulkUpload, type OutcomeCounts } from './bulkRecords.js';
 
 // Rows a dry run evaluates per read (it only reads: no rate cap).
 const DRY_RUN_CHUNK = 2000;
@@ -60,7 +60,7 @@ export function createBulkRunner(deps: AdminDeps, options: BulkRunnerOptions = {
     return rows.map((r) => ({ line: r.line, transactionId: r.transactionId!, reason: r.reason! }));
   };
 
-  async function queueRows(row: BulkRow, scope: Scope): Promise<void> {
+  async function queueRows(row: BulkUpload, scope: Scope): Promise<void> {
     const id = row.id;
     const rate = deps.cfg.BULK_REJECTIONS_PER_SECOND;
     const chunkSize = Math.min(QUEUE_CHUNK_MAX, Math.max(1, Math.ceil(rate / 10)));
@@ -92,7 +92,7 @@ export function createBulkRunner(deps: AdminDeps, options: BulkRunnerOptions = {
     }
   }
 
-  async function evaluateRows(row: BulkRow, scope: Scope): Promise<void> {
+  async function evaluateRows(row: BulkUpload, scope: Scope): Promise<void> {
     const outcomes: OutcomeCounts = { ...noOutcomes(), ...(row.dryRunOutcomes as Partial<OutcomeCounts> | null) };
     let through = row.queuedThroughLine;
     for (;;) {
@@ -118,7 +118,7 @@ export function createBulkRunner(deps: AdminDeps, options: BulkRunnerOptions = {
     }
   }
 
-  async function workOn(row: BulkRow): Promise<void> {
+  async function workOn(row: BulkUpload): Promise<void> {
     try {
       const scope = scopeOf(row.scope, row.advertiserId, row.offerId);
       if (!scope) throw new Error(`bulk rejection ${row.id} has no scope`);
@@ -143,7 +143,7 @@ export function createBulkRunner(deps: AdminDeps, options: BulkRunnerOptions = {
 
   async function runLoop(): Promise<void> {
     while (!stopping.signal.aborted) {
-      let claimed: BulkRow | undefined;
+      let claimed: BulkUpload | undefined;
       try {
         await completeApplied(deps.prisma);
         claimed = await lease.claim();

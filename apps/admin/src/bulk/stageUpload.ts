@@ -52,7 +52,7 @@ export async function stageUpload(deps: AdminDeps, operator: string, upload: Upl
     const earlier = await earlierUpload(deps.prisma, operator, request);
     if (earlier) return earlier;
   }
-  const scope = await scopeOf(deps.prisma, request);
+  const scope = await uploadScope(deps.prisma, request);
   const id = randomUUID();
   const client = new pg.Client({ connectionString: deps.cfg.DATABASE_URL });
   await client.connect();
@@ -121,7 +121,8 @@ async function earlierUpload(prisma: PrismaClient, operator: string, request: Bu
   return { id: earlier.id, created: false };
 }
 
-async function scopeOf(prisma: PrismaClient, request: BulkRequest): Promise<Scope> {
+/** The scope the upload asks for, from its advertiser or offer, which must exist. */
+async function uploadScope(prisma: PrismaClient, request: BulkRequest): Promise<Scope> {
   if (request.scope.offerId !== undefined) {
     const offer = await prisma.offer.findUnique({ where: { id: request.scope.offerId } });
     if (!offer) throw new NotFoundError(`offer ${request.scope.offerId} not found`);

@@ -8,7 +8,7 @@ const LINE_MAX_BYTES = 1024 * 1024;
 /**
  * The lines of an upload, numbered from 1 as an editor shows them (LF or CRLF), decoded as UTF-8: bytes that are
  * not UTF-8 become U+FFFD, which the row check reports. Streamed: only the line being read is held. A failure of
- * the body (a client that went away) ends the iteration with its error.
+ * the body (a client that went away) ends the iteration with an AdminInputError that says so.
  */
 export async function* linesOf(body: Readable): AsyncGenerator<{ line: number; text: string }> {
   let bodyFailed = false;
@@ -21,8 +21,11 @@ export async function* linesOf(body: Readable): AsyncGenerator<{ line: number; t
       yield { line, text: text as string };
     }
   } catch (err) {
-    // The splitter's one error of its own: a line longer than it holds.
-    if (!bodyFailed) throw new AdminInputError(`line ${line + 1} is longer than ${LINE_MAX_BYTES} bytes: not a file of rows`);
-    throw err;
+    // The splitter's one error of its own: a line longer than it holds. Else the body failed: the client went away.
+    const error = bodyFailed
+      ? new AdminInputError(`the upload ended before its end, after line ${line}: nothing staged`)
+      : new AdminInputError(`a line is longer than ${LINE_MAX_BYTES} bytes: not a file of rows`);
+    error.cause = err;
+    throw error;
   }
 }

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@postback/core';
-import type { BulkUpload, OutcomeCounts } from './bulkRecords.js';
+import { RECEIVED_SINCE_STAGING_MS, type BulkUpload, type OutcomeCounts } from './bulkRecords.js';
 
 /** Another admin process took the upload over (this one's lease lapsed): this one stops working on it. */
 export class LeaseLostError extends Error {
@@ -92,13 +92,15 @@ export class BulkLease {
 
 /**
  * Marks completed every upload whose queued rows are all applied (each has its postback_log row); a row that
- * dead-lettered keeps its upload applying until it is replayed. Idempotent, so any process may run it.
+ * dead-lettered keeps its upload applying until it is replayed. Idempotent, so any process may run it. The rows are
+ * looked for from an hour before the staging on (see RECEIVED_SINCE_STAGING).
  */
 export async function completeApplied(prisma: PrismaClient): Promise<number> {
   return prisma.$executeRaw`
     UPDATE bulk_rejections b SET status = 'completed', finished_at = now()
     WHERE b.status = 'applying'
-      AND b.queued <= (SELECT count(*) FROM postback_log l WHERE l.bulk_id = b.id AND l.received_at >= b.staged_at)`;
+      AND b.queued <= (SELECT count(*) FROM postback_log l
+                       WHERE l.bulk_id = b.id AND l.received_at >= b.staged_at - ${RECEIVED_SINCE_STAGING_MS} * interval '1 millisecond')`;
 }
 
 /**

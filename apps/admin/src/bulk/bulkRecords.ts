@@ -78,6 +78,12 @@ export function bulkRecordOf(row: BulkUpload, applied: OutcomeCounts | undefined
 }
 
 /**
+ * How long before its staging an upload's rows may say they were received: they were queued after it, but perhaps by
+ * another admin process, whose clock may be behind. A bound for postback_log's day partitions, not a filter.
+ */
+export const RECEIVED_SINCE_STAGING_MS = 3_600_000;
+
+/**
  * The applied rows of these uploads, by outcome, from postback_log: an upload's rows were received (queued) after it
  * was staged, so the count reads the day partitions from then on only, and in each the (bulk_id, outcome) index.
  */
@@ -88,7 +94,7 @@ export async function appliedOutcomes(prisma: PrismaClient, rows: readonly BulkU
   const found = await prisma.$queryRaw<Array<{ bulk_id: string; outcome: string; n: number }>>`
     SELECT bulk_id::text, outcome::text, count(*)::int AS n FROM postback_log
     WHERE bulk_id = ANY(${real.map((r) => r.id)}::uuid[])
-      AND received_at >= ${new Date(Math.min(...real.map((r) => r.stagedAt.getTime()))).toISOString()}::timestamptz
+      AND received_at >= ${new Date(Math.min(...real.map((r) => r.stagedAt.getTime())) - RECEIVED_SINCE_STAGING_MS).toISOString()}::timestamptz
     GROUP BY 1, 2`;
   for (const { bulk_id, outcome, n } of found) {
     const tally = counts.get(bulk_id);

@@ -1,6 +1,7 @@
-// npm run bench [-- --quick] [-- --growth] [-- --prefill-rows=N] [-- --replicas]: the pipeline against this machine's
-// own limits, side by side in one run. --growth runs only the drain on an empty and on a pre-filled log, and
-// retention; --replicas only the ACK_REPLICAS phase (to bench/results-replicas.json). Writes bench/results.json. See README "Performance" for what each figure means.
+// npm run bench [-- --quick] [-- --growth] [-- --prefill-rows=N] [-- --replicas] [-- --bulk]: the pipeline against this
+// machine's own limits, side by side in one run. --growth runs only the drain on an empty and on a pre-filled log, and
+// retention; --replicas only the ACK_REPLICAS phase (to bench/results-replicas.json); --bulk only the bulk rejections
+// phase (to bench/results-bulk.json). Writes bench/results.json. See README "Performance" for what each figure means.
 import { writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -10,6 +11,7 @@ import { EnqueueBatcher } from '../apps/receiver/dist/enqueueBatcher.js';
 import { isPartitioned, maintainedLog } from './dayPartitions.mjs';
 import { queueDrain, timeDrain } from './drain.mjs';
 import { endToEnd } from './endToEnd.mjs';
+import { benchBulk, bulkAlone } from './bulk.mjs';
 import { burst, summarize } from './load.mjs';
 import { pastDays, prefill } from './prefill.mjs';
 import { benchReplicas, replicaRows } from './replicas.mjs';
@@ -25,6 +27,7 @@ const replicasOnly = args.includes('--replicas');
 const prefillFlag = args.find((a) => a.startsWith('--prefill-rows='));
 const PREFILL_ROWS = prefillFlag ? Number(prefillFlag.split('=')[1]) : quick ? 300_000 : 20_000_000;
 if (!Number.isSafeInteger(PREFILL_ROWS) || PREFILL_ROWS < 90) throw new Error('--prefill-rows wants a whole number ≥ 90');
+const bulkOnly = args.includes('--bulk');
 const CONNECTIONS = 64;
 const SECONDS = quick ? 6 : 30;
 const ROUNDS = 3;
@@ -133,6 +136,8 @@ async function main() {
     results.worker_rss_mb = Math.max(...workerRss);
 
     if (!growthOnly) {
+      // Bulk rejections: rows/s from upload to applied, beside the live drain (see bulk.mjs).
+      Object.assign(results, await benchBulk({ quick, env, log }));
       // What ACK_REPLICAS costs, on a primary + replica of the bench's own (see replicas.mjs).
       log('receiver on a primary + replica, ACK_REPLICAS 0 and 1');
       results.replicas = await benchReplicas({ connections: CONNECTIONS, seconds: SECONDS / ROUNDS, rounds: ROUNDS, env, log });
@@ -260,5 +265,5 @@ async function replicasAlone() {
   printRows(title, replicaRows(replicas), 'bench/results-replicas.json');
 }
 
-await (replicasOnly ? replicasAlone() : main());
+await (replicasOnly ? replicasAlone() : bulkOnly ? bulkAlone({ quick, env, log, printRows }) : main());
 process.exit(0);

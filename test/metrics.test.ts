@@ -118,7 +118,7 @@ describe('metrics', () => {
     const redelivery = await onlyShard(admin).queue.add('rejection', {
       v: 1,
       postbackId: first.postbackId,
-      endpointId: first.endpointId,
+      endpointId: first.endpointId!,
       scope: { kind: 'offer', advertiserId: (await t.prisma.offer.findUniqueOrThrow({ where: { id: offerId } })).advertiserId, offerId },
       transactionId: first.transactionId,
       reason: first.reason,

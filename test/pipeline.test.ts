@@ -173,7 +173,7 @@ describe('ordering and redelivery', () => {
     const redelivered = await onlyShard(admin).queue.add('rejection', {
       v: 1,
       postbackId: first.postbackId,
-      endpointId: job.endpointId,
+      endpointId: job.endpointId!,
       scope: { kind: 'offer', advertiserId: offer.advertiserId, offerId: offer.id },
       transactionId: c.transactionId,
       reason: 'fraud',

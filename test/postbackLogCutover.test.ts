@@ -93,7 +93,8 @@ describe('partitioning a postback_log that has rows', () => {
     d = await givenPreviousRelease('pb_log_cutover');
     before = await givenOldRows(d.db, 600);
     migratedAt = Date.now();
-    expect(await migrate(d.databaseUrl, MIGRATIONS_DIR)).toEqual([PARTITIONING]);
+    // The partitioning first; migrations after it (bulk_rejections…) run too.
+    expect((await migrate(d.databaseUrl, MIGRATIONS_DIR))[0]).toBe(PARTITIONING);
   });
   afterAll(async () => {
     await d.drop();

@@ -132,6 +132,7 @@ describe('searching the postback log', () => {
     expect(page.postbacks[0]).toEqual({
       postback_id: row!.postbackId,
       endpoint_id: 7,
+      bulk_id: null,
       transaction_id: 'abc',
       reason: 'bot_traffic',
       outcome: 'unchanged',

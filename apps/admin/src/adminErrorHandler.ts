@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import { bodyParserFailureOf, STORE_RETRY_AFTER_SECONDS, TooManyAuthFailuresError, type BodyParserFailure, type Logger } from '@postback/core';
-import { ConflictError, inputErrorOf, NotFoundError, storeOutage } from './adminErrors.js';
+import { ConflictError, inputErrorOf, NotFoundError, PayloadTooLargeError, storeOutage, UnsupportedMediaTypeError } from './adminErrors.js';
 
 // The admin API's words for what the JSON body parser refused; the statuses are core's (bodyParserFailureOf).
 const BODY_PARSER_ANSWERS: Readonly<Record<BodyParserFailure['kind'], string>> = {
@@ -13,6 +13,9 @@ const BODY_PARSER_ANSWERS: Readonly<Record<BodyParserFailure['kind'], string>> =
 /** The one place where admin errors become HTTP answers. */
 export function adminErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err, _req, res, _next) => {
+    // Bad input that is not the caller's values but the body's kind or size (a bulk upload).
+    if (err instanceof UnsupportedMediaTypeError) return void res.status(415).json({ error: err.message });
+    if (err instanceof PayloadTooLargeError) return void res.status(413).json({ error: err.message });
     const input = inputErrorOf(err);
     if (input) {
       // A data error from Postgres means an input schema let a value through: still the caller's 400, but worth a look.

@@ -11,6 +11,16 @@ export class AdminInputError extends Error {
   }
 }
 
+/** An upload in a format or encoding the admin does not read (a bulk rejection file): 415 on the API. */
+export class UnsupportedMediaTypeError extends AdminInputError {
+  override name = 'UnsupportedMediaTypeError';
+}
+
+/** An upload larger than the admin takes (a bulk rejection file of too many rows): 413 on the API. */
+export class PayloadTooLargeError extends AdminInputError {
+  override name = 'PayloadTooLargeError';
+}
+
 /** The thing an admin operation names does not exist: 404 on the API. */
 export class NotFoundError extends Error {
   override name = 'NotFoundError';

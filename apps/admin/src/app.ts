@@ -8,6 +8,8 @@ import { createAdminSessions } from './dashboard/adminSession.js';
 import { registerDlqConsole } from './dashboard/dlqConsole.js';
 import { registerLoginRoutes } from './dashboard/loginRoutes.js';
 import { mountQueueDashboard } from './dashboard/queueDashboard.js';
+import { createBulkRejections, type BulkRejections } from './bulk/bulkRejections.js';
+import { registerBulkRoutes } from './bulk/bulkRoutes.js';
 import { registerDlqRoutes } from './dlqRoutes.js';
 import { readiness } from './readiness.js';
 import { createAdminMetrics, type AdminMetrics } from './adminMetrics.js';
@@ -28,6 +30,11 @@ export interface AdminAppDeps extends AdminDeps {
   logger: Logger;
   /** Filtered dead-letter replays; main.ts passes its own to stop them on shutdown. */
   replays?: DlqReplays;
+  /**
+   * Bulk rejection uploads; main.ts passes its own, whose runner it starts and stops. Made here when not given (its
+   * runner not started: uploads are staged, and queued by whichever process runs a runner).
+   */
+  bulk?: BulkRejections;
   /** Its Prometheus registry (queue depths and admin requests); made here when not given. */
   metrics?: AdminMetrics;
 }
@@ -107,6 +114,7 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
     res.json(await searchAudit(deps.reads, req.query));
   });
   registerDlqRoutes(app, deps, deps.replays ?? createDlqReplays(deps, deps.logger));
+  registerBulkRoutes(app, deps, deps.bulk ?? createBulkRejections(deps));
   registerDlqConsole(app);
   mountQueueDashboard(app, deps);
 

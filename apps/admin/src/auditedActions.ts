@@ -2,6 +2,7 @@ import { prunePostbackLog, type Prisma, type PrismaClient, type PruneOptions } f
 import { AdminInputError, ConflictError, NotFoundError, storeOutage } from './adminErrors.js';
 import type { Actor } from './operator.js';
 import type { AdminDeps } from './wiring/adminDeps.js';
+import type { BulkRejections, Upload } from './bulk/bulkRejections.js';
 import { recordAudit, shortList, type AuditAction, type AuditEntry, type AuditFacts } from './services/adminAudit.js';
 import { createAdvertiser, createOffer } from './services/advertisers.js';
 import { importConversions } from './services/conversions.js';
@@ -194,6 +195,25 @@ export const adminActions = {
     run: (d, _actor, id: unknown) => deleteDeadLetter(d, id),
     facts: (r) => ({ target: r.deleted }),
     targetOf: ([id]) => String(id),
+  }),
+  // After: staging is a transaction of its own (a COPY of the whole file), and the upload's record keeps the rest.
+  uploadBulkRejection: audited({
+    action: 'bulk_rejection.upload',
+    recorded: 'after',
+    run: (_d, actor, bulk: BulkRejections, upload: Upload) => bulk.upload(upload, actor.operator),
+    // An Idempotency-Key that named an earlier upload made nothing new.
+    facts: ({ record: r, created }) =>
+      created
+        ? { target: r.id, details: { scope: r.scope, advertiser_id: r.advertiser_id, offer_id: r.offer_id, dry_run: r.dry_run, rows: r.rows, invalid: r.invalid_count } }
+        : undefined,
+  }),
+  cancelBulkRejection: audited({
+    action: 'bulk_rejection.cancel',
+    recorded: 'after',
+    run: (_d, _actor, bulk: BulkRejections, id: unknown) => bulk.cancel(id),
+    // An upload that had already left `running` is not cancelled: nothing changed.
+    facts: (r) => (r.cancel_requested ? { target: r.id, details: { status: r.status, queued: r.queued } } : undefined),
+    targetOf: ([, id]) => String(id),
   }),
   // Redis only: workers stop consuming the layout's shards at their next housekeeping round.
   forgetShardLayout: audited({

@@ -1,10 +1,11 @@
-import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Command, Option } from 'commander';
 import { loadConfig, pruneOptionsOf } from '@postback/core';
 import { AdminInputError } from './adminErrors.js';
 import { adminActions } from './auditedActions.js';
+import { addBulkCommands } from './bulk/bulkCommands.js';
 import { cliFailure } from './cliFailure.js';
+import { openInput } from './cliInput.js';
 import { formatRootHelp } from './cliHelp.js';
 import { addDlqCommands } from './dlqCommands.js';
 import { cliOperator, cliSource, parseOperatorName, type Actor } from './operator.js';
@@ -90,17 +91,6 @@ function atLine(err: unknown, file: string, chunkLines: number[]): unknown {
   return new AdminInputError(`${file}:${chunkLines[Number(index)]}: ${field ? `${field}: ` : ''}${problem}`, field);
 }
 
-// Opened before reading, so a missing or unreadable file is bad input (exit 2), not a crash mid-stream.
-async function openInput(file: string) {
-  try {
-    return await open(file, 'r');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new AdminInputError(`cannot read ${file} (${code})`);
-    throw err;
-  }
-}
-
 /** Options as the admin API's query: commander's camelCase names to its snake_case ones, unset ones left out. */
 const queryOf = (entries: Record<string, string | undefined>) =>
   Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
@@ -108,7 +98,7 @@ const queryOf = (entries: Record<string, string | undefined>) =>
 export function buildCli(): Command {
   const program = new Command('postback')
     .description(
-      'Operate Postback Pipeline: advertisers, offers, rejection URLs, conversions, dead letters.\n' +
+      'Operate Postback Pipeline: advertisers, offers, rejection URLs, conversions, bulk rejections, dead letters.\n' +
         'Prints JSON on stdout; exits 2 on bad input, 1 when something is not found or Postgres or Redis is unreachable.',
     )
     // A usage error is one line, with where to look next on it.
@@ -204,6 +194,7 @@ export function buildCli(): Command {
     .description('processed postbacks, newest first; pass the printed next_cursor as --cursor for the next page')
     .option('--transaction-id <id>', 'only this transaction')
     .option('--endpoint <id>', 'only this rejection URL (endpoint id)')
+    .option('--bulk <id>', 'only the rows of this bulk rejection upload')
     .option('--outcome <outcome>', 'only this outcome')
     .option('--since <time>', 'received at or after (ISO 8601)')
     .option('--until <time>', 'received before (ISO 8601)')
@@ -211,7 +202,7 @@ export function buildCli(): Command {
     .option('--cursor <cursor>', 'the next_cursor of the previous page')
     .action(run((d, o: Record<string, string | undefined>) =>
       searchPostbackLog(d.reads, Object.fromEntries(Object.entries({
-        transaction_id: o.transactionId, endpoint_id: o.endpoint, outcome: o.outcome, since: o.since, until: o.until,
+        transaction_id: o.transactionId, endpoint_id: o.endpoint, bulk_id: o.bulk, outcome: o.outcome, since: o.since, until: o.until,
         limit: o.limit, cursor: o.cursor,
       }).filter(([, v]) => v !== undefined)))));
   postbacks
@@ -219,6 +210,8 @@ export function buildCli(): Command {
     .description('drop the postback-log days and delete the rows older than POSTBACK_LOG_RETENTION_DAYS now (workers do it every RETENTION_INTERVAL_MS)')
     .option('--dry-run', 'only count the rows and name the partitions that would go')
     .action(run((d, o: { dryRun?: boolean }) => adminActions.prunePostbackLog(d, actor(), pruneOptionsOf(loadConfig(), o.dryRun))));
+
+  addBulkCommands(program, run, actor);
 
   const dlq = program.command('dlq').description('the dead-letter queue');
   dlq

@@ -5,7 +5,8 @@ import type { Actor } from './operator.js';
 import type { AdminDeps } from './wiring/adminDeps.js';
 import { createDlqReplays, type ReplayRecord } from './services/dlqReplays.js';
 
-type Run = (action: (deps: AdminDeps, ...args: never[]) => Promise<unknown>) => (...args: unknown[]) => Promise<void>;
+/** cli.ts's runner of a command: connects, runs the action, prints its result as JSON, closes. */
+export type Run = (action: (deps: AdminDeps, ...args: never[]) => Promise<unknown>) => (...args: unknown[]) => Promise<void>;
 
 interface FilterOptions {
   all?: boolean;

@@ -5,6 +5,7 @@ import { createLogger, loadConfigOrExit, stopOnSignals, syncKeyRegistry } from '
 import { createAdminMetrics } from './adminMetrics.js';
 import { createAdminApp } from './app.js';
 import { connectAdminDeps } from './wiring/connectAdminDeps.js';
+import { createBulkRejections } from './bulk/bulkRejections.js';
 import { createDlqReplays } from './services/dlqReplays.js';
 
 const cfg = loadConfigOrExit();
@@ -25,9 +26,12 @@ deps.withRedis(() => syncKeyRegistry(deps.prisma, deps.registry)).catch((err: un
   logger.warn({ err }, 'could not sync the key registry at start; the worker will'),
 );
 const replays = createDlqReplays(deps, logger);
+// Bulk rejection uploads are queued here, in the admin process: each by one admin at a time (a lease in Postgres).
+const bulk = createBulkRejections(deps);
+bulk.runner.start();
 const metrics = createAdminMetrics(deps);
 collectDefaultMetrics({ register: metrics.registry });
-const server = createServer(createAdminApp({ ...deps, adminToken, logger, replays, metrics }));
+const server = createServer(createAdminApp({ ...deps, adminToken, logger, replays, bulk, metrics }));
 server.listen(cfg.ADMIN_PORT, cfg.ADMIN_HOST, () => logger.info({ host: cfg.ADMIN_HOST, port: cfg.ADMIN_PORT }, 'admin API listening'));
 
 stopOnSignals({
@@ -38,6 +42,8 @@ stopOnSignals({
     () => new Promise<void>((resolve) => server.close(() => resolve())),
     // A replay still running is recorded as interrupted; a new one picks up whatever it left in the DLQ.
     () => replays.close(),
+    // The upload being queued is let go where it stands; the next admin to look (this one restarted) goes on from there.
+    () => bulk.runner.close(),
     () => deps.close(),
   ],
 });

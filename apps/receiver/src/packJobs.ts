@@ -1,7 +1,7 @@
-import { batchIds, POSTBACKS_PER_JOB, type Postback, type PostbackJob } from '@postback/core';
+import { batchIds, POSTBACKS_PER_JOB, type EndpointPostback, type PostbackJob } from '@postback/core';
 
 /** A postback before it is admitted, given its id and its receipt sequence number. */
-export type IncomingPostback = Omit<Postback, 'seq' | 'postbackId'>;
+export type IncomingPostback = Omit<EndpointPostback, 'seq' | 'postbackId'>;
 
 /** One v: 2 job, ready to be added under `jobId` on `shard`. */
 export interface PackedJob {

@@ -1,6 +1,8 @@
 import {
+  bulkIdOf,
   conversionStateOf,
   decideBatch,
+  endpointIdOf,
   type ConversionStateRow,
   type ConversionState,
   type Outcome,
@@ -10,10 +12,10 @@ import {
 import { keyRevocations, type RevocationsInRedis } from './keyRevocations.js';
 
 /** A postback as the worker applies it, with which attempt of its job this is and the shard its job came from. */
-export interface PostbackToApply extends Postback {
+export type PostbackToApply = Postback & {
   attempts: number;
   shard: string;
-}
+};
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
@@ -33,8 +35,8 @@ export async function applyRejections(
   postbacks: PostbackToApply[],
   revocations: RevocationsInRedis,
 ): Promise<AppliedBatch> {
-  // Exact revocation: each postback meets the seq at which its key was revoked, if it was.
-  const revokedSeqs = await keyRevocations(prisma, postbacks, revocations);
+  // Exact revocation: each postback meets the seq at which its key was revoked, if it was. A bulk row has no key.
+  const revokedSeqs = await keyRevocations(prisma, endpointIdsOf(postbacks), revocations);
   const { outcomes, applied } = await prisma.$transaction(async (tx) => applyInTransaction(tx, postbacks, revokedSeqs), {
     maxWait: 10_000,
     timeout: 60_000,
@@ -45,6 +47,16 @@ export async function applyRejections(
       .filter((p) => applied.has(p))
       .map((p) => ({ receivedAt: p.receivedAt, outcome: outcomes.get(p.postbackId)!, shard: p.shard })),
   };
+}
+
+/** The rejection URLs a batch's postbacks came through, once each (a bulk row came through none). */
+function endpointIdsOf(postbacks: readonly PostbackToApply[]): number[] {
+  const ids = new Set<number>();
+  for (const p of postbacks) {
+    const id = endpointIdOf(p);
+    if (id !== null) ids.add(id);
+  }
+  return [...ids];
 }
 
 /** Each postback's outcome, in the order given, and those this call applied (the rest were applied before). */
@@ -92,7 +104,11 @@ async function applyInTransaction(
   const fresh = postbacks.filter((p) => !seen.has(p.postbackId) && seen.add(p.postbackId));
   if (fresh.length === 0) return { outcomes, applied: new Set() };
 
-  const toDecide = revokedSeqs.size === 0 ? fresh : fresh.map((p) => ({ ...p, keyRevokedSeq: revokedSeqs.get(p.endpointId) ?? null }));
+  const revokedSeqOf = (p: PostbackToApply) => {
+    const endpointId = endpointIdOf(p);
+    return endpointId === null ? null : (revokedSeqs.get(endpointId) ?? null);
+  };
+  const toDecide = revokedSeqs.size === 0 ? fresh : fresh.map((p) => ({ ...p, keyRevokedSeq: revokedSeqOf(p) }));
   const { results, finalStates } = decideBatch(states, toDecide);
 
   // Last-received-wins: finalStates holds each conversion as the highest-seq postback in scope left it, and
@@ -119,7 +135,8 @@ async function applyInTransaction(
   // Its receipt time goes as epoch ms: exact, and no Date formatting per row.
   const logRows = results.map(({ postback, decision }) => ({
     postback_id: postback.postbackId,
-    endpoint_id: postback.endpointId,
+    endpoint_id: endpointIdOf(postback),
+    bulk_id: bulkIdOf(postback),
     transaction_id: postback.transactionId,
     reason: postback.reason,
     seq: postback.seq,
@@ -148,10 +165,10 @@ async function applyInTransaction(
         from_status conversion_status, to_status conversion_status, old_reason text, new_reason text, postback_id uuid)
     )
     INSERT INTO postback_log
-      (postback_id, endpoint_id, transaction_id, reason, seq, received_at, outcome, attempts)
-    SELECT v.postback_id, v.endpoint_id, v.transaction_id, v.reason, v.seq,
+      (postback_id, endpoint_id, bulk_id, transaction_id, reason, seq, received_at, outcome, attempts)
+    SELECT v.postback_id, v.endpoint_id, v.bulk_id, v.transaction_id, v.reason, v.seq,
            timestamptz 'epoch' + v.received_at_ms * interval '1 millisecond', v.outcome, v.attempts
-    FROM json_to_recordset(${JSON.stringify(logRows)}::json) AS v(postback_id uuid, endpoint_id int,
+    FROM json_to_recordset(${JSON.stringify(logRows)}::json) AS v(postback_id uuid, endpoint_id int, bulk_id uuid,
       transaction_id text, reason text, seq bigint, received_at_ms bigint, outcome postback_outcome, attempts int)
     ON CONFLICT (received_at, postback_id) DO NOTHING
     RETURNING postback_id::text`;

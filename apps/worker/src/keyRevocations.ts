@@ -4,7 +4,7 @@ import type { KeyRegistry, PrismaClient } from '@postback/core';
 export type RevocationsInRedis = Pick<KeyRegistry, 'revokedSeqs'>;
 
 /**
- * The revocation sequence number of each revoked endpoint among the batch's, from both places that hold it:
+ * The revocation sequence number of each revoked endpoint among the batch's (each id once), from both places that hold it:
  * Redis has it from the moment of the revocation (the admin writes Redis first), Postgres keeps it for good (a
  * Redis that lost its data). Both hold the same number once both are written; should they differ (a revocation
  * repeated after Redis lost the first one), the earlier one counts.
@@ -15,10 +15,9 @@ export type RevocationsInRedis = Pick<KeyRegistry, 'revokedSeqs'>;
  */
 export async function keyRevocations(
   db: Pick<PrismaClient, '$queryRaw'>,
-  postbacks: ReadonlyArray<{ endpointId: number }>,
+  endpointIds: readonly number[],
   inRedis: RevocationsInRedis,
 ): Promise<Map<number, number>> {
-  const endpointIds = [...new Set(postbacks.map((p) => p.endpointId))];
   const revoked = new Map<number, number>();
   if (endpointIds.length === 0) return revoked;
   const [rows, redisSeqs] = await Promise.all([

@@ -1,5 +1,6 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
 import {
+  endpointIdOf,
   moveToDeadLetter,
   PermanentJobError,
   postbackJobSchema,
@@ -69,7 +70,7 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
       const p = postbacks[i]!;
       // Worth a line each: a revoked key still being used is the operator's business (and rare).
       if (s.value === 'revoked') {
-        logger.warn({ postback_id: p.postbackId, endpoint_id: p.endpointId }, 'postback received after its key was revoked: not applied');
+        logger.warn({ postback_id: p.postbackId, endpoint_id: endpointIdOf(p) }, 'postback received after its key was revoked: not applied');
       } else {
         logger.debug({ postback_id: p.postbackId, outcome: s.value }, 'postback applied');
       }

@@ -123,6 +123,9 @@ const envShape = z.object({
   // Dead-lettered jobs a replay puts back on the main queue per second (a replay may ask for less or more), so
   // replaying a large dead-letter queue leaves the workers room for live postbacks.
   DLQ_REPLAY_RATE_PER_SECOND: positiveInt.max(100_000).default(200),
+  // Rows of a bulk rejection upload the admin queues per second, so a million-row file leaves the workers room
+  // for live postbacks (a file of 100,000 rows takes 100 s at the default).
+  BULK_REJECTIONS_PER_SECOND: positiveInt.max(100_000).default(1000),
   // Where migrateMain finds prisma/migrations; by default, the repository's (and the image's) own folder.
   MIGRATIONS_DIR: z.string().min(1).optional(),
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { batchIds, batchJobIdOf, mintedAtOf, postbackSchema } from './postbackJob.js';
+import { batchIds, batchJobIdOf, bulkBatchIds, endpointPostbackSchema, mintedAtOf, postbackJobSchema } from './postbackJob.js';
 
 const T = Date.UTC(2026, 11, 1, 10, 30, 0, 123);
 
@@ -11,7 +11,7 @@ describe('batchIds', () => {
       expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(id.slice(0, 13)).toBe(`${T.toString(16).padStart(12, '0').slice(0, 8)}-${T.toString(16).padStart(12, '0').slice(8)}`);
       // What the job contract accepts.
-      expect(postbackSchema.shape.postbackId.safeParse(id).success).toBe(true);
+      expect(endpointPostbackSchema.shape.postbackId.safeParse(id).success).toBe(true);
     }
   });
 
@@ -53,5 +53,36 @@ describe('mintedAtOf', () => {
     expect(mintedAtOf(randomUUID())).toBeNull();
     expect(mintedAtOf('0190a5b2-3c4d-8e5f-8a6b-7c8d9e0f1a2b')).toBeNull();
     expect(mintedAtOf('not-a-uuid')).toBeNull();
+  });
+});
+
+describe('bulkBatchIds', () => {
+  it('makes the same ids for the same key, in the layout of batchIds, stamped with the staging time', () => {
+    const first = bulkBatchIds(3, T, 'bulk-1:lines 1-3');
+    expect(bulkBatchIds(3, T, 'bulk-1:lines 1-3')).toEqual(first);
+    expect(first.postbackIds.map(mintedAtOf)).toEqual([T, T, T]);
+    for (const id of first.postbackIds) expect(batchJobIdOf(id)).toBe(first.jobId);
+    expect(endpointPostbackSchema.shape.postbackId.safeParse(first.jobId).success).toBe(true);
+  });
+
+  it('makes other ids for another key', () => {
+    expect(bulkBatchIds(1, T, 'bulk-1:lines 4-6').jobId).not.toBe(bulkBatchIds(1, T, 'bulk-1:lines 1-3').jobId);
+  });
+});
+
+describe('postbackJobSchema', () => {
+  const fields = { postbackId: batchIds(1, T).postbackIds[0]!, scope: { kind: 'global', advertiserId: 1, offerId: null }, transactionId: 't', reason: 'r', seq: 5, receivedAt: T };
+
+  it('reads a postback of a rejection URL and a bulk row, in either version', () => {
+    const url = { ...fields, endpointId: 3 };
+    const bulk = { ...fields, bulkId: randomUUID() };
+    expect(postbackJobSchema.parse({ v: 2, postbacks: [url, bulk] })).toEqual({ v: 2, postbacks: [url, bulk] });
+    expect(postbackJobSchema.parse({ v: 1, ...bulk })).toEqual({ v: 1, ...bulk });
+    expect(postbackJobSchema.parse({ v: 1, ...url })).toEqual({ v: 1, ...url });
+  });
+
+  it('refuses a postback with neither source', () => {
+    expect(postbackJobSchema.safeParse({ v: 1, ...fields }).success).toBe(false);
+    expect(postbackJobSchema.safeParse({ v: 2, postbacks: [fields] }).success).toBe(false);
   });
 });

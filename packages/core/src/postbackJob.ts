@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 /** The limits the public route enforces; the database columns are sized to match. */
@@ -32,30 +32,54 @@ export const offerScope = (advertiserId: number, offerId: number): Scope => ({ k
 /** At most this many postbacks per v: 2 job (the ids of batchIds() leave room for 65,535). */
 export const POSTBACKS_PER_JOB = 500;
 
-/** One accepted postback, as the receiver hands it to the worker. */
-export const postbackSchema = z.object({
+const postbackFields = {
   postbackId: z.uuid(),
-  endpointId: z.number().int().positive(),
   scope: scopeSchema,
   transactionId: z.string().min(1).max(TRANSACTION_ID_MAX),
   reason: z.string().min(1).max(REASON_MAX),
   /** Order of receipt across every receiver, assigned by Redis: the higher one was received later. */
   seq: z.number().int().positive(),
-  /** Epoch milliseconds at the receiver. */
+  /** Epoch milliseconds at the receiver (for a bulk row: when the admin queued it). */
   receivedAt: z.number().int().positive(),
-});
+};
+
+/** A postback a rejection URL received: its endpoint says where it came from (and whose key may be revoked). */
+export const endpointPostbackSchema = z.object({ ...postbackFields, endpointId: entityId });
+export type EndpointPostback = z.infer<typeof endpointPostbackSchema>;
+
+/**
+ * A row of a bulk rejection upload (apps/admin/src/bulk/): no rejection URL and no key, so no revocation applies; the
+ * bulk job it belongs to says who uploaded it and under which scope.
+ */
+export const bulkPostbackSchema = z.object({ ...postbackFields, bulkId: z.uuid() });
+export type BulkPostback = z.infer<typeof bulkPostbackSchema>;
+
+/**
+ * One accepted postback, as the receiver (or a bulk upload) hands it to the worker. A job queued before bulk
+ * uploads existed carries endpoint postbacks only, which still read.
+ */
+export const postbackSchema = z.union([endpointPostbackSchema, bulkPostbackSchema]);
 export type Postback = z.infer<typeof postbackSchema>;
+
+/** The rejection URL a postback came through, or null for a bulk row. */
+export const endpointIdOf = (postback: Postback): number | null => ('endpointId' in postback ? postback.endpointId : null);
+
+/** The bulk upload a postback is a row of, or null for one a rejection URL received. */
+export const bulkIdOf = (postback: Postback): string | null => ('bulkId' in postback ? postback.bulkId : null);
 
 /**
  * The contract between receiver and worker: the data of one job. Versioned so that jobs still in Redis during
  * a deploy stay readable.
  * - v: 1 carries one postback (the worker splits a failing postback out of a batch into one of these).
- * - v: 2 carries the postbacks a receiver accepted together: one job per batch keeps the queue's per-job cost
- *   (Redis commands, memory, worker bookkeeping) off each postback.
+ * - v: 2 carries the postbacks a receiver accepted together (or a bulk upload's rows of one shard): one job per
+ *   batch keeps the queue's per-job cost (Redis commands, memory, worker bookkeeping) off each postback.
+ * A plain union rather than one discriminated by v: a v: 1 job is either kind of postback. v: 2, by far the
+ * commonest, is tried first.
  */
-export const postbackJobSchema = z.discriminatedUnion('v', [
-  postbackSchema.extend({ v: z.literal(1) }),
+export const postbackJobSchema = z.union([
   z.object({ v: z.literal(2), postbacks: z.array(postbackSchema).min(1).max(POSTBACKS_PER_JOB) }),
+  endpointPostbackSchema.extend({ v: z.literal(1) }),
+  bulkPostbackSchema.extend({ v: z.literal(1) }),
 ]);
 export type PostbackJob = z.infer<typeof postbackJobSchema>;
 
@@ -80,7 +104,20 @@ export function postbacksInJobData(data: unknown): Postback[] | 'unreadable' {
  * (mintedAtOf); ids minted in a later millisecond sort after earlier ones, as strings and as Postgres uuids.
  */
 export function batchIds(count: number, now = Date.now()): { jobId: string; postbackIds: string[] } {
-  const random = randomBytes(8).toString('hex');
+  return idsOfJob(count, now, randomBytes(8).toString('hex'));
+}
+
+/**
+ * The ids of one job of a bulk upload's rows, in batchIds' layout, with the time its rows were queued and, for the
+ * random bits, a hash of what the job is (`key`: the upload and the rows it carries): queuing the same rows again at
+ * the same recorded time after an interrupted run makes the same ids, which BullMQ keeps one job of and the worker
+ * recognises as applied already.
+ */
+export function bulkBatchIds(count: number, queuedAt: number, key: string): { jobId: string; postbackIds: string[] } {
+  return idsOfJob(count, queuedAt, createHash('sha256').update(key).digest('hex').slice(0, 16));
+}
+
+function idsOfJob(count: number, now: number, random: string): { jobId: string; postbackIds: string[] } {
   const time = now.toString(16).padStart(12, '0');
   // Variant 10: the first random nibble's top two bits (8, 9, a or b).
   const variant = ((parseInt(random[3]!, 16) & 0x3) | 0x8).toString(16);

@@ -14,6 +14,8 @@ export const AUDIT_ACTIONS = [
   'dlq.purge',
   'dlq.delete',
   'shard_layout.forget',
+  'bulk_rejection.upload',
+  'bulk_rejection.cancel',
   'login',
   'logout',
 ] as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { endpointIdOf } from '@postback/core';
 import { AdminInputError } from '../adminErrors.js';
 import type { DeadLetterFacts } from './deadLetterFacts.js';
 import { int4Id, isoDateTime, jobId, text } from './inputTypes.js';
@@ -70,7 +71,7 @@ export function matchesFilter(entry: DeadLetterFacts, filter: DeadLetterFilter, 
   return entry.postbacks.some(
     (p) =>
       (filter.advertiser_id === undefined || p.scope.advertiserId === filter.advertiser_id) &&
-      (filter.endpoint_id === undefined || p.endpointId === filter.endpoint_id) &&
+      (filter.endpoint_id === undefined || endpointIdOf(p) === filter.endpoint_id) &&
       (filter.offer_id === undefined || (p.scope.offerId ?? offers.get(p.transactionId)) === filter.offer_id),
   );
 }

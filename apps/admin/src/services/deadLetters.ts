@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { z } from 'zod';
-import { removeDeadLetter, type DeadLetterData, type ReplayOutcome } from '@postback/core';
+import { bulkIdOf, endpointIdOf, removeDeadLetter, type DeadLetterData, type ReplayOutcome } from '@postback/core';
 import { NotFoundError } from '../adminErrors.js';
 import type { AdminDeps } from '../wiring/adminDeps.js';
 import { deadLetterFactsOf } from './deadLetterFacts.js';
@@ -21,7 +21,9 @@ function deadLetterSummaryOf(shard: string, job: Job<DeadLetterData>) {
     postbacks: postbacks === 'unreadable' ? 0 : postbacks.length,
     // For a single postback (the usual case: a postback that failed on its own) its transaction and endpoint.
     transaction_id: single?.transactionId ?? null,
-    endpoint_id: single?.endpointId ?? null,
+    endpoint_id: single ? endpointIdOf(single) : null,
+    // Or the bulk upload it is a row of (apps/admin/src/bulk/).
+    bulk_id: single ? bulkIdOf(single) : null,
     error: job.data.failedReason,
     error_kind: errorKind,
     attempts: job.data.attemptsMade,

@@ -13,6 +13,8 @@ const searchSchema = z
   .strictObject({
     transaction_id: text(TRANSACTION_ID_MAX).optional(),
     endpoint_id: int4Id.optional(),
+    /** The rows of one bulk upload. */
+    bulk_id: z.uuid().optional(),
     outcome: z.enum(OUTCOMES).optional(),
     /** Received at or after. */
     since: instant.optional(),
@@ -28,7 +30,9 @@ const searchSchema = z
 
 export interface PostbackLogEntry {
   postback_id: string;
-  endpoint_id: number;
+  /** The rejection URL it came through, or null for a row of a bulk upload (bulk_id). */
+  endpoint_id: number | null;
+  bulk_id: string | null;
   transaction_id: string;
   reason: string;
   outcome: Outcome;
@@ -45,7 +49,7 @@ export interface PostbackLogPage {
 
 /**
  * One page of the postback log, newest first (received_at, then postback_id, descending), filtered by any of
- * transaction, endpoint, outcome and a received_at range. Keyset paging: `cursor` is where the previous page
+ * transaction, endpoint, bulk upload, outcome and a received_at range. Keyset paging: `cursor` is where the previous page
  * ended, so each page is one index range scan however deep the operator goes. Served by the read replica when
  * there is one: a postback applied in the last moments may be missing (see README, Operations).
  */
@@ -57,7 +61,7 @@ export async function searchPostbackLog(reads: Reads, rawQuery: unknown): Promis
   if (q.cursor) and.push(...after(q.cursor));
   const rows = await reads.run((replica) =>
     replica.postbackLog.findMany({
-      where: { transactionId: q.transaction_id, endpointId: q.endpoint_id, outcome: q.outcome, AND: and },
+      where: { transactionId: q.transaction_id, endpointId: q.endpoint_id, bulkId: q.bulk_id, outcome: q.outcome, AND: and },
       orderBy: [{ receivedAt: 'desc' }, { postbackId: 'desc' }],
       // One more than asked: whether it exists says if there is a next page.
       take: q.limit + 1,
@@ -69,6 +73,7 @@ export async function searchPostbackLog(reads: Reads, rawQuery: unknown): Promis
     postbacks: page.map((r) => ({
       postback_id: r.postbackId,
       endpoint_id: r.endpointId,
+      bulk_id: r.bulkId,
       transaction_id: r.transactionId,
       reason: r.reason,
       outcome: r.outcome,

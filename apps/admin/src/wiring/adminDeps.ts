@@ -15,6 +15,11 @@ export interface AdminDeps {
    * delete, with the lock the worker's moves hold), and the layouts announced.
    */
   shards: PostbackShards;
+  /**
+   * Takes a block of numbers from the receipt sequence and returns the first (a bulk upload's rows, when it is
+   * staged), once ACK_REPLICAS replicas hold it. Through withRedis, like registry and shards.
+   */
+  reserveReceiptSeqs: (count: number) => Promise<number>;
   /** Every use of registry and shards goes through this: it turns a Redis outage into a TransientStoreError. */
   withRedis: RedisWork;
   /** Resolves when the Redis primary that holds the queues answers now, else throws TransientStoreError (/readyz). */
@@ -25,5 +30,5 @@ export interface AdminDeps {
   authFailures: AuthFailureLimiter;
   /** Where an audit record that Postgres could not take is logged; the CLI has none (stderr instead). */
   logger?: Logger;
-  cfg: Pick<Config, 'PUBLIC_BASE_URL' | 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS' | 'DLQ_REPLAY_RATE_PER_SECOND'>;
+  cfg: Pick<Config, 'PUBLIC_BASE_URL' | 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS' | 'DLQ_REPLAY_RATE_PER_SECOND' | 'DATABASE_URL' | 'BULK_REJECTIONS_PER_SECOND'>;
 }

@@ -7,6 +7,7 @@ import {
   pingPrimary,
   redisVariableOf,
   replicaPolicyOf,
+  reserveReceiptSeqs,
   type Config,
   type Logger,
 } from '@postback/core';
@@ -23,8 +24,9 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
   const redis = createFailFastRedis(cfg, { commandTimeout: 5000 });
   // A listener keeps ioredis from printing every failed reconnect; redisGate reports the outage.
   redis.on('error', (err: Error) => logger?.warn({ err: err.message }, 'redis connection error'));
-  // The admin picks no shard (a replay goes back to its own), so it announces no layout: a CLI run with a stale
-  // QUEUE_SHARDS must not hold one alive. Every admin write that answers success waits for ACK_REPLICAS replicas.
+  // The admin picks no shard for a replay (it goes back to its own), so it announces no layout for one: a CLI run with
+  // a stale QUEUE_SHARDS must not hold one alive. Queuing a bulk upload picks shards, as a receiver does, and so
+  // announces the admin's layout while it runs. Every admin write that answers success waits for ACK_REPLICAS replicas.
   const replicas = replicaPolicyOf(cfg);
   const shards = new PostbackShards(cfg, redis, { role: 'admin', replicas });
   const variable = redisVariableOf(cfg);
@@ -34,6 +36,7 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
     reads,
     registry: new KeyRegistry(redis, cfg.QUEUE_PREFIX, replicas),
     shards,
+    reserveReceiptSeqs: (count) => reserveReceiptSeqs(redis, cfg.QUEUE_PREFIX, count, { connection: redis, policy: replicas }),
     withRedis: redisGate(redis, { variable, probe }),
     // At once, not after waiting for a reconnect as withRedis does: a readiness probe reports how things are now.
     pingRedis: () => probe().catch((err: unknown) => Promise.reject(redisUnreachable(variable, err))),

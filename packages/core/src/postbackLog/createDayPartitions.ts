@@ -59,7 +59,7 @@ async function createDay(tx: Db, partition: string, from: Date, to: Date): Promi
   if ((await listPartitions(tx)).some((p) => overlaps(p, from, to))) return null;
   // Bounds from our own Date objects, never input: DDL takes no bind parameters.
   const [fromLiteral, toLiteral] = [`'${from.toISOString()}'`, `'${to.toISOString()}'`];
-  await tx.$executeRawUnsafe(`CREATE TABLE "${partition}" (LIKE ${PARENT} INCLUDING DEFAULTS)`);
+  await tx.$executeRawUnsafe(`CREATE TABLE "${partition}" (LIKE ${PARENT} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
   const moved = await tx.$executeRawUnsafe(`
     WITH moved AS (
       DELETE FROM ${DEFAULT_PARTITION} WHERE received_at >= ${fromLiteral} AND received_at < ${toLiteral} RETURNING ${COLUMNS})

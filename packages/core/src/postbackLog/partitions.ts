@@ -68,4 +68,5 @@ export async function tableExists(db: Db, name: string): Promise<boolean> {
 }
 
 /** The columns of postback_log, in order: what a row moved between partitions carries. */
-export const COLUMNS = 'postback_id, endpoint_id, bulk_id, transaction_id, reason, seq, received_at, processed_at, outcome, attempts';
+export const COLUMNS = 'postback_id, endpoint_id, bulk_id, transaction_id, reason, seq, received_at, processed_at, outcome, attempts, ' +
+  'advertiser_id, offer_id, error, source';

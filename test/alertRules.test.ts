@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { localPrometheusConfig, PROMETHEUS_DIR, ruleFilesOfPrometheusYml } from './helpers/prometheusConfig.js';
+import { alertNamesOfRuleFiles, localPrometheusConfig, PROMETHEUS_DIR, ruleFilesOfPrometheusYml } from './helpers/prometheusConfig.js';
 import { promtool } from './helpers/prometheusBinaries.js';
 
 interface RuleTest {
@@ -23,11 +23,7 @@ const TESTS_DIR = `${PROMETHEUS_DIR}tests/`;
 const testFiles = readdirSync(TESTS_DIR).filter((name) => name.endsWith('.yml')).sort();
 const parsedTests = testFiles.map((name) => [name, parse(readFileSync(TESTS_DIR + name, 'utf8')) as TestFile] as const);
 const ruleFiles = ruleFilesOfPrometheusYml();
-const alertNames = ruleFiles.flatMap((file) =>
-  (parse(readFileSync(file, 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string }> }> }).groups.flatMap((g) =>
-    g.rules.flatMap((r) => (r.alert ? [r.alert] : [])),
-  ),
-);
+const alertNames = alertNamesOfRuleFiles();
 const ruleTests = parsedTests.flatMap(([, file]) => file.tests.flatMap((t) => t.alert_rule_test ?? []));
 const relative = (path: string) => path.slice(resolve(PROMETHEUS_DIR, '../..').length + 1);
 

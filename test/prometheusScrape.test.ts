@@ -3,11 +3,9 @@
 // token from a credentials file, as compose gives it), each app's metrics are queryable, and every alert rule
 // evaluates without error and stays quiet while the pipeline is healthy. Static targets stand for compose's DNS
 // discovery of worker replicas.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { freePort } from './helpers/freePort.js';
-import { ruleFilesOfPrometheusYml } from './helpers/prometheusConfig.js';
+import { alertNamesOfRuleFiles } from './helpers/prometheusConfig.js';
 import { startPrometheus, type PrometheusProcess } from './helpers/prometheusProcess.js';
 import { spawnApp, type AppProcess } from './helpers/spawnApp.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
@@ -32,11 +30,7 @@ interface Sample {
 
 const ADMIN_TOKEN = 'prometheus-scrape-test-admin-token-0123';
 const TARGETS_UP_WITHIN_MS = 30_000;
-const alertNames = ruleFilesOfPrometheusYml().flatMap((file) =>
-  (parse(readFileSync(file, 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string }> }> }).groups.flatMap((g) =>
-    g.rules.flatMap((r) => (r.alert ? [r.alert] : [])),
-  ),
-);
+const alertNames = alertNamesOfRuleFiles();
 
 let t: TestEnvironment;
 let apps: AppProcess[] = [];
@@ -83,14 +77,14 @@ async function valueOf(query: string, accept: (value: number) => boolean): Promi
       return value !== undefined && accept(value) ? value : undefined;
     }, 15_000, query);
   } catch (err) {
-    throw new Error(`${(err as Error).message}; last answer: ${JSON.stringify(last)}`);
+    throw new Error(`${(err as Error).message}; last answer: ${JSON.stringify(last)}`, { cause: err });
   }
 }
 
 describe('the real Prometheus, on prometheus.yml', () => {
   it('scrapes every target of every job, the admin with its token', async () => {
     const deadline = Date.now() + TARGETS_UP_WITHIN_MS;
-    let targets: Target[] = [];
+    let targets: Target[];
     for (;;) {
       targets = (await prometheus!.api<{ activeTargets: Target[] }>('/api/v1/targets?state=active')).activeTargets;
       if (targets.length > 0 && targets.every((target) => target.health === 'up')) break;
@@ -128,7 +122,7 @@ describe('the real Prometheus, on prometheus.yml', () => {
       raised = groups.flatMap((g) => g.rules).filter((rule) => rule.state !== 'inactive');
       return raised.length === 0;
     }, 15_000, 'every alert inactive').catch((err: Error) => {
-      throw new Error(`${err.message}: ${raised.map((rule) => `${rule.name} ${rule.state}`).join(', ')}`);
+      throw new Error(`${err.message}: ${raised.map((rule) => `${rule.name} ${rule.state}`).join(', ')}`, { cause: err });
     });
   });
 });

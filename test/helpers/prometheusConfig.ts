@@ -26,6 +26,15 @@ export function ruleFilesOfPrometheusYml(): string[] {
   return (config.rule_files ?? []).map(repositoryPathOf);
 }
 
+/** The name of every alert rule in those files. */
+export function alertNamesOfRuleFiles(): string[] {
+  return ruleFilesOfPrometheusYml().flatMap((file) =>
+    (parse(readFileSync(file, 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string }> }> }).groups.flatMap((g) =>
+      g.rules.flatMap((r) => (r.alert ? [r.alert] : [])),
+    ),
+  );
+}
+
 function repositoryPathOf(containerPath: string): string {
   if (!containerPath.startsWith(MOUNTED_AT)) throw new Error(`rule file ${containerPath} is not under ${MOUNTED_AT}`);
   return PROMETHEUS_DIR + containerPath.slice(MOUNTED_AT.length);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './helpers/freePort.js';
 import { alertNamesOfRuleFiles } from './helpers/prometheusConfig.js';
 import { startPrometheus, type PrometheusProcess } from './helpers/prometheusProcess.js';
-import { spawnApp, type AppProcess } from './helpers/spawnApp.js';
+import { ADMIN_TOKEN, spawnPipeline, type SpawnedPipeline } from './helpers/spawnedPipeline.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
 
 interface Target {
@@ -28,34 +28,19 @@ interface Sample {
   value: [number, string];
 }
 
-const ADMIN_TOKEN = 'prometheus-scrape-test-admin-token-0123';
 const TARGETS_UP_WITHIN_MS = 30_000;
 const alertNames = alertNamesOfRuleFiles();
 
 let t: TestEnvironment;
-let apps: AppProcess[] = [];
+let pipeline: SpawnedPipeline | undefined;
 let prometheus: PrometheusProcess | undefined;
-let receiverUrl: string;
 
 beforeAll(async () => {
   t = await createTestEnvironment('prometheus_scrape');
-  const [publicPort, receiverPort, workerPort, adminPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
-  const env = { ...t.env, LOG_LEVEL: 'info', HOST: '127.0.0.1' };
-  apps = [
-    spawnApp('receiver', { ...env, PORT: String(publicPort), RECEIVER_METRICS_PORT: String(receiverPort) }),
-    spawnApp('worker', { ...env, WORKER_METRICS_PORT: String(workerPort) }),
-    spawnApp('admin', { ...env, ADMIN_PORT: String(adminPort), ADMIN_TOKEN }),
-  ];
-  const metricsListening = (l: Record<string, unknown>) => l.msg === 'metrics listening';
-  await Promise.all([
-    apps[0]!.waitForLog(metricsListening),
-    apps[1]!.waitForLog(metricsListening),
-    apps[1]!.waitForLog((l) => l.msg === 'worker consuming'),
-    apps[2]!.waitForLog((l) => l.msg === 'admin API listening'),
-  ]);
-  receiverUrl = `http://127.0.0.1:${publicPort}`;
+  const [receiverPort, workerPort] = [await freePort(), await freePort()];
+  pipeline = await spawnPipeline({ ...t.env, RECEIVER_METRICS_PORT: String(receiverPort), WORKER_METRICS_PORT: String(workerPort) });
   prometheus = await startPrometheus({
-    targets: { receiver: `127.0.0.1:${receiverPort}`, worker: `127.0.0.1:${workerPort}`, admin: `127.0.0.1:${adminPort}` },
+    targets: { receiver: `127.0.0.1:${receiverPort}`, worker: `127.0.0.1:${workerPort}`, admin: new URL(pipeline.adminUrl).host },
     adminToken: ADMIN_TOKEN,
     interval: '1s',
   });
@@ -63,7 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await prometheus?.stop();
-  await Promise.all(apps.map((a) => a.stop()));
+  await pipeline?.stop();
   await t?.teardown();
 });
 
@@ -98,7 +83,7 @@ describe('the real Prometheus, on prometheus.yml', () => {
   });
 
   it("stores each app's own metrics", async () => {
-    expect((await fetch(`${receiverUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${pipeline!.receiverUrl}/healthz`)).status).toBe(200);
     expect(await valueOf('postback_receiver_requests_total{job="receiver",route="/healthz",status="200"}', (v) => v >= 1)).toBe(1);
     // One shard: the worker consumes it, the admin reads its queues from Redis (a scrape with the right token).
     expect(await valueOf('sum(postback_worker_consuming{job="worker"})', (v) => v > 0)).toBe(1);

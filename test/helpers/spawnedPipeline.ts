@@ -8,7 +8,8 @@ import { spawnApp, type AppProcess } from './spawnApp.js';
 import { eventually } from './testEnvironment.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ADMIN_TOKEN = 'spawned-pipeline-admin-token-0123';
+/** The admin token the spawned admin accepts (a bearer token for its API and /metrics). */
+export const ADMIN_TOKEN = 'spawned-pipeline-admin-token-0123';
 
 /** Receiver, worker and admin, each its own process from the built dist/, as production runs them. */
 export interface SpawnedPipeline {

@@ -86,6 +86,8 @@ export class RefusalLog {
    */
   async newestFirst(options: { endpointId?: number; before?: string; sinceMs?: number; count: number }): Promise<RecordedRefusal[]> {
     const key = options.endpointId === undefined ? refusalStreamKey(this.controlTag) : endpointRefusalStreamKey(this.controlTag, options.endpointId);
+    // Nothing is older than the first id there is (and Redis refuses "(0-0" as a range's end).
+    if (options.before === '0-0') return [];
     const end = options.before === undefined ? '+' : `(${options.before}`;
     const start = options.sinceMs === undefined ? '-' : String(options.sinceMs);
     const entries = await this.redis.xrevrange(key, end, start, 'COUNT', options.count);

@@ -133,7 +133,7 @@ describe('refused requests', () => {
     const paged: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await refusals({ limit: '2', ...(cursor ? { cursor } : {}) })).body;
+      const page: Awaited<ReturnType<typeof refusals>>['body'] = (await refusals({ limit: '2', ...(cursor ? { cursor } : {}) })).body;
       expect(page.refusals.length).toBeLessThanOrEqual(2);
       paged.push(...page.refusals.map((r) => r.id as string));
       cursor = page.next_cursor;
@@ -182,7 +182,7 @@ describe('refused requests', () => {
           return { status: res.status, body: await res.text() };
         }));
         expect(down).toEqual(healthy);
-        expect(down.status).toBeGreaterThanOrEqual(400);
+        expect(down!.status).toBeGreaterThanOrEqual(400);
       }
       const metrics = parseExposition(await offline.receiver.metrics.registry.metrics());
       expect(await eventually(async () => {

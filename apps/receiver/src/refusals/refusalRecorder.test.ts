@@ -60,22 +60,20 @@ describe('RefusalRecorder', () => {
       writes.push([...r]);
       return new Promise<void>((resolve) => hanging.push(resolve));
     });
-    // Two writes go out and hang; meanwhile 1,000 distinct entries wait and 500 more are dropped.
+    // A write goes out and hangs; meanwhile 1,000 distinct entries wait and 500 more are dropped.
     recorder.record(badKey('10.0.0.1'), () => '/');
-    await new Promise((r) => setImmediate(r));
-    recorder.record(badKey('10.0.0.2'), () => '/');
     await new Promise((r) => setImmediate(r));
     for (let i = 0; i < 1500; i++) recorder.record(badKey(`10.1.${i >> 8}.${i & 255}`), () => '/');
     expect(counted.dropped).toBe(500);
-    expect(writes).toHaveLength(2);
+    expect(writes).toHaveLength(1);
     const drained = recorder.drain();
-    while (writes.length < 3) {
+    while (writes.length < 2) {
       answer();
       await new Promise((r) => setImmediate(r));
     }
     answer();
     await drained;
-    expect(writes.map((w) => w.length)).toEqual([1, 1, 1000]);
-    expect(counted).toEqual({ recorded: 1002, dropped: 500 });
+    expect(writes.map((w) => w.length)).toEqual([1, 1000]);
+    expect(counted).toEqual({ recorded: 1001, dropped: 500 });
   });
 });

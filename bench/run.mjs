@@ -1,7 +1,8 @@
-// npm run bench [-- --quick] [-- --growth] [-- --prefill-rows=N] [-- --replicas] [-- --bulk]: the pipeline against this
+// npm run bench [-- --quick] [-- --growth] [-- --prefill-rows=N] [-- --replicas] [-- --bulk] [-- --refusals]: the pipeline against this
 // machine's own limits, side by side in one run. --growth runs only the drain on an empty and on a pre-filled log, and
 // retention; --replicas only the ACK_REPLICAS phase (to bench/results-replicas.json); --bulk only the bulk rejections
-// phase (to bench/results-bulk.json). Writes bench/results.json. See README "Performance" for what each figure means.
+// phase (to bench/results-bulk.json); --refusals only the refusal log's cost under a bad-key flood (to
+// bench/results-refusals.json). Writes bench/results.json. See README "Performance" for what each figure means.
 import { writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -13,6 +14,7 @@ import { queueDrain, timeDrain } from './drain.mjs';
 import { endToEnd } from './endToEnd.mjs';
 import { benchBulk, bulkAlone } from './bulk.mjs';
 import { burst, summarize } from './load.mjs';
+import { benchRefusals, refusalRows } from './refusals.mjs';
 import { pastDays, prefill } from './prefill.mjs';
 import { benchReplicas, replicaRows } from './replicas.mjs';
 import { retainOldestDay } from './retention.mjs';
@@ -28,6 +30,7 @@ const prefillFlag = args.find((a) => a.startsWith('--prefill-rows='));
 const PREFILL_ROWS = prefillFlag ? Number(prefillFlag.split('=')[1]) : quick ? 300_000 : 20_000_000;
 if (!Number.isSafeInteger(PREFILL_ROWS) || PREFILL_ROWS < 90) throw new Error('--prefill-rows wants a whole number ≥ 90');
 const bulkOnly = args.includes('--bulk');
+const refusalsOnly = args.includes('--refusals');
 const CONNECTIONS = 64;
 const SECONDS = quick ? 6 : 30;
 const ROUNDS = 3;
@@ -265,5 +268,13 @@ async function replicasAlone() {
   printRows(title, replicaRows(replicas), 'bench/results-replicas.json');
 }
 
-await (replicasOnly ? replicasAlone() : bulkOnly ? bulkAlone({ quick, env, log, printRows }) : main());
+/** `--refusals`: only the refusal log's cost under a flood of bad keys (receivers and Redis, no database). */
+async function refusalsAlone() {
+  const refusals = await benchRefusals({ connections: CONNECTIONS, seconds: SECONDS / ROUNDS, rounds: ROUNDS, env, log });
+  writeFileSync(new URL('./results-refusals.json', import.meta.url), `${JSON.stringify({ quick, connections: CONNECTIONS, refusals }, null, 2)}\n`);
+  const title = `Refusal log benchmark (${quick ? 'quick' : 'full'}): ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${SECONDS / ROUNDS} s, medians`;
+  printRows(title, refusalRows(refusals), 'bench/results-refusals.json');
+}
+
+await (refusalsOnly ? refusalsAlone() : replicasOnly ? replicasAlone() : bulkOnly ? bulkAlone({ quick, env, log, printRows }) : main());
 process.exit(0);

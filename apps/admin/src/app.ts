@@ -22,6 +22,7 @@ import { listShardLayouts } from './services/shardLayouts.js';
 import { listOffers } from './services/offerList.js';
 import { listRejectionEndpoints } from './services/rejectionEndpointList.js';
 import { searchPostbackLog } from './services/postbackLogSearch.js';
+import { listRefusals } from './services/refusalList.js';
 import { createDlqReplays, type DlqReplays } from './services/dlqReplays.js';
 import { showPostback } from './services/postbacks.js';
 
@@ -97,6 +98,9 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
   });
   app.get('/admin/postbacks/:id', async (req, res) => {
     res.json(await showPostback(deps, req.params.id));
+  });
+  app.get('/admin/refusals', async (req, res) => {
+    res.json(await listRefusals(deps, req.query));
   });
   app.get('/admin/dlq', async (req, res) => {
     res.json(await listDeadLetters(deps, req.query));

@@ -18,6 +18,7 @@ import { searchAudit } from './services/adminAuditSearch.js';
 import { showConversion } from './services/conversions.js';
 import { listDeadLetters } from './services/deadLetters.js';
 import { searchPostbackLog } from './services/postbackLogSearch.js';
+import { listRefusals } from './services/refusalList.js';
 import { showPostback } from './services/postbacks.js';
 import { listShardLayouts } from './services/shardLayouts.js';
 
@@ -210,6 +211,19 @@ export function buildCli(): Command {
     .description('drop the postback-log days and delete the rows older than POSTBACK_LOG_RETENTION_DAYS now (workers do it every RETENTION_INTERVAL_MS)')
     .option('--dry-run', 'only count the rows and name the partitions that would go')
     .action(run((d, o: { dryRun?: boolean }) => adminActions.prunePostbackLog(d, actor(), pruneOptionsOf(loadConfig(), o.dryRun))));
+
+  program
+    .command('refusals')
+    .description('requests the receivers refused')
+    .command('list')
+    .description('refused postback requests (4xx), newest first, keys masked; pass the printed next_cursor as --cursor for the next page')
+    .option('--endpoint <id>', 'only those that carried this rejection URL\'s key')
+    .option('--status <status>', 'only this HTTP status (400 to 499)')
+    .option('--since <time>', 'recorded at or after (ISO 8601)')
+    .option('--limit <n>', 'rows per page (at most 1000)', '100')
+    .option('--cursor <cursor>', 'the next_cursor of the previous page')
+    .action(run((d, o: Record<string, string | undefined>) =>
+      listRefusals(d, queryOf({ endpoint_id: o.endpoint, status: o.status, since: o.since, limit: o.limit, cursor: o.cursor }))));
 
   addBulkCommands(program, run, actor);
 

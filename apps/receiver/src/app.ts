@@ -6,6 +6,8 @@ import { arrivedOverHttps } from './arrivedOverHttps.js';
 import { errorHandler, sendError } from './httpErrors.js';
 import { createReceiverMetrics, type ReceiverMetrics } from './metrics.js';
 import { createRecordAnswer, type RecordAnswer } from './recordAnswer.js';
+import { createRecordRefusal } from './refusals/recordRefusal.js';
+import type { RefusalRecorder } from './refusals/refusalRecorder.js';
 import { parseQueryString, postbackBodyParsers, refuseBodyOnGet } from './validation/index.js';
 
 export interface ReceiverDeps extends AcceptPostbackDeps {
@@ -19,6 +21,8 @@ export interface ReceiverDeps extends AcceptPostbackDeps {
   requireHttps?: boolean;
   /** Where requests and stored jobs are counted; a registry nobody reads when not given. */
   metrics?: ReceiverMetrics;
+  /** Where refused postback requests are recorded for the admin (REFUSAL_LOG); nowhere when not given. */
+  refusals?: RefusalRecorder;
 }
 
 /**
@@ -30,7 +34,11 @@ export function createReceiverApp(deps: ReceiverDeps): express.Express {
   // The access log line is built from fixed fields that never include the key, so it skips the redaction pass
   // (a measurable cost per request); every other log line keeps it.
   const accessLogger = (deps.accessLogger ?? deps.logger).child({}, { redact: [] });
-  const recordAnswer = createRecordAnswer(deps.metrics ?? createReceiverMetrics(), accessLogger);
+  const recordAnswer = createRecordAnswer(
+    deps.metrics ?? createReceiverMetrics(),
+    accessLogger,
+    deps.refusals && createRecordRefusal(deps.refusals, deps.keys),
+  );
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('trust proxy', parseTrustProxy(deps.trustProxy ?? 'loopback'));

@@ -22,6 +22,9 @@ const BODY_PARSER_ANSWERS: Readonly<Record<BodyParserFailure['kind'], string>> =
 };
 
 export function sendError(res: Response, status: number, error: string, field?: string): void {
+  // For the refusal log (recordAnswer.ts): what the client was told.
+  res.locals.error = error;
+  res.locals.errorField = field;
   res.status(status).json(field === undefined ? { error } : { error, field });
 }
 

@@ -1,4 +1,5 @@
 import { Counter, Histogram, Registry } from 'prom-client';
+import type { RefusalCounts } from './refusals/refusalRecorder.js';
 
 /** The routes the request counter tells apart; anything else is `other` (bounded label values). */
 export type ReceiverRoute = '/v1/rejections' | '/healthz' | '/readyz' | 'other';
@@ -22,6 +23,8 @@ export interface ReceiverMetrics {
   jobStored: (postbacks: number) => void;
   /** One turn's WAIT for ACK_REPLICAS replicas: how long it took, and whether enough replicas confirmed in time. */
   replicasAwaited: (seconds: number, confirmed: boolean) => void;
+  /** Refused postback requests recorded in Redis for the admin, or dropped (see RefusalRecorder). */
+  refusals: RefusalCounts;
 }
 
 /**
@@ -74,6 +77,17 @@ export function createReceiverMetrics(): ReceiverMetrics {
     help: 'Enqueue turns whose writes fewer than ACK_REPLICAS replicas confirmed in time: their postbacks got 503',
     registers: [registry],
   });
+  // Counted per write (one per turn), not per request: prom-client's inc() is cheap enough there.
+  const refusalsRecorded = new Counter({
+    name: 'postback_receiver_refusals_recorded_total',
+    help: 'Refused postback requests recorded in Redis for GET /admin/refusals (requests, not stream entries)',
+    registers: [registry],
+  });
+  const refusalsDropped = new Counter({
+    name: 'postback_receiver_refusals_dropped_total',
+    help: 'Refused postback requests not recorded: Redis did not take them, or a flood outran the entries waiting',
+    registers: [registry],
+  });
   return {
     registry,
     answered(route, status, startedAt) {
@@ -84,6 +98,10 @@ export function createReceiverMetrics(): ReceiverMetrics {
     replicasAwaited(seconds, confirmed) {
       replicaWait.observe(seconds);
       if (!confirmed) replicationTimeouts.inc();
+    },
+    refusals: {
+      recorded: (requests) => refusalsRecorded.inc(requests),
+      dropped: (requests) => refusalsDropped.inc(requests),
     },
   };
 }

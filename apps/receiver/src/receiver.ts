@@ -16,6 +16,8 @@ import { EnqueueBatcher } from './enqueueBatcher.js';
 import { KeyCache } from './keyCache.js';
 import { Admission } from './admission.js';
 import { createReceiverMetrics, type ReceiverMetrics } from './metrics.js';
+import { RefusalRecorder } from './refusals/refusalRecorder.js';
+import { refusalStreamWriter } from './refusals/refusalStreams.js';
 
 export interface Receiver {
   app: Express;
@@ -45,6 +47,14 @@ export function createReceiver(cfg: Config, logger: Logger, accessLogger?: Logge
   });
   const admission = new Admission(queueRedis, cfg.QUEUE_PREFIX, cfg.RATE_LIMIT_PER_KEY, cfg.RATE_LIMIT_WINDOW_SECONDS * 1000);
   const batcher = new EnqueueBatcher(shards, admission, metrics);
+  // On the key look-ups' connection: fail-fast, so a Redis that is down drops a turn's refusals at once.
+  const refusals = cfg.REFUSAL_LOG
+    ? new RefusalRecorder(
+        refusalStreamWriter(redis, cfg.QUEUE_PREFIX, { all: cfg.REFUSAL_LOG_MAXLEN, perEndpoint: cfg.REFUSAL_LOG_ENDPOINT_MAXLEN }),
+        metrics.refusals,
+        logger,
+      )
+    : undefined;
   const app = createReceiverApp({
     keys: new KeyCache(new KeyRegistry(redis, cfg.QUEUE_PREFIX), cfg.KEY_CACHE_TTL_MS),
     keyFailures: new AuthFailureLimiter(redis, {
@@ -62,6 +72,7 @@ export function createReceiver(cfg: Config, logger: Logger, accessLogger?: Logge
     trustProxy: cfg.TRUST_PROXY,
     requireHttps: cfg.REQUIRE_HTTPS,
     metrics,
+    refusals,
   });
   return {
     app,
@@ -73,6 +84,7 @@ export function createReceiver(cfg: Config, logger: Logger, accessLogger?: Logge
     },
     async close() {
       await batcher.drain();
+      await refusals?.drain();
       await shards.layouts.leave().catch(() => undefined);
       await shards.close().catch(() => undefined);
       redis.disconnect();

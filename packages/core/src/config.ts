@@ -88,6 +88,12 @@ const envShape = z.object({
   // Requests with an unknown or revoked key one client address may send per window before it gets 429 for them.
   AUTH_FAILURES_PER_ADDRESS: positiveInt.default(100),
   AUTH_FAILURE_WINDOW_SECONDS: positiveInt.default(60),
+  // Refused postback requests (4xx on /v1/rejections) kept in Redis for the admin's GET /admin/refusals: the newest
+  // REFUSAL_LOG_MAXLEN of all, and the newest REFUSAL_LOG_ENDPOINT_MAXLEN per rejection URL (refusals of a known key).
+  // Never the key: the path is kept with its value masked, the body not at all. false: nothing is recorded.
+  REFUSAL_LOG: z.stringbool().default(true),
+  REFUSAL_LOG_MAXLEN: positiveInt.max(10_000_000).default(100_000),
+  REFUSAL_LOG_ENDPOINT_MAXLEN: positiveInt.max(1_000_000).default(1000),
   // Wrong admin bearer tokens, failed session cookies and failed logins one client address may send per window
   // before the admin refuses it (429) altogether, even with the right token.
   ADMIN_AUTH_FAILURES_PER_ADDRESS: positiveInt.default(20),

@@ -1,4 +1,4 @@
-import type { AuthFailureLimiter, Config, KeyRegistry, Logger, PostbackShards, PrismaClient } from '@postback/core';
+import type { AuthFailureLimiter, Config, KeyRegistry, Logger, PostbackShards, PrismaClient, RefusalLog } from '@postback/core';
 import type { RevokedSessions } from '../dashboard/revokedSessions.js';
 import type { Reads } from './reads.js';
 import type { RedisWork } from './redisGate.js';
@@ -24,6 +24,8 @@ export interface AdminDeps {
   withRedis: RedisWork;
   /** Resolves when the Redis primary that holds the queues answers now, else throws TransientStoreError (/readyz). */
   pingRedis: () => Promise<void>;
+  /** The receivers' record of refused postback requests (Redis streams); through withRedis. */
+  refusalLog: RefusalLog;
   /** Dashboard sessions ended by a logout (see adminSession.ts). */
   revokedSessions: RevokedSessions;
   /** Wrong tokens, failed session cookies and failed logins per client address (see adminAuth.ts). */

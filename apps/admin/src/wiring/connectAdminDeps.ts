@@ -6,6 +6,7 @@ import {
   PostbackShards,
   pingPrimary,
   redisVariableOf,
+  RefusalLog,
   replicaPolicyOf,
   reserveReceiptSeqs,
   type Config,
@@ -40,6 +41,7 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
     withRedis: redisGate(redis, { variable, probe }),
     // At once, not after waiting for a reconnect as withRedis does: a readiness probe reports how things are now.
     pingRedis: () => probe().catch((err: unknown) => Promise.reject(redisUnreachable(variable, err))),
+    refusalLog: new RefusalLog(redis, cfg.QUEUE_PREFIX),
     revokedSessions: new RevokedSessions(redis, cfg.QUEUE_PREFIX, replicas),
     authFailures: new AuthFailureLimiter(redis, {
       keyPrefix: `${cfg.QUEUE_PREFIX}:admin-auth-failures`,

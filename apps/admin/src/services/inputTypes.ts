@@ -12,7 +12,10 @@ export const INT4_MAX = 2_147_483_647;
  */
 export function wholeNumber(min: number, max: number) {
   const message = `must be a whole number from ${min} to ${max}`;
-  return z.union([z.number(), z.string()], { error: message }).transform((v, ctx) => {
+  return z
+    .union([z.number(), z.string()], { error: message })
+    .meta({ description: `A whole number from ${min} to ${max}, as a number or a string of digits` })
+    .transform((v, ctx) => {
     const n = typeof v === 'number' ? v : /^\d{1,16}$/.test(v) ? Number(v) : NaN;
     if (Number.isInteger(n) && n >= min && n <= max) return n;
     ctx.addIssue({ code: 'custom', message });

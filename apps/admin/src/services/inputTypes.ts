@@ -53,7 +53,9 @@ export function text(max: number, options: { trim?: boolean } = {}) {
   return base
     .refine((s) => s.trim() !== '', { message: 'must not be empty' })
     .refine((s) => s.length <= max || [...s].length <= max, { message: `must be at most ${max} characters` })
-    .refine((s) => !FORBIDDEN_CHARACTERS.test(s), { message: 'must not contain control characters, U+FFFD or unpaired surrogates' });
+    .refine((s) => !FORBIDDEN_CHARACTERS.test(s), { message: 'must not contain control characters, U+FFFD or unpaired surrogates' })
+    // For the OpenAPI document: JSON Schema's maxLength counts code points too.
+    .meta({ maxLength: max });
 }
 
 /** A BullMQ job id (a dead-lettered job): text, stored in dlq_replays.filter (jsonb, which cannot hold U+0000 either). */

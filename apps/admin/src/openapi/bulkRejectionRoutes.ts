@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { BULK_OUTCOMES, bulkIdParam, bulkListQuery, pageSchema } from '../bulk/bulkRecords.js';
+import { BULK_OUTCOMES, bulkIdParam, bulkListQuery, listBulkRejections, pageSchema, showBulkRejection } from '../bulk/bulkRecords.js';
 import { querySchema as bulkUploadQuery } from '../bulk/bulkRequest.js';
-import type { RouteDoc } from './routeDoc.js';
+import { answeredBy, type RouteDoc } from './routeDoc.js';
 import { instantText } from './responseTypes.js';
 
 const bulkRecord = z
@@ -59,7 +59,7 @@ export const bulkRejectionRoutes: RouteDoc[] = [
     path: '/admin/rejections/bulk',
     summary: 'Bulk uploads, newest first',
     query: bulkListQuery,
-    responses: { 200: { description: 'The uploads', schema: z.strictObject({ bulk_rejections: z.array(bulkRecord) }) } },
+    responses: { 200: { description: 'The uploads', schema: answeredBy(z.strictObject({ bulk_rejections: z.array(bulkRecord) }), listBulkRejections) } },
   },
   {
     method: 'get',
@@ -67,7 +67,7 @@ export const bulkRejectionRoutes: RouteDoc[] = [
     summary: 'One upload, its progress and a page of its invalid rows',
     params: idParam,
     query: pageSchema,
-    responses: { 200: { description: 'The upload', schema: bulkRecordWithInvalid } },
+    responses: { 200: { description: 'The upload', schema: answeredBy(bulkRecordWithInvalid, showBulkRejection) } },
     errors: { 404: 'No such upload' },
   },
   {

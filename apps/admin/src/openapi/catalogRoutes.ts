@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { advertiserQuery } from '../services/advertiserList.js';
-import { advertiserInput, offerInput } from '../services/advertisers.js';
+import { advertiserQuery, listAdvertisers } from '../services/advertiserList.js';
+import { advertiserInput, createAdvertiser, createOffer, offerInput } from '../services/advertisers.js';
 import { int4Id } from '../services/inputTypes.js';
-import { offerQuery } from '../services/offerList.js';
-import { endpointQuery } from '../services/rejectionEndpointList.js';
-import { createInput as rejectionEndpointInput } from '../services/rejectionEndpoints.js';
-import type { RouteDoc } from './routeDoc.js';
+import { listOffers, offerQuery } from '../services/offerList.js';
+import { endpointQuery, listRejectionEndpoints } from '../services/rejectionEndpointList.js';
+import { createInput as rejectionEndpointInput, createRejectionEndpoint, revokeRejectionEndpoint } from '../services/rejectionEndpoints.js';
+import { answeredBy, type RouteDoc } from './routeDoc.js';
 import { instantText, nextCursor } from './responseTypes.js';
 
 const advertiser = z.strictObject({ id: z.int(), name: z.string() });
@@ -47,21 +47,21 @@ export const catalogRoutes: RouteDoc[] = [
     path: '/admin/advertisers',
     summary: 'Create an advertiser',
     body: advertiserInput,
-    responses: { 201: { description: 'Created', schema: advertiser } },
+    responses: { 201: { description: 'Created', schema: answeredBy(advertiser, createAdvertiser) } },
   },
   {
     method: 'get',
     path: '/admin/advertisers',
     summary: 'List advertisers, oldest first, optionally by a part of the name',
     query: advertiserQuery,
-    responses: { 200: { description: 'A page', schema: z.strictObject({ advertisers: z.array(listedAdvertiser), next_cursor: nextCursor }) } },
+    responses: { 200: { description: 'A page', schema: answeredBy(z.strictObject({ advertisers: z.array(listedAdvertiser), next_cursor: nextCursor }), listAdvertisers) } },
   },
   {
     method: 'post',
     path: '/admin/offers',
     summary: 'Create an offer of an advertiser',
     body: offerInput,
-    responses: { 201: { description: 'Created', schema: offer } },
+    responses: { 201: { description: 'Created', schema: answeredBy(offer, createOffer) } },
     errors: { 404: 'No such advertiser' },
   },
   {
@@ -69,7 +69,7 @@ export const catalogRoutes: RouteDoc[] = [
     path: '/admin/offers',
     summary: 'List offers, oldest first, optionally of one advertiser',
     query: offerQuery,
-    responses: { 200: { description: 'A page', schema: z.strictObject({ offers: z.array(listedOffer), next_cursor: nextCursor }) } },
+    responses: { 200: { description: 'A page', schema: answeredBy(z.strictObject({ offers: z.array(listedOffer), next_cursor: nextCursor }), listOffers) } },
   },
   {
     method: 'post',
@@ -77,7 +77,7 @@ export const catalogRoutes: RouteDoc[] = [
     summary: 'Create a rejection URL: global (advertiser_id) or offer-level (offer_id)',
     description: 'The answer holds the URL with its key; only the key\'s hash is stored, so this is the one time it is shown.',
     body: rejectionEndpointInput,
-    responses: { 201: { description: 'Created; the URL is shown this once', schema: newRejectionEndpoint } },
+    responses: { 201: { description: 'Created; the URL is shown this once', schema: answeredBy(newRejectionEndpoint, createRejectionEndpoint) } },
     errors: { 404: 'No such advertiser or offer' },
   },
   {
@@ -86,7 +86,7 @@ export const catalogRoutes: RouteDoc[] = [
     summary: 'List rejection URLs (never their keys), oldest first',
     query: endpointQuery,
     responses: {
-      200: { description: 'A page', schema: z.strictObject({ rejection_endpoints: z.array(rejectionEndpoint), next_cursor: nextCursor }) },
+      200: { description: 'A page', schema: answeredBy(z.strictObject({ rejection_endpoints: z.array(rejectionEndpoint), next_cursor: nextCursor }), listRejectionEndpoints) },
     },
   },
   {
@@ -94,7 +94,7 @@ export const catalogRoutes: RouteDoc[] = [
     path: '/admin/rejection-endpoints/:id',
     summary: 'Revoke a rejection URL (idempotent): receivers refuse its key within seconds',
     params: idParam,
-    responses: { 200: { description: 'Revoked', schema: z.strictObject({ id: z.int(), revoked_at: instantText }) } },
+    responses: { 200: { description: 'Revoked', schema: answeredBy(z.strictObject({ id: z.int(), revoked_at: instantText }), revokeRejectionEndpoint) } },
     errors: { 404: 'No such rejection URL' },
   },
 ];

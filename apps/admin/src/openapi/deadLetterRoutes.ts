@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { deadLetterListQuery, replayInput } from '../services/deadLetters.js';
+import { deadLetterListQuery, deleteDeadLetter, listDeadLetters, replayInput } from '../services/deadLetters.js';
 import { purgeRequestSchema } from '../services/dlqPurge.js';
 import { replayIdParam, replayListQuery, replayRequestSchema } from '../services/dlqReplays.js';
 import { jobId } from '../services/inputTypes.js';
-import type { RouteDoc } from './routeDoc.js';
+import { answeredBy, type RouteDoc } from './routeDoc.js';
 import { instantText } from './responseTypes.js';
 
 // A filter as it was given (see deadLetterFilterSchema), kept as JSON.
@@ -56,14 +56,14 @@ export const deadLetterRoutes: RouteDoc[] = [
     path: '/admin/dlq',
     summary: 'Dead-lettered jobs of every shard, newest first',
     query: deadLetterListQuery,
-    responses: { 200: { description: 'A page', schema: z.strictObject({ total: z.int(), jobs: z.array(deadLetter) }) } },
+    responses: { 200: { description: 'A page', schema: answeredBy(z.strictObject({ total: z.int(), jobs: z.array(deadLetter) }), listDeadLetters) } },
   },
   {
     method: 'delete',
     path: '/admin/dlq/:id',
     summary: 'Drop one dead-lettered job',
     params: z.object({ id: jobId }),
-    responses: { 200: { description: 'Deleted', schema: z.strictObject({ deleted: z.string() }) } },
+    responses: { 200: { description: 'Deleted', schema: answeredBy(z.strictObject({ deleted: z.string() }), deleteDeadLetter) } },
     errors: { 404: 'No such dead-lettered job' },
   },
   {

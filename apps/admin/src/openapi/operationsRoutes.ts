@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { auditQuerySchema } from '../services/adminAuditSearch.js';
-import { layoutNumber } from '../services/shardLayouts.js';
-import type { RouteDoc } from './routeDoc.js';
+import { auditQuerySchema, searchAudit } from '../services/adminAuditSearch.js';
+import { forgetShardLayout, layoutNumber } from '../services/shardLayouts.js';
+import { answeredBy, type RouteDoc } from './routeDoc.js';
 import { instantText, nextCursor } from './responseTypes.js';
 
 const shardDepth = z.strictObject({
@@ -53,7 +53,7 @@ export const operationsRoutes: RouteDoc[] = [
     summary: 'Forget a shard layout nothing uses or holds jobs in any more',
     params: z.object({ shards: layoutNumber }),
     responses: {
-      200: { description: 'Forgotten', schema: z.strictObject({ forgotten: z.int(), shards_no_longer_consumed: z.array(z.string()) }) },
+      200: { description: 'Forgotten', schema: answeredBy(z.strictObject({ forgotten: z.int(), shards_no_longer_consumed: z.array(z.string()) }), forgetShardLayout) },
     },
     errors: { 404: 'No such layout announced', 409: 'A live process uses it, or its shards still hold jobs' },
   },
@@ -62,7 +62,7 @@ export const operationsRoutes: RouteDoc[] = [
     path: '/admin/audit',
     summary: "The audit trail of operators' actions, newest first",
     query: auditQuerySchema,
-    responses: { 200: { description: 'A page', schema: z.strictObject({ audit: z.array(auditRecord), next_cursor: nextCursor }) } },
+    responses: { 200: { description: 'A page', schema: answeredBy(z.strictObject({ audit: z.array(auditRecord), next_cursor: nextCursor }), searchAudit) } },
   },
   {
     method: 'get',

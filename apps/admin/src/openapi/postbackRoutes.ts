@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { CONVERSION_STATUSES, OUTCOMES } from '@postback/core';
-import { importInput, transactionIdParam } from '../services/conversions.js';
-import { searchSchema } from '../services/postbackLogSearch.js';
-import { postbackIdParam } from '../services/postbacks.js';
-import type { RouteDoc } from './routeDoc.js';
+import { importConversions, importInput, showConversion, transactionIdParam } from '../services/conversions.js';
+import { searchPostbackLog, searchSchema } from '../services/postbackLogSearch.js';
+import { postbackIdParam, showPostback } from '../services/postbacks.js';
+import { answeredBy, type RouteDoc } from './routeDoc.js';
 import { instantText, nextCursor } from './responseTypes.js';
 
 const outcome = z.enum(OUTCOMES);
@@ -23,7 +23,7 @@ const conversion = z
         to_status: status,
         old_reason: z.string().nullable(),
         new_reason: z.string().nullable(),
-        postback_id: z.string().nullable(),
+        postback_id: z.uuid(),
         changed_at: instantText,
       }),
     ),
@@ -63,14 +63,14 @@ export const postbackRoutes: RouteDoc[] = [
     path: '/admin/conversions',
     summary: 'Import conversions the platform tracked (existing transaction ids are left as they are)',
     body: importInput,
-    responses: { 201: { description: 'Imported', schema: z.strictObject({ imported: z.int() }) } },
+    responses: { 201: { description: 'Imported', schema: answeredBy(z.strictObject({ imported: z.int() }), importConversions) } },
   },
   {
     method: 'get',
     path: '/admin/conversions/:transactionId',
     summary: 'A conversion with its status history, oldest change first',
     params: z.object({ transactionId: transactionIdParam }),
-    responses: { 200: { description: 'The conversion', schema: conversion } },
+    responses: { 200: { description: 'The conversion', schema: answeredBy(conversion, showConversion) } },
     errors: { 404: 'No such conversion' },
   },
   {
@@ -78,14 +78,14 @@ export const postbackRoutes: RouteDoc[] = [
     path: '/admin/postbacks',
     summary: 'Search the postback log, newest first',
     query: searchSchema,
-    responses: { 200: { description: 'A page', schema: z.strictObject({ postbacks: z.array(postbackLogEntry), next_cursor: nextCursor }) } },
+    responses: { 200: { description: 'A page', schema: answeredBy(z.strictObject({ postbacks: z.array(postbackLogEntry), next_cursor: nextCursor }), searchPostbackLog) } },
   },
   {
     method: 'get',
     path: '/admin/postbacks/:id',
     summary: 'What became of one postback: its log row, or queued / dead_lettered until it is applied',
     params: z.object({ id: postbackIdParam }),
-    responses: { 200: { description: 'Its state', schema: postbackStatus } },
+    responses: { 200: { description: 'Its state', schema: answeredBy(postbackStatus, showPostback) } },
     errors: { 404: 'No such postback' },
   },
 ];

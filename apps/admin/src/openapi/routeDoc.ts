@@ -95,3 +95,18 @@ export function operationIdOf(route: Pick<RouteDoc, 'method' | 'path'>): string 
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1));
   return route.method + words.join('');
 }
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/**
+ * The answer schema of a route whose service returns exactly what it documents, checked by the compiler: a field
+ * added to, dropped from or retyped in one and not the other is an error here ("Expected 3 arguments": the third
+ * is asked for only when the two types differ; hover the service's return type and the schema to see which field).
+ */
+export function answeredBy<S extends z.ZodType, R>(
+  schema: S,
+  _service: (...args: never[]) => Promise<R>,
+  ..._differ: Same<z.output<S>, R> extends true ? [] : [never]
+): S {
+  return schema;
+}

@@ -456,7 +456,8 @@ export interface components {
                 to_status: "approved" | "pending" | "rejected";
                 old_reason: string | null;
                 new_reason: string | null;
-                postback_id: string | null;
+                /** Format: uuid */
+                postback_id: string;
                 /**
                  * Format: date-time
                  * @description ISO 8601, UTC

@@ -11,6 +11,7 @@ import { mountQueueDashboard } from './dashboard/queueDashboard.js';
 import { createBulkRejections, type BulkRejections } from './bulk/bulkRejections.js';
 import { registerBulkRoutes } from './bulk/bulkRoutes.js';
 import { registerDlqRoutes } from './dlqRoutes.js';
+import { createAdminOpenApi } from './openapi/adminOpenApi.js';
 import { readiness } from './readiness.js';
 import { createAdminMetrics, type AdminMetrics } from './adminMetrics.js';
 import type { AdminDeps } from './wiring/adminDeps.js';
@@ -116,6 +117,11 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
   });
   app.get('/admin/audit', async (req, res) => {
     res.json(await searchAudit(deps.reads, req.query));
+  });
+  // Made once, when first asked for: the routes and schemas it describes do not change while the process runs.
+  let openApi: ReturnType<typeof createAdminOpenApi> | undefined;
+  app.get('/admin/openapi.json', (_req, res) => {
+    res.json((openApi ??= createAdminOpenApi()));
   });
   registerDlqRoutes(app, deps, deps.replays ?? createDlqReplays(deps, deps.logger));
   registerBulkRoutes(app, deps, deps.bulk ?? createBulkRejections(deps));

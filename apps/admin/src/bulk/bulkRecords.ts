@@ -46,7 +46,9 @@ export interface BulkRecordWithInvalid extends BulkRecord {
   next_invalid_cursor: string | null;
 }
 
-const pageSchema = z.strictObject({
+export const bulkIdParam = z.uuid();
+export const bulkListQuery = z.strictObject({ limit: wholeNumber(1, 1000).default(50) });
+export const pageSchema = z.strictObject({
   invalid_cursor: wholeNumber(0, INT4_MAX).default(0),
   limit: wholeNumber(1, 1000).default(100),
 });
@@ -105,7 +107,7 @@ export async function appliedOutcomes(prisma: PrismaClient, rows: readonly BulkU
 
 /** One upload, with the page of its invalid rows after invalid_cursor (a line number). */
 export async function showBulkRejection(prisma: PrismaClient, rawId: unknown, query: unknown): Promise<BulkRecordWithInvalid> {
-  const id = parseInput(z.uuid(), rawId, 'id');
+  const id = parseInput(bulkIdParam, rawId, 'id');
   const { invalid_cursor: after, limit } = parseInput(pageSchema, query);
   const row = await prisma.bulkRejection.findUnique({ where: { id } });
   if (!row) throw new NotFoundError(`bulk rejection ${id} not found`);
@@ -128,7 +130,7 @@ export async function showBulkRejection(prisma: PrismaClient, rawId: unknown, qu
 
 /** The latest uploads, newest first. */
 export async function listBulkRejections(prisma: PrismaClient, query: unknown): Promise<{ bulk_rejections: BulkRecord[] }> {
-  const { limit } = parseInput(z.strictObject({ limit: wholeNumber(1, 1000).default(50) }), query);
+  const { limit } = parseInput(bulkListQuery, query);
   const rows = await prisma.bulkRejection.findMany({ orderBy: { createdAt: 'desc' }, take: limit });
   const applied = await appliedOutcomes(prisma, rows);
   return { bulk_rejections: rows.map((r) => bulkRecordOf(r, applied.get(r.id))) };

@@ -1,9 +1,8 @@
-import { z } from 'zod';
 import { NotFoundError } from '../adminErrors.js';
 import type { AdminDeps } from '../wiring/adminDeps.js';
 import { parseInput } from '../services/parseInput.js';
 import { requestCancel } from './bulkLease.js';
-import { listBulkRejections, showBulkRejection, type BulkRecord, type BulkRecordWithInvalid } from './bulkRecords.js';
+import { bulkIdParam, listBulkRejections, showBulkRejection, type BulkRecord, type BulkRecordWithInvalid } from './bulkRecords.js';
 import { createBulkRunner, type BulkRunner, type BulkRunnerOptions } from './bulkRunner.js';
 import { stageUpload, type Upload } from './stageUpload.js';
 
@@ -35,7 +34,7 @@ export function createBulkRejections(deps: AdminDeps, options?: BulkRunnerOption
     get: (id, query = {}) => showBulkRejection(deps.prisma, id, query),
     list: (query) => listBulkRejections(deps.prisma, query),
     async cancel(rawId) {
-      const id = parseInput(z.uuid(), rawId, 'id');
+      const id = parseInput(bulkIdParam, rawId, 'id');
       if (!(await deps.prisma.bulkRejection.findUnique({ where: { id }, select: { id: true } }))) {
         throw new NotFoundError(`bulk rejection ${id} not found`);
       }

@@ -10,7 +10,7 @@ const FORMATS: Readonly<Record<string, UploadFormat>> = { 'text/csv': 'csv', 'ap
 const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
 // One object, not a union of two: a bad id is then an error about that id, not "give exactly one".
-const querySchema = z
+export const querySchema = z
   .strictObject({
     advertiser_id: int4Id.optional(),
     offer_id: int4Id.optional(),

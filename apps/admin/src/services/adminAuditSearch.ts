@@ -13,7 +13,7 @@ const instant = z
   .transform((s) => new Date(s));
 
 // Strict: a misspelt filter is a 400, never a silently unfiltered answer.
-const auditQuerySchema = z
+export const auditQuerySchema = z
   .strictObject({
     operator: z.string().min(1).max(128).optional(),
     action: z.enum(AUDIT_ACTIONS).optional(),

@@ -4,7 +4,7 @@ import { afterCursor, likeLiteral, pageOf, pagingFields } from './listPaging.js'
 import { parseInput } from './parseInput.js';
 
 // Strict: a misspelt filter is a 400, never a silently unfiltered answer.
-const advertiserQuery = z.strictObject({
+export const advertiserQuery = z.strictObject({
   /** A part of the name, in any case. */
   name: z.string().trim().min(1).max(200).optional(),
   ...pagingFields,

@@ -6,15 +6,17 @@ import { parseInput } from './parseInput.js';
 
 // advertisers.name and offers.name are text; 200 characters is the most a dashboard shows.
 const name = text(200, { trim: true });
+export const advertiserInput = z.object({ name });
+export const offerInput = z.object({ advertiser_id: int4Id, name });
 
 export async function createAdvertiser(prisma: PrismaClient, input: unknown) {
-  const { name: n } = parseInput(z.object({ name }), input);
+  const { name: n } = parseInput(advertiserInput, input);
   const a = await prisma.advertiser.create({ data: { name: n } });
   return { id: a.id, name: a.name };
 }
 
 export async function createOffer(prisma: PrismaClient, input: unknown) {
-  const data = parseInput(z.object({ advertiser_id: int4Id, name }), input);
+  const data = parseInput(offerInput, input);
   const advertiser = await prisma.advertiser.findUnique({ where: { id: data.advertiser_id } });
   if (!advertiser) throw new NotFoundError(`advertiser ${data.advertiser_id} not found`);
   const o = await prisma.offer.create({ data: { advertiserId: data.advertiser_id, name: data.name } });

@@ -12,7 +12,7 @@ export const conversionInput = z.object({
   payout: decimalAmount(12, 4).optional(),
   rejected_reason: text(REASON_MAX).optional(),
 });
-const importInput = z.object({ conversions: z.array(conversionInput).min(1).max(10_000) });
+export const importInput = z.object({ conversions: z.array(conversionInput).min(1).max(10_000) });
 
 /**
  * Loads conversions the platform tracked and attributed. A transaction id that already exists is left as it is
@@ -37,9 +37,11 @@ export async function importConversions(prisma: PrismaClient, input: unknown) {
   return { imported: result.count };
 }
 
+export const transactionIdParam = text(TRANSACTION_ID_MAX);
+
 export async function showConversion(prisma: PrismaClient, transactionId: string) {
   const c = await prisma.conversion.findUnique({
-    where: { transactionId: parseInput(text(TRANSACTION_ID_MAX), transactionId, 'transaction_id') },
+    where: { transactionId: parseInput(transactionIdParam, transactionId, 'transaction_id') },
     include: { history: { orderBy: { id: 'asc' } } },
   });
   if (!c) throw new NotFoundError(`conversion ${transactionId} not found`);

@@ -32,11 +32,10 @@ function deadLetterSummaryOf(shard: string, job: Job<DeadLetterData>) {
   };
 }
 
+export const deadLetterListQuery = z.object({ limit: wholeNumber(1, 1000).default(100), offset: wholeNumber(0, INT4_MAX).default(0) });
+
 export async function listDeadLetters(deps: AdminDeps, input: unknown) {
-  const { limit, offset } = parseInput(
-    z.object({ limit: wholeNumber(1, 1000).default(100), offset: wholeNumber(0, INT4_MAX).default(0) }),
-    input,
-  );
+  const { limit, offset } = parseInput(deadLetterListQuery, input);
   const shards = await deadLetterShards(deps);
   // With one shard its queue is the page. With more, each queue's newest offset + limit entries are merged by when
   // each entered its queue (the order each queue lists them in, newest first), and the page is cut from them.
@@ -61,7 +60,7 @@ function mergeNewestFirst<E extends { shard: string; job: Job<DeadLetterData> }>
 }
 
 const howToReplay = { rate_per_second: replayRequestSchema.shape.rate_per_second, operator: replayRequestSchema.shape.operator };
-const replayInput = z.union(
+export const replayInput = z.union(
   [
     z.object({ ids: z.array(jobId).min(1).max(10_000), ...howToReplay }),
     z.object({ all: z.literal(true), ...howToReplay }),

@@ -5,7 +5,7 @@ import { deadLetterFilterSchema } from './deadLetterFilter.js';
 import { parseInput } from './parseInput.js';
 import { scanDeadLetters } from './scanDeadLetters.js';
 
-const purgeRequestSchema = z.strictObject({
+export const purgeRequestSchema = z.strictObject({
   filter: deadLetterFilterSchema,
   confirm: z.boolean().default(false),
 });

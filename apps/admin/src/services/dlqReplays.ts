@@ -22,6 +22,8 @@ export const replayRequestSchema = z.strictObject({
   rate_per_second: wholeNumber(1, 100_000).optional(),
   operator: text(100, { trim: true }).optional(),
 });
+export const replayIdParam = z.uuid();
+export const replayListQuery = z.object({ limit: wholeNumber(1, 1000).default(50) });
 export type ReplayRequest = z.infer<typeof replayRequestSchema>;
 
 type ReplayRow = NonNullable<Awaited<ReturnType<AdminDeps['prisma']['dlqReplay']['findUnique']>>>;
@@ -201,19 +203,19 @@ export function createDlqReplays(deps: AdminDeps, logger?: Logger): DlqReplays {
     },
     async get(id: string) {
       await markInterrupted();
-      const row = await deps.prisma.dlqReplay.findUnique({ where: { id: parseInput(z.uuid(), id, 'id') } });
+      const row = await deps.prisma.dlqReplay.findUnique({ where: { id: parseInput(replayIdParam, id, 'id') } });
       if (!row) throw new NotFoundError(`replay ${id} not found`);
       return replayRecordOf(row);
     },
     async list(input: unknown) {
-      const { limit } = parseInput(z.object({ limit: wholeNumber(1, 1000).default(50) }), input);
+      const { limit } = parseInput(replayListQuery, input);
       await markInterrupted();
       const rows = await deps.prisma.dlqReplay.findMany({ orderBy: { createdAt: 'desc' }, take: limit });
       return { replays: rows.map(replayRecordOf) };
     },
     /** Asks a running replay to stop; whichever process runs it stops before its next job. */
     async cancel(id: string) {
-      const replayId = parseInput(z.uuid(), id, 'id');
+      const replayId = parseInput(replayIdParam, id, 'id');
       await deps.prisma.dlqReplay.updateMany({ where: { id: replayId, status: 'running' }, data: { cancelRequested: true } });
       running.get(replayId)?.controller.abort('cancel');
       return replays.get(replayId);

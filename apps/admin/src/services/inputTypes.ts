@@ -12,7 +12,10 @@ export const INT4_MAX = 2_147_483_647;
  */
 export function wholeNumber(min: number, max: number) {
   const message = `must be a whole number from ${min} to ${max}`;
-  return z.union([z.number(), z.string()], { error: message }).transform((v, ctx) => {
+  return z
+    .union([z.number(), z.string()], { error: message })
+    .meta({ description: `A whole number from ${min} to ${max}, as a number or a string of digits` })
+    .transform((v, ctx) => {
     const n = typeof v === 'number' ? v : /^\d{1,16}$/.test(v) ? Number(v) : NaN;
     if (Number.isInteger(n) && n >= min && n <= max) return n;
     ctx.addIssue({ code: 'custom', message });
@@ -50,7 +53,9 @@ export function text(max: number, options: { trim?: boolean } = {}) {
   return base
     .refine((s) => s.trim() !== '', { message: 'must not be empty' })
     .refine((s) => s.length <= max || [...s].length <= max, { message: `must be at most ${max} characters` })
-    .refine((s) => !FORBIDDEN_CHARACTERS.test(s), { message: 'must not contain control characters, U+FFFD or unpaired surrogates' });
+    .refine((s) => !FORBIDDEN_CHARACTERS.test(s), { message: 'must not contain control characters, U+FFFD or unpaired surrogates' })
+    // For the OpenAPI document: JSON Schema's maxLength counts code points too.
+    .meta({ maxLength: max });
 }
 
 /** A BullMQ job id (a dead-lettered job): text, stored in dlq_replays.filter (jsonb, which cannot hold U+0000 either). */

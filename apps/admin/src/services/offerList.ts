@@ -4,7 +4,7 @@ import { afterCursor, pageOf, pagingFields } from './listPaging.js';
 import { parseInput } from './parseInput.js';
 
 // Strict: a misspelt filter is a 400, never a silently unfiltered answer.
-const offerQuery = z.strictObject({
+export const offerQuery = z.strictObject({
   advertiser_id: z.coerce.number().int().positive().optional(),
   ...pagingFields,
 });

@@ -9,7 +9,7 @@ export const SEARCH_LIMIT_DEFAULT = 100;
 export const SEARCH_LIMIT_MAX = 1000;
 
 // Strict: a misspelt filter is a 400, never a silently unfiltered answer.
-const searchSchema = z
+export const searchSchema = z
   .strictObject({
     transaction_id: text(TRANSACTION_ID_MAX).optional(),
     endpoint_id: int4Id.optional(),

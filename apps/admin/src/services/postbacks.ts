@@ -28,8 +28,10 @@ export interface PostbackStatus {
  * What became of one postback: its log row once processed; until then it is `queued` (in the main queue, with
  * its job's attempts and last error so far) or `dead_lettered`.
  */
+export const postbackIdParam = z.uuid();
+
 export async function showPostback(deps: AdminDeps, rawId: unknown): Promise<PostbackStatus> {
-  const postbackId = parseInput(z.uuid(), rawId, 'postback_id');
+  const postbackId = parseInput(postbackIdParam, rawId, 'postback_id');
   const row = await loggedRow(deps.prisma, postbackId);
   if (row) {
     return {

@@ -7,7 +7,7 @@ import { parseInput } from './parseInput.js';
 const id = z.coerce.number().int().positive();
 
 // Strict: a misspelt filter is a 400, never a silently unfiltered answer.
-const endpointQuery = z.strictObject({
+export const endpointQuery = z.strictObject({
   advertiser_id: id.optional(),
   /** Offer-level URLs of this offer (global URLs have no offer). */
   offer_id: id.optional(),

@@ -6,7 +6,7 @@ import { int4Id as id } from './inputTypes.js';
 import { parseInput } from './parseInput.js';
 
 // One object, not a union of two: a bad id is then an error about that id, not "give exactly one".
-const createInput = z
+export const createInput = z
   .object({ advertiser_id: id.optional(), offer_id: id.optional() })
   .refine((v) => (v.advertiser_id === undefined) !== (v.offer_id === undefined), {
     message: 'give exactly one of advertiser_id (global URL) or offer_id (offer-level URL)',

@@ -9,7 +9,7 @@ import { parseInput } from './parseInput.js';
 const STATES = ['waiting', 'delayed', 'active', 'prioritized', 'waiting-children', 'failed'] as const;
 
 // QUEUE_SHARDS's own bounds.
-const layoutNumber = wholeNumber(1, 64);
+export const layoutNumber = wholeNumber(1, 64);
 
 interface ShardDepth {
   shard: string;

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { globalScope, POSTBACK_JOB_NAME, postbackJobOptions, type Outcome, type Postback } from '@postback/core';
+import { globalScope, hashEndpointKey, loadConfig, POSTBACK_JOB_NAME, postbackJobOptions, type Outcome, type Postback } from '@postback/core';
 import { givenAdvertiser, givenConversion, givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
 import { useAdminApi } from './helpers/adminApiFixture.js';
-import { onlyShard, sendPostback, startInProcessWorker, startReceiver, type RunningReceiver } from './helpers/pipeline.js';
+import { connectAdminDeps, onlyShard, sendPostback, serveAdminApi, startInProcessWorker, startReceiver, type RunningReceiver } from './helpers/pipeline.js';
+import { TcpProxy } from './helpers/tcpProxy.js';
 import { eventually } from './helpers/testEnvironment.js';
 
 const TOKEN = 'rotation-token-0123456789';
@@ -116,6 +117,43 @@ describe('POST /admin/rejection-endpoints/:id/rotate', () => {
     const winner = answers.find((a) => a.status === 201)!;
     expect(await fx.t.prisma.rejectionEndpoint.findUniqueOrThrow({ where: { id: old.id } })).toMatchObject({ replacedById: winner.body.id });
     expect(await fx.t.prisma.rejectionEndpoint.count({ where: { advertiserId: old.advertiser_id } })).toBe(2);
+  });
+
+  it('answers 503 and leaves no rotation behind while Redis is unreachable; a retry afterwards rotates', async () => {
+    const old = await givenRejectionUrl(fx.admin, { advertiserId: (await givenAdvertiser(fx.t.prisma)).id });
+    const redisUrl = new URL(fx.t.cfg.REDIS_URL!);
+    const proxy = new TcpProxy(redisUrl.hostname, Number(redisUrl.port || 6379));
+    await proxy.start();
+    const deps = connectAdminDeps(loadConfig({ ...fx.t.env, REDIS_URL: `redis://127.0.0.1:${proxy.port}` }));
+    const served = await serveAdminApi(deps, TOKEN);
+    const rotateThere = async () => {
+      const res = await fetch(`${served.baseUrl}/admin/rejection-endpoints/${old.id}/rotate`, {
+        method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: '{"grace_seconds":0}',
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    try {
+      await proxy.cut();
+      expect(await rotateThere()).toEqual({ status: 503, body: { error: 'redis unreachable (REDIS_URL)' } });
+      expect(await fx.t.prisma.rejectionEndpoint.findUniqueOrThrow({ where: { id: old.id } })).toMatchObject({ expiresAt: null, replacedById: null });
+      expect(await fx.t.prisma.rejectionEndpoint.count({ where: { advertiserId: old.advertiser_id } })).toBe(1);
+      expect(await fx.admin.registry.lookup(hashEndpointKey(old.key))).toEqual({ endpointId: old.id, scope: expect.any(Object) });
+      expect((await send(old.key)).status).toBe(202);
+      expect(await fx.t.prisma.adminAudit.count({ where: { action: 'rejection_url.rotate', target: String(old.id) } })).toBe(0);
+
+      await proxy.restore();
+      const retried = await eventually(async () => {
+        const res = await rotateThere();
+        return res.status === 201 && res;
+      }, 10_000, 'the rotation to go through once Redis is back');
+      expect(retried.body.replaces).toBe(old.id);
+      // The receiver looked the key up before the rotation: it learns of the expiry within KEY_CACHE_TTL_MS.
+      await eventually(async () => (await send(old.key)).status === 401, 10_000, 'the old key to be refused');
+    } finally {
+      await served.close();
+      await deps.close();
+      await proxy.cut();
+    }
   });
 
   it('answers 404 for an unknown URL and 400 naming the field for bad input', async () => {

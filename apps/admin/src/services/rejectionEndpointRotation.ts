@@ -24,7 +24,9 @@ const rotateInput = z.strictObject({ grace_seconds: wholeNumber(0, MAX_GRACE_SEC
  *  2. In one transaction, the old row is claimed (a conditional update, which also locks it: of two rotations at
  *     once the second finds it taken) and, before the commit, the new key and the old one's expiry go to Redis in
  *     one atomic step. A sync cannot copy an expiry Postgres has not committed, so when Redis fails, rolling back
- *     leaves no expiry anywhere, and the replacement's row is deleted: a 503, the old URL untouched.
+ *     leaves no expiry anywhere, and the replacement's row is deleted: a 503, the old URL untouched. (A sync whose
+ *     fresh look at Postgres falls between the Redis step and the commit may drop the expiry again; the next sync
+ *     brings it back, and the workers, which read it from Postgres, refuse what comes after it meanwhile.)
  */
 export async function rotateRejectionEndpoint(deps: AdminDeps, rawId: unknown, input: unknown) {
   const endpointId = parseInput(int4Id, rawId, 'id');

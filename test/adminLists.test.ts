@@ -110,7 +110,7 @@ describe('GET /admin/rejection-endpoints', () => {
         { id: global.id, scope: 'global', advertiser_id: advertiser.id, offer_id: null, revoked_at: null, last_used_at: null },
         { id: summerUrl.id, scope: 'offer', advertiser_id: advertiser.id, offer_id: summer.id, revoked_at: null, last_used_at: lastUsed.toISOString() },
         { id: winterUrl.id, scope: 'offer', advertiser_id: advertiser.id, offer_id: winter.id, revoked_at: revoked.revoked_at, last_used_at: null },
-      ].map((entry, i) => ({ ...entry, created_at: stored[i]!.createdAt.toISOString() })),
+      ].map((entry, i) => ({ ...entry, created_at: stored[i]!.createdAt.toISOString(), postbacks_24h: 0, expires_at: null, replaced_by: null })),
       next_cursor: null,
     });
     for (const endpoint of stored) expect(listed.text).not.toContain(endpoint.keyHash);

@@ -173,6 +173,42 @@ describe('the list commands', () => {
   });
 });
 
+describe('rotating a rejection URL', () => {
+  it('prints the new URL once, and the list shows the old one expiring, replaced, as JSON or as a table', async () => {
+    const advertiser = await t.prisma.advertiser.create({ data: { name: 'Rotator Ltd' } });
+    const created = (await cli('rejection-url', 'create', '--advertiser', String(advertiser.id))).json();
+    const rotated = await cli('rejection-url', 'rotate', String(created.id), '--grace', '3600');
+    expect(rotated.code).toBe(0);
+    const body = rotated.json();
+    expect(body).toMatchObject({ scope: 'global', replaces: created.id, url: expect.stringContaining(`key=${String(body.key)}`) });
+    expect(Date.parse(String(body.old_expires_at)) - Date.now()).toBeGreaterThan(3500_000);
+
+    const listed = (await cli('rejection-url', 'list', '--advertiser', String(advertiser.id), '--json')).json();
+    expect(listed).toMatchObject({
+      rejection_endpoints: [
+        { id: created.id, expires_at: body.old_expires_at, replaced_by: body.id, postbacks_24h: 0 },
+        { id: body.id, expires_at: null, replaced_by: null, postbacks_24h: 0 },
+      ],
+    });
+    const table = await cli('rejection-url', 'list', '--advertiser', String(advertiser.id), '--table');
+    expect(table.code).toBe(0);
+    const [header, oldLine, newLine, ...rest] = table.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^ID +SCOPE +ADVERTISER +OFFER +CREATED +LAST USED +24H +STATE$/);
+    expect(oldLine).toMatch(new RegExp(`^${String(created.id)} +global +${advertiser.id} +- .* expires \\S+ \\S+Z \\(replaced by ${String(body.id)}\\)$`));
+    expect(newLine).toMatch(new RegExp(`^${String(body.id)} +global .* active$`));
+    expect(rest).toEqual([]);
+    expect(table.stdout).not.toContain(String(body.key));
+
+    const again = await cli('rejection-url', 'rotate', String(created.id));
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already rotated/);
+    const bad = await cli('rejection-url', 'rotate', String(body.id), '--grace', 'a week');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: grace_seconds: /);
+    expect((await cli('rejection-url', 'list', '--table', '--json')).code).toBe(2);
+  });
+});
+
 describe('the operator a replay records', () => {
   it('is the shell user without --operator, also when ADMIN_TOKEN is set (the CLI does not use it)', async () => {
     const replayed = await cliWith({ ADMIN_TOKEN: 'a-token-the-cli-never-sends-0123' }, 'dlq', 'replay', '--all');

@@ -53,6 +53,33 @@ describe('the key registry sync', () => {
     expect(await admin.registry.lookup(e.keyHash)).toBeNull();
   });
 
+  it("keeps a rotated key's expiry that a sync from an older snapshot does not know of", async () => {
+    const old = someEndpoint(4);
+    const replacement = someEndpoint(5);
+    await admin.registry.register(old);
+    const expiresAt = Date.now() + 60_000;
+    await admin.registry.rotate(replacement, { keyHash: old.keyHash, expiresAt });
+    // A snapshot read before the rotation: the old key without its expiry.
+    await admin.registry.syncFrom([old], []);
+    expect(await admin.registry.lookup(old.keyHash)).toEqual({ endpointId: 4, scope: old.scope, expiresAt });
+    expect(await admin.registry.lookup(replacement.keyHash)).toEqual({ endpointId: 5, scope: replacement.scope });
+  });
+
+  it('brings a rotated key its expiry from Postgres, and clears one Postgres does not hold', async () => {
+    const advertiser = await givenAdvertiser(t.prisma);
+    const rotated = await givenRejectionUrl(admin, { advertiserId: advertiser.id });
+    const replacement = await givenRejectionUrl(admin, { advertiserId: advertiser.id });
+    const expiresAt = new Date(Date.now() + 60_000);
+    await t.prisma.rejectionEndpoint.update({ where: { id: rotated.id }, data: { expiresAt, replacedById: replacement.id } });
+    // An expiry written by a rotation that was then undone in Postgres (Redis failed it after the write).
+    const undone = await givenRejectionUrl(admin, { advertiserId: advertiser.id });
+    await redis.hset(`${t.cfg.QUEUE_PREFIX}:key-expiries`, hashEndpointKey(undone.key), String(Date.now()));
+
+    await syncKeyRegistry(t.prisma, admin.registry);
+    expect(await admin.registry.lookup(hashEndpointKey(rotated.key))).toMatchObject({ endpointId: rotated.id, expiresAt: expiresAt.getTime() });
+    expect(await admin.registry.lookup(hashEndpointKey(undone.key))).toEqual({ endpointId: undone.id, scope: expect.any(Object) });
+  });
+
   it('drops a key whose endpoint row is gone and keeps every endpoint Postgres has', async () => {
     const advertiser = await givenAdvertiser(t.prisma);
     const endpoint = await givenRejectionUrl(admin, { advertiserId: advertiser.id });

@@ -16,6 +16,7 @@ import { readiness } from './readiness.js';
 import { createAdminMetrics, type AdminMetrics } from './adminMetrics.js';
 import type { AdminDeps } from './wiring/adminDeps.js';
 import { listAdvertisers } from './services/advertiserList.js';
+import { showAdvertiser, showOffer } from './services/advertisers.js';
 import { searchAudit } from './services/adminAuditSearch.js';
 import { showConversion } from './services/conversions.js';
 import { listDeadLetters } from './services/deadLetters.js';
@@ -73,17 +74,26 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
   app.get('/admin/advertisers', async (req, res) => {
     res.json(await listAdvertisers(deps.prisma, req.query));
   });
+  app.get('/admin/advertisers/:id', async (req, res) => {
+    res.json(await showAdvertiser(deps.prisma, req.params.id));
+  });
   app.post('/admin/offers', async (req, res) => {
     res.status(201).json(await adminActions.createOffer(deps, actorOf(res), req.body));
   });
   app.get('/admin/offers', async (req, res) => {
     res.json(await listOffers(deps.prisma, req.query));
   });
+  app.get('/admin/offers/:id', async (req, res) => {
+    res.json(await showOffer(deps.prisma, req.params.id));
+  });
   app.post('/admin/rejection-endpoints', async (req, res) => {
     res.status(201).json(await adminActions.createRejectionEndpoint(deps, actorOf(res), req.body));
   });
   app.get('/admin/rejection-endpoints', async (req, res) => {
     res.json(await listRejectionEndpoints(deps.prisma, deps.reads, req.query));
+  });
+  app.post('/admin/rejection-endpoints/:id/rotate', async (req, res) => {
+    res.status(201).json(await adminActions.rotateRejectionEndpoint(deps, actorOf(res), req.params.id, req.body));
   });
   app.delete('/admin/rejection-endpoints/:id', async (req, res) => {
     res.json(await adminActions.revokeRejectionEndpoint(deps, actorOf(res), req.params.id));

@@ -9,6 +9,7 @@ import { importConversions } from './services/conversions.js';
 import { deleteDeadLetter, replayDeadLetters } from './services/deadLetters.js';
 import { purgeDeadLetters } from './services/dlqPurge.js';
 import type { DlqReplays, ReplayHooks, ReplayRecord } from './services/dlqReplays.js';
+import { rotateRejectionEndpoint } from './services/rejectionEndpointRotation.js';
 import { createRejectionEndpoint, revokeRejectionEndpoint } from './services/rejectionEndpoints.js';
 import { forgetShardLayout } from './services/shardLayouts.js';
 
@@ -129,6 +130,15 @@ export const adminActions = {
     run: (d, _actor, input: unknown) => createRejectionEndpoint(d, input),
     // Never the key, nor the URL that carries it.
     facts: (r) => ({ target: r.id, details: { scope: r.scope, advertiser_id: r.advertiser_id, offer_id: r.offer_id } }),
+  }),
+  // After, as creation: the new row must be committed before its key is registered in Redis.
+  rotateRejectionEndpoint: audited({
+    action: 'rejection_url.rotate',
+    recorded: 'after',
+    run: (d, _actor, id: unknown, input: unknown) => rotateRejectionEndpoint(d, id, input),
+    // Never the key, nor the URL that carries it.
+    facts: (r) => ({ target: r.id, details: { replaces: r.replaces, scope: r.scope, old_expires_at: r.old_expires_at } }),
+    targetOf: ([id]) => String(id),
   }),
   revokeRejectionEndpoint: audited({
     action: 'rejection_url.revoke',

@@ -1,18 +1,19 @@
 import { createInterface } from 'node:readline';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { loadConfig, pruneOptionsOf } from '@postback/core';
 import { AdminInputError } from './adminErrors.js';
 import { adminActions } from './auditedActions.js';
 import { addBulkCommands } from './bulk/bulkCommands.js';
 import { cliFailure } from './cliFailure.js';
+import { CliText } from './cliText.js';
 import { openInput } from './cliInput.js';
 import { formatRootHelp } from './cliHelp.js';
 import { addDlqCommands } from './dlqCommands.js';
 import { cliOperator, cliSource, parseOperatorName, type Actor } from './operator.js';
+import { addRejectionUrlCommands } from './rejectionUrlCommands.js';
 import type { AdminDeps } from './wiring/adminDeps.js';
 import { listAdvertisers } from './services/advertiserList.js';
 import { listOffers } from './services/offerList.js';
-import { listRejectionEndpoints } from './services/rejectionEndpointList.js';
 import { connectAdminDeps } from './wiring/connectAdminDeps.js';
 import { searchAudit } from './services/adminAuditSearch.js';
 import { showConversion } from './services/conversions.js';
@@ -23,7 +24,7 @@ import { showPostback } from './services/postbacks.js';
 import { listShardLayouts } from './services/shardLayouts.js';
 
 // The admin operations from a shell: `npx postback <command>` (apps/admin/bin/postback.js, which builds this file
-// when it is missing or stale). Prints JSON and nothing else on stdout; exits 2 on bad input (an unknown command or
+// when it is missing or stale). Prints JSON and nothing else on stdout (a table only when asked: rejection-url list --table); exits 2 on bad input (an unknown command or
 // option included), 1 otherwise (something not found, Postgres or Redis unreachable), with a one-line message on stderr (cliFailure.ts).
 type Action = (deps: AdminDeps, ...args: never[]) => Promise<unknown>;
 
@@ -32,7 +33,8 @@ function run(action: Action) {
     const deps = connectAdminDeps(loadConfig());
     try {
       const result = await (action as (d: AdminDeps, ...a: unknown[]) => Promise<unknown>)(deps, ...args);
-      console.log(JSON.stringify(result, null, 2));
+      if (result instanceof CliText) process.stdout.write(result.text);
+      else console.log(JSON.stringify(result, null, 2));
     } finally {
       await deps.close();
     }
@@ -142,33 +144,7 @@ export function buildCli(): Command {
     .action(run((d, o: Record<string, string | undefined>) =>
       listOffers(d.prisma, queryOf({ advertiser_id: o.advertiser, limit: o.limit, cursor: o.cursor }))));
 
-  const url = program.command('rejection-url').description('rejection URLs (endpoint keys)');
-  url
-    .command('create')
-    .description('create a global (--advertiser) or offer-level (--offer) rejection URL; the key is shown once')
-    .option('--advertiser <id>', 'global URL for this advertiser')
-    .option('--offer <id>', 'offer-level URL for this offer')
-    .action(run((d, o: { advertiser?: string; offer?: string }) =>
-      adminActions.createRejectionEndpoint(d, actor(), { advertiser_id: o.advertiser, offer_id: o.offer })));
-  url
-    .command('list')
-    .description('rejection URLs with their ids (to revoke one), created, revoked and last used; never their keys')
-    .option('--advertiser <id>', "only this advertiser's URLs (global and offer-level)")
-    .option('--offer <id>', "only this offer's offer-level URLs")
-    .addOption(new Option('--scope <scope>', 'only global or only offer-level URLs').choices(['global', 'offer']))
-    .addOption(new Option('--active', 'only URLs not revoked').conflicts('revoked'))
-    .option('--revoked', 'only revoked URLs')
-    .option('--limit <n>', 'rows per page (at most 1000)', '100')
-    .option('--cursor <cursor>', 'the next_cursor of the previous page')
-    .action(run((d, o: Record<string, string | boolean | undefined>) =>
-      listRejectionEndpoints(d.prisma, d.reads, queryOf({
-        advertiser_id: o.advertiser as string | undefined, offer_id: o.offer as string | undefined, scope: o.scope as string | undefined,
-        revoked: o.revoked ? 'true' : o.active ? 'false' : undefined, limit: o.limit as string, cursor: o.cursor as string | undefined,
-      }))));
-  url
-    .command('revoke <id>')
-    .description('revoke a rejection URL; receivers refuse its key within 5 seconds')
-    .action(run((d, id: string) => adminActions.revokeRejectionEndpoint(d, actor(), id)));
+  addRejectionUrlCommands(program, run, actor);
 
   const conversions = program.command('conversions').description('conversions');
   conversions

@@ -9,7 +9,7 @@ import {
   type Postback,
   type PrismaClient,
 } from '@postback/core';
-import { keyRevocations, type RevocationsInRedis } from './keyRevocations.js';
+import { keyRevocations, type KeyRevocations, type RevocationsInRedis } from './keyRevocations.js';
 
 /** A postback as the worker applies it, with which attempt of its job this is and the shard its job came from. */
 export type PostbackToApply = Postback & {
@@ -35,9 +35,10 @@ export async function applyRejections(
   postbacks: PostbackToApply[],
   revocations: RevocationsInRedis,
 ): Promise<AppliedBatch> {
-  // Exact revocation: each postback meets the seq at which its key was revoked, if it was. A bulk row has no key.
-  const revokedSeqs = await keyRevocations(prisma, endpointIdsOf(postbacks), revocations);
-  const { outcomes, applied } = await prisma.$transaction(async (tx) => applyInTransaction(tx, postbacks, revokedSeqs), {
+  // Exact revocation: each postback meets the seq at which its key was revoked, if it was, and its rotated key's
+  // expiry. A bulk row has no key.
+  const revoked = await keyRevocations(prisma, endpointIdsOf(postbacks), revocations);
+  const { outcomes, applied } = await prisma.$transaction(async (tx) => applyInTransaction(tx, postbacks, revoked), {
     maxWait: 10_000,
     timeout: 60_000,
   });
@@ -68,7 +69,7 @@ export interface AppliedBatch {
 async function applyInTransaction(
   tx: Tx,
   postbacks: PostbackToApply[],
-  revokedSeqs: ReadonlyMap<number, number>,
+  revoked: KeyRevocations,
 ): Promise<{ outcomes: Map<string, Outcome>; applied: Set<PostbackToApply> }> {
   const transactionIds = [...new Set(postbacks.map((p) => p.transactionId))];
   // Row locks on every conversion the batch touches, taken in id order: batches of other workers that touch the
@@ -104,11 +105,12 @@ async function applyInTransaction(
   const fresh = postbacks.filter((p) => !seen.has(p.postbackId) && seen.add(p.postbackId));
   if (fresh.length === 0) return { outcomes, applied: new Set() };
 
-  const revokedSeqOf = (p: PostbackToApply) => {
+  const withKeyState = (p: PostbackToApply) => {
     const endpointId = endpointIdOf(p);
-    return endpointId === null ? null : (revokedSeqs.get(endpointId) ?? null);
+    if (endpointId === null) return p;
+    return { ...p, keyRevokedSeq: revoked.seqs.get(endpointId) ?? null, keyExpiresAt: revoked.expiries.get(endpointId) ?? null };
   };
-  const toDecide = revokedSeqs.size === 0 ? fresh : fresh.map((p) => ({ ...p, keyRevokedSeq: revokedSeqOf(p) }));
+  const toDecide = revoked.seqs.size === 0 && revoked.expiries.size === 0 ? fresh : fresh.map(withKeyState);
   const { results, finalStates } = decideBatch(states, toDecide);
 
   // Last-received-wins: finalStates holds each conversion as the highest-seq postback in scope left it, and

@@ -8,6 +8,8 @@ import type { RedisConnection } from './redis.js';
 export interface EndpointEntry {
   endpointId: number;
   scope: Scope;
+  /** A rotated key's end of grace (epoch ms): refused from then on. Absent for a key never rotated. */
+  expiresAt?: number;
 }
 
 export interface ActiveEndpoint extends EndpointEntry {
@@ -39,6 +41,16 @@ redis.call('SET', KEYS[4], seq)
 redis.call('HSET', KEYS[3], ARGV[2], seq)
 return seq`;
 
+// A rotation, in one atomic step: the replacement's key is registered (unless revoked meanwhile) and the replaced
+// key gets its expiry, so receivers never see one without the other.
+// KEYS: active registry, revoked key hashes, expiries. ARGV: new key hash, its entry, old key hash, old expiry (ms).
+const ROTATE_SCRIPT = `
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+end
+redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
+return 1`;
+
 /**
  * The receiver's view of the rejection endpoints: key hash → endpoint and scope, kept in Redis so that
  * receivers authenticate without Postgres. Postgres stays the source of truth; syncFrom() rebuilds this from it
@@ -48,6 +60,8 @@ export class KeyRegistry {
   private readonly activeKey: string;
   private readonly revokedKey: string;
   private readonly revokedSeqKey: string;
+  /** Key hash → a rotated key's expiry (epoch ms). Apart from the entries so that a sync never erases one. */
+  private readonly expiriesKey: string;
   private readonly receiptSeqKey: string;
   private readonly replication: Replication;
 
@@ -61,13 +75,23 @@ export class KeyRegistry {
     this.activeKey = `${prefix}:endpoint-keys`;
     this.revokedKey = `${prefix}:revoked-keys`;
     this.revokedSeqKey = `${prefix}:revoked-seqs`;
+    this.expiriesKey = `${prefix}:key-expiries`;
     this.receiptSeqKey = receiptSeqKey(prefix);
   }
 
-  /** The endpoint of a key, or null for an unknown or revoked key, or an entry that names no valid scope. */
+  /**
+   * The endpoint of a key, with its expiry when it was rotated, or null for an unknown or revoked key, or an entry
+   * that names no valid scope. One round trip (both hashes are in one slot).
+   */
   async lookup(keyHash: string): Promise<EndpointEntry | null> {
-    const raw = await this.redis.hget(this.activeKey, keyHash);
-    return raw === null ? null : decode(raw);
+    const replies = await this.redis.pipeline().hget(this.activeKey, keyHash).hget(this.expiriesKey, keyHash).exec();
+    const [entryReply, expiryReply] = replies ?? [];
+    if (entryReply?.[0]) throw entryReply[0];
+    if (expiryReply?.[0]) throw expiryReply[0];
+    const raw = entryReply?.[1] as string | null | undefined;
+    const entry = raw == null ? null : decode(raw);
+    const expiry = expiryReply?.[1] as string | null | undefined;
+    return entry !== null && expiry != null ? { ...entry, expiresAt: Number(expiry) } : entry;
   }
 
   /** Registers a key; with replicas asked for, resolves once they have it (the admin shows the key after this). */
@@ -75,6 +99,27 @@ export class KeyRegistry {
     await replicatedWrite(this.replication, this.activeKey, () =>
       this.redis.eval(REGISTER_SCRIPT, 2, this.activeKey, this.revokedKey, endpoint.keyHash, encode(endpoint)),
     );
+  }
+
+  /**
+   * Registers a rotation: the replacement's key, and the replaced key's expiry, in one atomic step; with replicas
+   * asked for, resolves once they have both (the admin shows the new key after this).
+   */
+  async rotate(replacement: ActiveEndpoint, replaced: { keyHash: string; expiresAt: number }): Promise<void> {
+    const keys = [this.activeKey, this.revokedKey, this.expiriesKey];
+    await replicatedWrite(this.replication, this.activeKey, () =>
+      this.redis.eval(ROTATE_SCRIPT, keys.length, ...keys, replacement.keyHash, encode(replacement), replaced.keyHash, replaced.expiresAt),
+    );
+  }
+
+  /** Drops expiries Postgres does not hold (a rotation undone, or one a sync wrote from a snapshot taken before). */
+  async clearExpiries(keyHashes: readonly string[]): Promise<void> {
+    for (const chunk of chunks(keyHashes, 1000)) await this.redis.hdel(this.expiriesKey, ...chunk);
+  }
+
+  /** The key hashes with an expiry in Redis that `known` lacks: candidates for clearExpiries(), after a fresh look. */
+  async expiringOutside(known: ReadonlySet<string>): Promise<string[]> {
+    return (await this.redis.hkeys(this.expiriesKey)).filter((h) => !known.has(h));
   }
 
   /**
@@ -107,17 +152,20 @@ export class KeyRegistry {
   }
 
   /**
-   * Brings in what Postgres says: adds the active keys (unless revoked meanwhile) and drops the revoked ones. It
-   * never drops a key merely because `active` lacks it: `active` is a snapshot, and a key created after it was
-   * read is valid. Keys whose endpoint is gone are dropped by forget(), after a fresh look at Postgres.
+   * Brings in what Postgres says: adds the active keys (unless revoked meanwhile) and their expiries, and drops
+   * the revoked ones. It never drops a key, nor an expiry, merely because `active` lacks it: `active` is a
+   * snapshot, and a key created (or rotated) after it was read is valid (or expiring). Keys whose endpoint is gone
+   * are dropped by forget(), expiries Postgres no longer holds by clearExpiries(), each after a fresh look.
    */
   async syncFrom(active: readonly ActiveEndpoint[], revokedHashes: readonly string[]): Promise<void> {
     for (const chunk of chunks(revokedHashes, 1000)) {
-      await this.redis.multi().sadd(this.revokedKey, ...chunk).hdel(this.activeKey, ...chunk).exec();
+      await this.redis.multi().sadd(this.revokedKey, ...chunk).hdel(this.activeKey, ...chunk).hdel(this.expiriesKey, ...chunk).exec();
     }
     for (const chunk of chunks(active, 500)) {
       const args = chunk.flatMap((e) => [e.keyHash, encode(e)]);
       await this.redis.eval(REGISTER_SCRIPT, 2, this.activeKey, this.revokedKey, ...args);
+      const expiring = chunk.filter((e) => e.expiresAt !== undefined).flatMap((e) => [e.keyHash, String(e.expiresAt)]);
+      if (expiring.length > 0) await this.redis.hset(this.expiriesKey, ...expiring);
     }
   }
 

@@ -5,7 +5,7 @@ import type { ActiveEndpoint, KeyRegistry } from './keyRegistry.js';
 /** Rebuilds the receivers' key registry in Redis from the endpoints in Postgres. Returns how many are active. */
 export async function syncKeyRegistry(prisma: PrismaClient, registry: KeyRegistry): Promise<number> {
   const endpoints = await prisma.rejectionEndpoint.findMany({
-    select: { id: true, advertiserId: true, scope: true, offerId: true, keyHash: true, revokedAt: true },
+    select: { id: true, advertiserId: true, scope: true, offerId: true, keyHash: true, revokedAt: true, expiresAt: true },
   });
   const active: ActiveEndpoint[] = [];
   // A row without a valid scope (an offer-level URL whose offer is missing) is never registered, least of all as
@@ -15,13 +15,32 @@ export async function syncKeyRegistry(prisma: PrismaClient, registry: KeyRegistr
     if (e.revokedAt !== null) continue;
     const scope = scopeOf(e.scope, e.advertiserId, e.offerId);
     if (scope === null) unusable.push(e.keyHash);
-    else active.push({ endpointId: e.id, keyHash: e.keyHash, scope });
+    else active.push({ endpointId: e.id, keyHash: e.keyHash, scope, ...(e.expiresAt ? { expiresAt: e.expiresAt.getTime() } : {}) });
   }
   const revoked = endpoints.filter((e) => e.revokedAt !== null).map((e) => e.keyHash);
   await registry.syncFrom(active, revoked);
   await registry.forget(unusable);
   await forgetGoneEndpoints(prisma, registry, new Set(endpoints.map((e) => e.keyHash)));
+  await clearUnheldExpiries(prisma, registry, new Set(active.filter((e) => e.expiresAt !== undefined).map((e) => e.keyHash)));
   return active.length;
+}
+
+/**
+ * An expiry in Redis that the snapshot above lacks may be a rotation committed since it was read, so Postgres is
+ * asked again about those keys alone, and only expiries it does not hold (a rotation undone after Redis failed it)
+ * are dropped.
+ */
+async function clearUnheldExpiries(prisma: PrismaClient, registry: KeyRegistry, expiring: ReadonlySet<string>): Promise<void> {
+  const unknown = await registry.expiringOutside(expiring);
+  for (let i = 0; i < unknown.length; i += 1000) {
+    const chunk = unknown.slice(i, i + 1000);
+    const rows = await prisma.rejectionEndpoint.findMany({
+      where: { keyHash: { in: chunk }, expiresAt: { not: null }, revokedAt: null },
+      select: { keyHash: true },
+    });
+    const held = new Set(rows.map((r) => r.keyHash));
+    await registry.clearExpiries(chunk.filter((h) => !held.has(h)));
+  }
 }
 
 /**

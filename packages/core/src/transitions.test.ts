@@ -36,6 +36,11 @@ describe('decide: one row per case of the transition table', () => {
     ['received before its key was revoked → applied', conversion(), postback({ keyRevokedSeq: 51 }), 'rejected', { status: 'rejected', rejectedReason: 'bot_traffic' }, true],
     ['key never revoked (null) → applied', conversion(), postback({ keyRevokedSeq: null }), 'rejected', { status: 'rejected' }, true],
     ['revoked wins over not_found', null, postback({ keyRevokedSeq: 49 }), 'revoked', null, false],
+    ['received at its rotated key\'s expiry → revoked, untouched', conversion(), postback({ receivedAt: 2000, keyExpiresAt: 2000 }), 'revoked', null, false],
+    ['received after its rotated key\'s expiry → revoked', conversion(), postback({ receivedAt: 2001, keyExpiresAt: 2000 }), 'revoked', null, false],
+    ['received within its rotated key\'s grace → applied', conversion(), postback({ receivedAt: 1999, keyExpiresAt: 2000 }), 'rejected', { status: 'rejected' }, true],
+    ['key never rotated (expiry null) → applied', conversion(), postback({ receivedAt: 2001, keyExpiresAt: null }), 'rejected', { status: 'rejected' }, true],
+    ['expired wins over not_found', null, postback({ receivedAt: 2001, keyExpiresAt: 2000 }), 'revoked', null, false],
     ['revoked wins over out_of_scope and superseded', conversion({ offerId: 999, lastPostbackSeq: 60 }), postback({ scope: offerScope, keyRevokedSeq: 1 }), 'revoked', null, false],
   ];
 

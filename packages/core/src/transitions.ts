@@ -20,6 +20,13 @@ export interface PostbackInput {
    * postback with a higher seq was received after the revocation.
    */
   keyRevokedSeq?: number | null;
+  /** When the receiver got the postback (epoch ms); with keyExpiresAt, decides whether its key had expired. */
+  receivedAt?: number;
+  /**
+   * The end of the grace period of the postback's key, when the key was rotated (epoch ms; absent or null when
+   * not): a postback received at or after it is treated as received after a revocation.
+   */
+  keyExpiresAt?: number | null;
 }
 
 export interface StatusChange {
@@ -46,15 +53,21 @@ export function inScope(conversion: Pick<ConversionState, 'offerId' | 'advertise
   }
 }
 
-/** Whether the postback's key had been revoked when the postback was received. */
-export function receivedAfterRevocation(postback: Pick<PostbackInput, 'seq' | 'keyRevokedSeq'>): boolean {
+/**
+ * Whether the postback's key had been revoked when the postback was received: after its revocation (by the receipt
+ * sequence), or at or after the end of its grace period once rotated (by the receiver's clock, which the receiver
+ * also checked: this is the second line, for a receiver whose clock or cache let it through).
+ */
+export function receivedAfterRevocation(postback: Pick<PostbackInput, 'seq' | 'keyRevokedSeq' | 'receivedAt' | 'keyExpiresAt'>): boolean {
   const revokedSeq = postback.keyRevokedSeq ?? null;
-  return revokedSeq !== null && postback.seq > revokedSeq;
+  if (revokedSeq !== null && postback.seq > revokedSeq) return true;
+  const expiresAt = postback.keyExpiresAt ?? null;
+  return expiresAt !== null && postback.receivedAt !== undefined && postback.receivedAt >= expiresAt;
 }
 
 /**
  * The rules of the product, as the seed document states them, plus revocation and ordering:
- * received after its key was revoked → nothing; not found → nothing; outside the key's scope → nothing; older
+ * received after its key was revoked (or at or after its rotated key's expiry) → nothing; not found → nothing; outside the key's scope → nothing; older
  * than a postback already applied → nothing; approved or pending → rejected; rejected with another reason →
  * reason replaced; same reason → nothing.
  */

@@ -6,6 +6,7 @@ export const AUDIT_ACTIONS = [
   'advertiser.create',
   'offer.create',
   'rejection_url.create',
+  'rejection_url.rotate',
   'rejection_url.revoke',
   'conversions.import',
   'postbacks.prune',

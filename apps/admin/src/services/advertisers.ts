@@ -22,3 +22,17 @@ export async function createOffer(prisma: PrismaClient, input: unknown) {
   const o = await prisma.offer.create({ data: { advertiserId: data.advertiser_id, name: data.name } });
   return { id: o.id, advertiser_id: o.advertiserId, name: o.name };
 }
+
+export async function showAdvertiser(prisma: PrismaClient, rawId: unknown) {
+  const id = parseInput(int4Id, rawId, 'id');
+  const a = await prisma.advertiser.findUnique({ where: { id } });
+  if (!a) throw new NotFoundError(`advertiser ${id} not found`);
+  return { id: a.id, name: a.name, created_at: a.createdAt.toISOString() };
+}
+
+export async function showOffer(prisma: PrismaClient, rawId: unknown) {
+  const id = parseInput(int4Id, rawId, 'id');
+  const o = await prisma.offer.findUnique({ where: { id } });
+  if (!o) throw new NotFoundError(`offer ${id} not found`);
+  return { id: o.id, advertiser_id: o.advertiserId, name: o.name, created_at: o.createdAt.toISOString() };
+}

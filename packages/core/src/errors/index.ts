@@ -1,5 +1,6 @@
 export { InvalidPostbackError } from './invalidPostbackError.js';
 export { UnknownKeyError } from './unknownKeyError.js';
+export { ExpiredKeyError } from './expiredKeyError.js';
 export { TransientStoreError } from './transientStoreError.js';
 export { PermanentJobError } from './permanentJobError.js';
 export { TooManyAuthFailuresError } from './tooManyAuthFailuresError.js';

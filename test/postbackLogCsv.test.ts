@@ -79,7 +79,12 @@ async function exportQueries() {
 describe('the postback log as CSV', () => {
   it('holds every row the JSON search gives for the same filter, in the same order, with its fields', async () => {
     await givenLog(2500);
-    for (const query of [{}, { advertiser_id: '2', outcome: 'not_found' }, { offer_id: '12', since: new Date(BASE + 600_000).toISOString(), until: new Date(BASE + 1_800_000).toISOString() }]) {
+    const queries: Array<Record<string, string>> = [
+      {},
+      { advertiser_id: '2', outcome: 'not_found' },
+      { offer_id: '12', since: new Date(BASE + 600_000).toISOString(), until: new Date(BASE + 1_800_000).toISOString() },
+    ];
+    for (const query of queries) {
       const { res, text } = await getCsv(new URLSearchParams(query).toString());
       expect(res.status).toBe(200);
       expect(text.split('\n')[0]).toBe(

@@ -199,7 +199,8 @@ describe('searching the postback log', () => {
     const where = await t.prisma.$queryRaw<Array<{ partition: string }>>`
       SELECT DISTINCT tableoid::regclass::text AS partition FROM postback_log`;
     expect(where.length).toBe(5);
-    for (const query of [{}, { advertiser_id: '2' }]) {
+    const queries: Array<Record<string, string>> = [{}, { advertiser_id: '2' }];
+    for (const query of queries) {
       const { seen } = await walk({ ...query, limit: '5' });
       const expected = newestFirst('advertiser_id' in query ? rows.filter((r) => r.advertiserId === 2) : rows);
       expect(seen.map((p) => p.postback_id)).toEqual(expected.map((r) => r.postbackId));

@@ -206,6 +206,22 @@ describe('exporting a large log', () => {
     expect((await getCsv('since=2026-03-01T12:00:00Z&until=2026-03-01T12:00:05Z')).text.split('\n')).toHaveLength(6);
   });
 
+  it('cuts the response, never ends it cleanly, when the query fails after the first byte', async () => {
+    const res = await fetch(`${api}/admin/postbacks.csv`, { headers: auth });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    expect((await reader.read()).done).toBe(false);
+    const [query] = await eventually(async () => {
+      const running = await exportQueries();
+      return running.length === 1 && running;
+    }, 30_000, 'the export to be running');
+    await t.prisma.$queryRaw`SELECT pg_terminate_backend(${query!.pid}::int)`;
+    const readToEnd = async () => {
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read());
+    };
+    await expect(readToEnd()).rejects.toThrow();
+  });
+
   it('prints the same CSV from the CLI, with its new filters', async () => {
     const filters = ['--advertiser', '2', '--offer', '11', '--outcome', 'rejected', '--since', new Date(BASE).toISOString(), '--until', new Date(BASE + 3_600_000).toISOString()];
     const { stdout } = await promisify(execFile)(process.execPath, ['apps/admin/dist/cli.js', 'postbacks', 'list', ...filters, '--csv'], {

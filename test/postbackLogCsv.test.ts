@@ -1,12 +1,17 @@
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { parse } from 'csv-parse/sync';
+import express from 'express';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { registerPostbackLogCsv } from '../apps/admin/src/postbackLogCsvRoute.js';
 import { useAdminApi } from './helpers/adminApiFixture.js';
+import { silent } from './helpers/pipeline.js';
 import { eventually, type TestEnvironment } from './helpers/testEnvironment.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -220,6 +225,29 @@ describe('exporting a large log', () => {
       for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read());
     };
     await expect(readToEnd()).rejects.toThrow();
+  });
+
+  it('gives up on a client that stops reading without going away, ending the query', async () => {
+    const app = express();
+    registerPostbackLogCsv(app, served.admin, silent(), 500);
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const res = await fetch(`http://127.0.0.1:${port}/admin/postbacks.csv`);
+      const reader = res.body!.getReader();
+      expect((await reader.read()).done).toBe(false);
+      // Reads no more, and stays connected.
+      await eventually(async () => (await exportQueries()).length === 1 || undefined, 30_000, 'the export to be running');
+      await eventually(async () => (await exportQueries()).length === 0 || undefined, 30_000, 'the stalled export to end');
+      const readToEnd = async () => {
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read());
+      };
+      await expect(readToEnd()).rejects.toThrow();
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('prints the same CSV from the CLI, with its new filters', async () => {

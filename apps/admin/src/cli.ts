@@ -53,10 +53,19 @@ function cliActor(given: string | undefined): Actor {
 /** The postback log's CSV export on stdout, streamed: stdout's pace holds Postgres back, as an HTTP client's does. */
 async function printPostbackLogCsv(filters: Record<string, unknown>) {
   const deps = connectAdminDeps(loadConfig());
+  // `… --csv | head`: the reader closing the pipe early ends the export quietly, as it does for any Unix tool.
+  let readerGone = false;
+  const onStdoutError = (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') readerGone = true;
+  };
+  process.stdout.on('error', onStdoutError);
   try {
     const csv = await openPostbackLogCsv(deps.reads, filters);
-    await pipeline(csv.body, process.stdout, { end: false });
+    await pipeline(csv.body, process.stdout, { end: false }).catch((err: unknown) => {
+      if (!readerGone) throw err;
+    });
   } finally {
+    process.stdout.off('error', onStdoutError);
     await deps.close();
   }
 }

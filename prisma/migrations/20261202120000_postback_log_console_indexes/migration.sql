@@ -11,8 +11,11 @@
 -- console. With them, each partition's index answers its newest matches at once, whatever the history. What they
 -- cost: two more index entries per postback written. Measured here (500,000 log rows over 5 days, 200 advertisers
 -- skewed so that one has a sixth of the rows, 2,000 offers, one advertiser and one offer with 20 rows on the oldest
--- day; default settings): a 200,000-row INSERT … SELECT into one day went from 2.5-3.5 s without to 4.4-5.0 s with
--- the two indexes (bare SQL; in the worker's batch the log insert is one statement of several).
+-- day; default settings): a 200,000-row INSERT … SELECT into one day took 2.5-4.4 s without and 4.4-8.5 s with the
+-- two indexes (four runs each, alternating, on a machine shared with other work): index upkeep on the log's insert
+-- grows by about two thirds. In the worker's batch the log insert is one statement of several (the conversion's
+-- update, the history row), and every day has its own small index, so the growth ratio is not affected; the drain
+-- against the SQL floor is what to watch in npm run bench.
 --
 --   filter (first page, 101 rows)                 without        with
 --   advertiser_id = 500 (20 rows, oldest day)     247 ms         0.6 ms

@@ -8,7 +8,7 @@ import { postbackLogFilterShape, untilAfterSince, type PostbackLogFilter } from 
 import { parseInput } from './parseInput.js';
 
 // The search's filters, strict as there, without limit and cursor: an export is every row the filter matches.
-const csvSchema = z.strictObject(postbackLogFilterShape).refine(...untilAfterSince);
+export const postbackLogCsvQuery = z.strictObject(postbackLogFilterShape).refine(...untilAfterSince);
 
 export interface PostbackLogCsv {
   /** rejection-log-<since>-to-<until>.csv, UTC, without colons; "start" without since, the export's time without until. */
@@ -30,7 +30,7 @@ export interface PostbackLogCsv {
  * error here, before anything is sent; after that, a failure can only cut the stream.
  */
 export async function openPostbackLogCsv(reads: Reads, rawQuery: unknown, now: Date = new Date()): Promise<PostbackLogCsv> {
-  const filter = parseInput(csvSchema, rawQuery);
+  const filter = parseInput(postbackLogCsvQuery, rawQuery);
   const client = await reads.connectRaw();
   try {
     const copy = client.query(copyTo(postbackLogCopySql(filter)));

@@ -10,7 +10,7 @@ export const SEARCH_LIMIT_DEFAULT = 100;
 export const SEARCH_LIMIT_MAX = 1000;
 
 // Strict: a misspelt filter is a 400, never a silently unfiltered answer.
-const searchSchema = z
+export const postbackLogSearchQuery = z
   .strictObject({
     ...postbackLogFilterShape,
     limit: wholeNumber(1, SEARCH_LIMIT_MAX).default(SEARCH_LIMIT_DEFAULT),
@@ -57,7 +57,7 @@ export interface PostbackLogPage {
  * there is one: a postback applied in the last moments may be missing (see README, Operations).
  */
 export async function searchPostbackLog(reads: Reads, rawQuery: unknown): Promise<PostbackLogPage> {
-  const q = parseInput(searchSchema, rawQuery);
+  const q = parseInput(postbackLogSearchQuery, rawQuery);
   const and = postbackLogWhere(q);
   if (q.cursor) and.push(...after(q.cursor));
   const rows = await reads.run((replica) =>

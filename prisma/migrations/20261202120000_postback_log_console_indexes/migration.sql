@@ -14,7 +14,7 @@
 -- day; default settings): a 200,000-row INSERT … SELECT into one day took 2.5-4.4 s without and 4.4-8.5 s with the
 -- two indexes (four runs each, alternating, on a machine shared with other work): index upkeep on the log's insert
 -- grows by about two thirds. In the worker's batch the log insert is one statement of several (the conversion's
--- update, the history row), and every day has its own small index, so the growth ratio is not affected; the drain
+-- update, the history row), and every day has its own small index, so the growth ratio should not move; the drain
 -- against the SQL floor is what to watch in npm run bench.
 --
 --   filter (first page, 101 rows)                 without        with

@@ -1,5 +1,4 @@
-import { Readable } from 'node:stream';
-import type pg from 'pg';
+import { finished, Readable } from 'node:stream';
 import { to as copyTo } from 'pg-copy-streams';
 import { z } from 'zod';
 import type { Reads } from '../wiring/reads.js';
@@ -34,31 +33,31 @@ export async function openPostbackLogCsv(reads: Reads, rawQuery: unknown, now: D
   const client = await reads.connectRaw();
   try {
     const copy = client.query(copyTo(postbackLogCopySql(filter)));
-    // Once the connection is closed under it (see csvChunks), the copy stream still reports the closing as an error.
+    // Once the connection is closed under it (below), the copy stream still reports the closing as an error.
     copy.on('error', () => undefined);
     const chunks = copy[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     const first = await chunks.next();
-    return {
-      filename: csvFilename(filter, now),
-      body: Readable.from(csvChunks(client, chunks, first), { objectMode: false }),
-    };
+    const body = Readable.from(csvChunks(chunks, first), { objectMode: false });
+    // However the body ends — read to the end, failed, or destroyed by a reader that went away, even before it read
+    // anything — the copy stream goes, then the connection: with the COPY still running, pg destroys the socket
+    // rather than wait for it, and Postgres ends the query at its next write.
+    finished(body, () => {
+      void Promise.resolve(chunks.return?.())
+        .catch(() => undefined)
+        .then(() => client.end())
+        .catch(() => undefined);
+    });
+    return { filename: csvFilename(filter, now), body };
   } catch (err) {
     await client.end().catch(() => undefined);
     throw err;
   }
 }
 
-async function* csvChunks(client: pg.Client, chunks: AsyncIterator<Buffer>, first: IteratorResult<Buffer>) {
-  try {
-    if (first.done) return;
-    yield first.value;
-    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
-  } finally {
-    // Ends the copy stream if it is not over yet (destroyed: the reader went away or failed), then the connection:
-    // with the COPY still running, pg destroys the socket rather than wait for it.
-    await chunks.return?.();
-    await client.end().catch(() => undefined);
-  }
+async function* csvChunks(chunks: AsyncIterator<Buffer>, first: IteratorResult<Buffer>) {
+  if (first.done) return;
+  yield first.value;
+  for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
 }
 
 /** Names the filter's time range, so that two exports saved side by side say what each holds. */

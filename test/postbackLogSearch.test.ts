@@ -17,22 +17,40 @@ let api: string;
 interface Row {
   postbackId: string;
   endpointId: number;
+  advertiserId: number | null;
+  offerId: number | null;
   transactionId: string;
   outcome: Outcome;
   receivedAt: Date;
 }
 
-/** postback_log rows as the worker writes them; `at` is minutes after BASE. */
-async function givenLoggedPostbacks(prisma: PrismaClient, specs: Array<Partial<Row> & { at: number }>): Promise<Row[]> {
+/**
+ * postback_log rows as the worker writes them; `at` is minutes after BASE, or `receivedAt` itself; processed
+ * `latencyMs` (default 250) later.
+ */
+async function givenLoggedPostbacks(
+  prisma: PrismaClient,
+  specs: Array<Partial<Row> & ({ at: number } | { receivedAt: Date }) & { latencyMs?: number; error?: string; source?: string }>,
+): Promise<Row[]> {
   const rows = specs.map((s, i) => ({
     postbackId: s.postbackId ?? randomUUID(),
     endpointId: s.endpointId ?? 1,
+    advertiserId: s.advertiserId === undefined ? 1 : s.advertiserId,
+    offerId: s.offerId === undefined ? 10 : s.offerId,
     transactionId: s.transactionId ?? `tx-${i}`,
     outcome: s.outcome ?? ('rejected' as Outcome),
-    receivedAt: new Date(BASE + s.at * 60_000),
+    receivedAt: 'receivedAt' in s && s.receivedAt ? s.receivedAt : new Date(BASE + (s as { at: number }).at * 60_000),
   }));
   await prisma.postbackLog.createMany({
-    data: rows.map((r) => ({ ...r, reason: 'bot_traffic', seq: 1, attempts: 1 })),
+    data: rows.map((r, i) => ({
+      ...r,
+      processedAt: new Date(r.receivedAt.getTime() + (specs[i]!.latencyMs ?? 250)),
+      error: specs[i]!.error ?? null,
+      source: specs[i]!.source ?? 'url',
+      reason: 'bot_traffic',
+      seq: 1,
+      attempts: 1,
+    })),
   });
   return rows;
 }
@@ -121,9 +139,79 @@ describe('searching the postback log', () => {
     );
   });
 
+  it('filters by each of advertiser, offer, endpoint, outcome, transaction and time alone, and by all together', async () => {
+    await t.prisma.postbackLog.deleteMany();
+    const outcomes: Outcome[] = ['rejected', 'not_found', 'out_of_scope', 'superseded'];
+    const rows = await givenLoggedPostbacks(
+      t.prisma,
+      Array.from({ length: 300 }, (_, i) => ({
+        at: i % 20,
+        advertiserId: i % 7 === 0 ? null : 1 + (i % 3),
+        offerId: i % 11 === 0 ? null : 100 + (i % 5),
+        endpointId: 1 + (i % 4),
+        outcome: outcomes[i % 4],
+        transactionId: `tx-${i % 6}`,
+      })),
+    );
+    const since = new Date(BASE + 5 * 60_000);
+    const until = new Date(BASE + 15 * 60_000);
+    const later = new Date(BASE + 18 * 60_000);
+    const filters: Array<[Record<string, string>, (r: Row) => boolean]> = [
+      [{ advertiser_id: '2' }, (r) => r.advertiserId === 2],
+      [{ offer_id: '103' }, (r) => r.offerId === 103],
+      [{ endpoint_id: '3' }, (r) => r.endpointId === 3],
+      [{ outcome: 'out_of_scope' }, (r) => r.outcome === 'out_of_scope'],
+      [{ transaction_id: 'tx-5' }, (r) => r.transactionId === 'tx-5'],
+      [{ since: since.toISOString() }, (r) => r.receivedAt >= since],
+      [{ until: until.toISOString() }, (r) => r.receivedAt < until],
+      [
+        { advertiser_id: '2', offer_id: '102', endpoint_id: '2', outcome: 'not_found', since: since.toISOString(), until: later.toISOString() },
+        (r) => r.advertiserId === 2 && r.offerId === 102 && r.endpointId === 2 && r.outcome === 'not_found' && r.receivedAt >= since && r.receivedAt < later,
+      ],
+    ];
+    for (const [query, matches] of filters) {
+      const expected = newestFirst(rows.filter(matches));
+      expect(expected.length, JSON.stringify(query)).toBeGreaterThan(0);
+      expect(expected.length, JSON.stringify(query)).toBeLessThan(rows.length);
+      const { seen } = await walk({ ...query, limit: '4' });
+      expect(seen.map((p) => p.postback_id), JSON.stringify(query)).toEqual(expected.map((r) => r.postbackId));
+    }
+  });
+
+  it('pages across the legacy, day and default partitions without a repeat or a gap', async () => {
+    await t.prisma.postbackLog.deleteMany();
+    const partitions = await t.prisma.$queryRaw<Array<{ name: string; bound: string }>>`
+      SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
+      FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'postback_log'::regclass`;
+    const dayStarts = partitions
+      .map((p) => /FROM \('([^']+)'\)/.exec(p.bound)?.[1])
+      .filter((b): b is string => b !== undefined)
+      .map((b) => new Date(b))
+      .sort((a, b) => a.getTime() - b.getTime())
+      .slice(0, 3);
+    expect(dayStarts).toHaveLength(3);
+    // Before the first day (the legacy partition), three days, and far past the last day made (the default one).
+    const instants = [new Date(BASE), ...dayStarts, new Date(Date.UTC(2099, 0, 1))];
+    const rows = await givenLoggedPostbacks(
+      t.prisma,
+      instants.flatMap((start) => Array.from({ length: 13 }, (_, i) => ({ receivedAt: new Date(start.getTime() + (i % 4) * 3_600_000), advertiserId: 1 + (i % 2) }))),
+    );
+    const where = await t.prisma.$queryRaw<Array<{ partition: string }>>`
+      SELECT DISTINCT tableoid::regclass::text AS partition FROM postback_log`;
+    expect(where.length).toBe(5);
+    const queries: Array<Record<string, string>> = [{}, { advertiser_id: '2' }];
+    for (const query of queries) {
+      const { seen } = await walk({ ...query, limit: '5' });
+      const expected = newestFirst('advertiser_id' in query ? rows.filter((r) => r.advertiserId === 2) : rows);
+      expect(seen.map((p) => p.postback_id)).toEqual(expected.map((r) => r.postbackId));
+    }
+  });
+
   it('answers each row with its fields, 100 per page by default', async () => {
     await t.prisma.postbackLog.deleteMany();
-    const [row] = await givenLoggedPostbacks(t.prisma, [{ at: 0, endpointId: 7, transactionId: 'abc', outcome: 'unchanged' }]);
+    const [row] = await givenLoggedPostbacks(t.prisma, [
+      { at: 0, endpointId: 7, advertiserId: 3, offerId: 31, transactionId: 'abc', outcome: 'unchanged', latencyMs: 1234, error: 'unchanged', source: 'url' },
+    ]);
     await givenLoggedPostbacks(t.prisma, Array.from({ length: 120 }, () => ({ at: -1 })));
     const first = await get('/admin/postbacks');
     const page = first.body as unknown as Page;
@@ -131,14 +219,19 @@ describe('searching the postback log', () => {
     expect(page.next_cursor).toEqual(expect.any(String));
     expect(page.postbacks[0]).toEqual({
       postback_id: row!.postbackId,
+      received_at: row!.receivedAt.toISOString(),
+      processed_at: new Date(row!.receivedAt.getTime() + 1234).toISOString(),
+      latency_ms: 1234,
+      transaction_id: 'abc',
       endpoint_id: 7,
       bulk_id: null,
-      transaction_id: 'abc',
+      advertiser_id: 3,
+      offer_id: 31,
       reason: 'bot_traffic',
       outcome: 'unchanged',
-      received_at: row!.receivedAt.toISOString(),
-      processed_at: expect.any(String),
       attempts: 1,
+      error: 'unchanged',
+      source: 'url',
     });
     const second = (await get(`/admin/postbacks?cursor=${page.next_cursor}`)).body as unknown as Page;
     expect(second.postbacks).toHaveLength(21);
@@ -158,6 +251,11 @@ describe('searching the postback log', () => {
     ['limit', 'limit=1001'],
     ['limit', 'limit=ten'],
     ['endpoint_id', 'endpoint_id=abc'],
+    ['advertiser_id', 'advertiser_id=0'],
+    ['advertiser_id', 'advertiser_id=2147483648'],
+    ['offer_id', 'offer_id=-1'],
+    ['offer_id', 'offer_id=1.5'],
+    ['bulk_id', 'bulk_id=not-a-uuid'],
     ['outcome', 'outcome=bogus'],
     ['since', 'since=last-week'],
     ['until', 'since=2026-03-02&until=2026-03-01'],

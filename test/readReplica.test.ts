@@ -97,6 +97,13 @@ const searched = async (transactionId: string, base = api) => {
   return (res.body.postbacks as Array<{ postback_id: string }>).map((p) => p.postback_id);
 };
 
+/** The postback ids of the CSV export for a transaction (its own connection to DATABASE_READ_URL). */
+const exported = async (transactionId: string) => {
+  const res = await fetch(`${api}/admin/postbacks.csv?transaction_id=${transactionId}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  expect(res.status).toBe(200);
+  return (await res.text()).trim().split('\n').slice(1).map((line) => line.split(',')[0]);
+};
+
 const auditedImports = async () => {
   const res = await get('/admin/audit?action=conversions.import');
   expect(res.status).toBe(200);
@@ -124,6 +131,7 @@ describe('reads off the primary (DATABASE_READ_URL)', () => {
 
       // The replica has not applied them: the searches do not see them…
       expect(await searched('tx-while-paused')).toEqual([]);
+      expect(await exported('tx-while-paused')).toEqual([]);
       expect(await auditedImports()).toBe(importsBefore);
       const urls = await get(`/admin/rejection-endpoints?advertiser_id=${advertiser.id}`);
       expect(urls.body.rejection_endpoints).toEqual([
@@ -146,6 +154,7 @@ describe('reads off the primary (DATABASE_READ_URL)', () => {
       await resumeReplay();
       await eventually(async () => (await searched('tx-while-paused')).length === 1, 20_000, 'the replica to catch up');
       expect(await searched('tx-while-paused')).toEqual([fresh.postbackId]);
+      expect(await exported('tx-while-paused')).toEqual([fresh.postbackId]);
       expect(await auditedImports()).toBe(importsBefore + 1);
       await eventually(async () => (await get('/readyz')).body.read_replica_lag_seconds === 0, 20_000, 'the lag to return to 0');
     } finally {
@@ -204,7 +213,8 @@ describe('reads off the primary (DATABASE_READ_URL)', () => {
     await eventually(async () => (await searched('tx-replica-down')).length === 1, 20_000, 'the replica to replay the row');
     replica!.stop();
     try {
-      for (const path of ['/admin/postbacks?transaction_id=tx-replica-down', '/admin/audit', '/admin/rejection-endpoints']) {
+      const paths = ['/admin/postbacks?transaction_id=tx-replica-down', '/admin/postbacks.csv?transaction_id=tx-replica-down', '/admin/audit', '/admin/rejection-endpoints'];
+      for (const path of paths) {
         expect(await get(path), path).toMatchObject({
           status: 503,
           retryAfter: expect.any(String),

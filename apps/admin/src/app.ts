@@ -12,6 +12,7 @@ import { createBulkRejections, type BulkRejections } from './bulk/bulkRejections
 import { registerBulkRoutes } from './bulk/bulkRoutes.js';
 import { registerDlqRoutes } from './dlqRoutes.js';
 import { createAdminOpenApi } from './openapi/adminOpenApi.js';
+import { registerPostbackLogCsv } from './postbackLogCsvRoute.js';
 import { readiness } from './readiness.js';
 import { createAdminMetrics, type AdminMetrics } from './adminMetrics.js';
 import type { AdminDeps } from './wiring/adminDeps.js';
@@ -107,6 +108,7 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
   app.get('/admin/postbacks', async (req, res) => {
     res.json(await searchPostbackLog(deps.reads, req.query));
   });
+  registerPostbackLogCsv(app, deps, deps.logger);
   app.get('/admin/postbacks/:id', async (req, res) => {
     res.json(await showPostback(deps, req.params.id));
   });

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
-import { Command } from 'commander';
+import { pipeline } from 'node:stream/promises';
+import { Command, Option } from 'commander';
 import { loadConfig, pruneOptionsOf } from '@postback/core';
 import { AdminInputError } from './adminErrors.js';
 import { adminActions } from './auditedActions.js';
@@ -18,6 +19,7 @@ import { connectAdminDeps } from './wiring/connectAdminDeps.js';
 import { searchAudit } from './services/adminAuditSearch.js';
 import { showConversion } from './services/conversions.js';
 import { listDeadLetters } from './services/deadLetters.js';
+import { openPostbackLogCsv } from './services/postbackLogCsv.js';
 import { searchPostbackLog } from './services/postbackLogSearch.js';
 import { listRefusals } from './services/refusalList.js';
 import { showPostback } from './services/postbacks.js';
@@ -49,6 +51,26 @@ function cliActor(given: string | undefined): Actor {
   const source = cliSource();
   // Not ADMIN_TOKEN's fingerprint: the CLI never uses the token, so it would say nothing about who ran the command.
   return { operator: given !== undefined ? parseOperatorName(given, '--operator') : cliOperator(), source };
+}
+
+/** The postback log's CSV export on stdout, streamed: stdout's pace holds Postgres back, as an HTTP client's does. */
+async function printPostbackLogCsv(filters: Record<string, unknown>) {
+  const deps = connectAdminDeps(loadConfig());
+  // `… --csv | head`: the reader closing the pipe early ends the export quietly, as it does for any Unix tool.
+  let readerGone = false;
+  const onStdoutError = (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') readerGone = true;
+  };
+  process.stdout.on('error', onStdoutError);
+  try {
+    const csv = await openPostbackLogCsv(deps.reads, filters);
+    await pipeline(csv.body, process.stdout, { end: false }).catch((err: unknown) => {
+      if (!readerGone) throw err;
+    });
+  } finally {
+    process.stdout.off('error', onStdoutError);
+    await deps.close();
+  }
 }
 
 const IMPORT_CHUNK = 1000;
@@ -170,18 +192,27 @@ export function buildCli(): Command {
     .command('list')
     .description('processed postbacks, newest first; pass the printed next_cursor as --cursor for the next page')
     .option('--transaction-id <id>', 'only this transaction')
+    .option('--advertiser <id>', 'only this advertiser (of the rejection URL or bulk upload)')
+    .option('--offer <id>', 'only this offer (the conversion\'s)')
     .option('--endpoint <id>', 'only this rejection URL (endpoint id)')
     .option('--bulk <id>', 'only the rows of this bulk rejection upload')
     .option('--outcome <outcome>', 'only this outcome')
     .option('--since <time>', 'received at or after (ISO 8601)')
     .option('--until <time>', 'received before (ISO 8601)')
-    .option('--limit <n>', 'rows per page (at most 1000)', '100')
+    .option('--limit <n>', 'rows per page (at most 1000)')
     .option('--cursor <cursor>', 'the next_cursor of the previous page')
-    .action(run((d, o: Record<string, string | undefined>) =>
-      searchPostbackLog(d.reads, Object.fromEntries(Object.entries({
-        transaction_id: o.transactionId, endpoint_id: o.endpoint, bulk_id: o.bulk, outcome: o.outcome, since: o.since, until: o.until,
-        limit: o.limit, cursor: o.cursor,
-      }).filter(([, v]) => v !== undefined)))));
+    .option('--csv', 'every matching row as CSV on stdout, streamed (no --limit or --cursor)')
+    .action(async (o: Record<string, string | undefined> & { csv?: boolean }) => {
+      const filters = queryOf({
+        transaction_id: o.transactionId, advertiser_id: o.advertiser, offer_id: o.offer, endpoint_id: o.endpoint, bulk_id: o.bulk,
+        outcome: o.outcome, since: o.since, until: o.until,
+      });
+      if (!o.csv) {
+        return run((d) => searchPostbackLog(d.reads, { ...filters, ...queryOf({ limit: o.limit ?? '100', cursor: o.cursor }) }))();
+      }
+      if (o.limit !== undefined || o.cursor !== undefined) throw new AdminInputError('--csv prints every matching row: no --limit or --cursor');
+      await printPostbackLogCsv(filters);
+    });
   postbacks
     .command('prune')
     .description('drop the postback-log days and delete the rows older than POSTBACK_LOG_RETENTION_DAYS now (workers do it every RETENTION_INTERVAL_MS)')

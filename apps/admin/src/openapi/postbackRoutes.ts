@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CONVERSION_STATUSES, OUTCOMES } from '@postback/core';
 import { importConversions, importInput, showConversion, transactionIdParam } from '../services/conversions.js';
-import { searchPostbackLog, searchSchema } from '../services/postbackLogSearch.js';
+import { searchPostbackLog, postbackLogSearchQuery } from '../services/postbackLogSearch.js';
 import { postbackIdParam, showPostback } from '../services/postbacks.js';
 import { answeredBy, type RouteDoc } from './routeDoc.js';
 import { instantText, nextCursor } from './responseTypes.js';
@@ -77,7 +77,7 @@ export const postbackRoutes: RouteDoc[] = [
     method: 'get',
     path: '/admin/postbacks',
     summary: 'Search the postback log, newest first',
-    query: searchSchema,
+    query: postbackLogSearchQuery,
     responses: { 200: { description: 'A page', schema: answeredBy(z.strictObject({ postbacks: z.array(postbackLogEntry), next_cursor: nextCursor }), searchPostbackLog) } },
   },
   {

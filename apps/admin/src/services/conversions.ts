@@ -39,18 +39,26 @@ export async function importConversions(prisma: PrismaClient, input: unknown) {
 
 export const transactionIdParam = text(TRANSACTION_ID_MAX);
 
+/**
+ * A conversion with its status history, oldest change first (by the history's id: the order the worker wrote
+ * them). From the primary: the operator asks right after a postback's 202, and a replica a moment behind would
+ * show the conversion as it was.
+ */
 export async function showConversion(prisma: PrismaClient, transactionId: string) {
   const c = await prisma.conversion.findUnique({
     where: { transactionId: parseInput(transactionIdParam, transactionId, 'transaction_id') },
-    include: { history: { orderBy: { id: 'asc' } } },
+    include: { history: { orderBy: { id: 'asc' } }, offer: { select: { advertiserId: true } } },
   });
   if (!c) throw new NotFoundError(`conversion ${transactionId} not found`);
   return {
     transaction_id: c.transactionId,
     offer_id: c.offerId,
+    advertiser_id: c.offer.advertiserId,
     status: c.status as ConversionStatus,
     rejected_reason: c.rejectedReason,
     payout: c.payout === null ? null : c.payout.toString(),
+    created_at: c.createdAt.toISOString(),
+    updated_at: c.updatedAt.toISOString(),
     history: c.history.map((h) => ({
       from_status: h.fromStatus as ConversionStatus,
       to_status: h.toStatus as ConversionStatus,

@@ -1,32 +1,25 @@
 import { z } from 'zod';
-import { OUTCOMES, TRANSACTION_ID_MAX, type Outcome, type Prisma } from '@postback/core';
+import type { Outcome, Prisma } from '@postback/core';
 import type { Reads } from '../wiring/reads.js';
-import { instant, int4Id, text, wholeNumber } from './inputTypes.js';
+import { wholeNumber } from './inputTypes.js';
 import { decodeCursor, encodeCursor, type PostbackLogPosition } from './postbackLogCursor.js';
+import { postbackLogFilterShape, postbackLogWhere, untilAfterSince } from './postbackLogFilter.js';
 import { parseInput } from './parseInput.js';
 
 export const SEARCH_LIMIT_DEFAULT = 100;
 export const SEARCH_LIMIT_MAX = 1000;
 
 // Strict: a misspelt filter is a 400, never a silently unfiltered answer.
-export const searchSchema = z
+export const postbackLogSearchQuery = z
   .strictObject({
-    transaction_id: text(TRANSACTION_ID_MAX).optional(),
-    endpoint_id: int4Id.optional(),
-    /** The rows of one bulk upload. */
-    bulk_id: z.uuid().optional(),
-    outcome: z.enum(OUTCOMES).optional(),
-    /** Received at or after. */
-    since: instant.optional(),
-    /** Received before. */
-    until: instant.optional(),
+    ...postbackLogFilterShape,
     limit: wholeNumber(1, SEARCH_LIMIT_MAX).default(SEARCH_LIMIT_DEFAULT),
     cursor: z
       .string()
       .transform((c, ctx) => decodeCursor(c) ?? (ctx.addIssue({ code: 'custom', message: 'not a cursor this API gave out' }), z.NEVER))
       .optional(),
   })
-  .refine((q) => !q.since || !q.until || q.since < q.until, { message: 'must be after since', path: ['until'] });
+  .refine(...untilAfterSince);
 
 export interface PostbackLogEntry {
   postback_id: string;
@@ -34,10 +27,20 @@ export interface PostbackLogEntry {
   endpoint_id: number | null;
   bulk_id: string | null;
   transaction_id: string;
+  /** The rejection URL's or upload's advertiser; null on rows written before the console's columns (as the next three). */
+  advertiser_id: number | null;
+  /** The conversion's offer; null when it was not found. */
+  offer_id: number | null;
   reason: string;
   outcome: Outcome;
+  /** Why it changed nothing, in words (not_found, out_of_scope, superseded, revoked); null when it did. */
+  error: string | null;
+  /** How it arrived: url, bulk or replay. */
+  source: string | null;
   received_at: string;
   processed_at: string;
+  /** processed_at - received_at: from the receiver's 202 to the worker's commit. */
+  latency_ms: number;
   attempts: number;
 }
 
@@ -49,19 +52,17 @@ export interface PostbackLogPage {
 
 /**
  * One page of the postback log, newest first (received_at, then postback_id, descending), filtered by any of
- * transaction, endpoint, bulk upload, outcome and a received_at range. Keyset paging: `cursor` is where the previous page
+ * transaction, advertiser, offer, endpoint, bulk upload, outcome and a received_at range (postbackLogFilter.ts). Keyset paging: `cursor` is where the previous page
  * ended, so each page is one index range scan however deep the operator goes. Served by the read replica when
  * there is one: a postback applied in the last moments may be missing (see README, Operations).
  */
 export async function searchPostbackLog(reads: Reads, rawQuery: unknown): Promise<PostbackLogPage> {
-  const q = parseInput(searchSchema, rawQuery);
-  const and: Prisma.PostbackLogWhereInput[] = [];
-  if (q.since) and.push({ receivedAt: { gte: q.since } });
-  if (q.until) and.push({ receivedAt: { lt: q.until } });
+  const q = parseInput(postbackLogSearchQuery, rawQuery);
+  const and = postbackLogWhere(q);
   if (q.cursor) and.push(...after(q.cursor));
   const rows = await reads.run((replica) =>
     replica.postbackLog.findMany({
-      where: { transactionId: q.transaction_id, endpointId: q.endpoint_id, bulkId: q.bulk_id, outcome: q.outcome, AND: and },
+      where: { AND: and },
       orderBy: [{ receivedAt: 'desc' }, { postbackId: 'desc' }],
       // One more than asked: whether it exists says if there is a next page.
       take: q.limit + 1,
@@ -72,14 +73,19 @@ export async function searchPostbackLog(reads: Reads, rawQuery: unknown): Promis
   return {
     postbacks: page.map((r) => ({
       postback_id: r.postbackId,
-      endpoint_id: r.endpointId,
-      bulk_id: r.bulkId,
-      transaction_id: r.transactionId,
-      reason: r.reason,
-      outcome: r.outcome,
       received_at: r.receivedAt.toISOString(),
       processed_at: r.processedAt.toISOString(),
+      latency_ms: r.processedAt.getTime() - r.receivedAt.getTime(),
+      transaction_id: r.transactionId,
+      endpoint_id: r.endpointId,
+      bulk_id: r.bulkId,
+      advertiser_id: r.advertiserId,
+      offer_id: r.offerId,
+      reason: r.reason,
+      outcome: r.outcome,
       attempts: r.attempts,
+      error: r.error,
+      source: r.source,
     })),
     next_cursor: rows.length > q.limit && last ? encodeCursor(last) : null,
   };

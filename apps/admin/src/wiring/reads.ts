@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { createPrisma, isStoreUnreachable, sqlStateOf, type Config, type PrismaClient } from '@postback/core';
 import { ReadReplicaConflictError, ReadReplicaUnreachableError } from '../adminErrors.js';
 
@@ -26,23 +27,30 @@ export interface Reads {
    * ReadReplicaUnreachableError, a read it cancelled for a recovery conflict a ReadReplicaConflictError (both 503).
    */
   run<T>(work: (reads: PrismaClient) => Promise<T>): Promise<T>;
+  /**
+   * A pg connection of its own to the same database, for what Prisma cannot do (COPY … TO STDOUT, streamed); the
+   * caller ends it. A failure to connect is mapped as in run().
+   */
+  connectRaw(): Promise<pg.Client>;
   /** The replica's state and replay lag; undefined without a replica. */
   replicaState(): Promise<ReplicaState | undefined>;
   close(): Promise<void>;
 }
 
 /** The one place the admin makes its second Prisma client. */
-export function connectReads(cfg: Pick<Config, 'DATABASE_READ_URL' | 'DATABASE_READ_POOL_SIZE'>, primary: PrismaClient): Reads {
+export function connectReads(cfg: Pick<Config, 'DATABASE_URL' | 'DATABASE_READ_URL' | 'DATABASE_READ_POOL_SIZE'>, primary: PrismaClient): Reads {
   if (!cfg.DATABASE_READ_URL) {
     return {
       servedBy: 'primary',
       run: (work) => work(primary),
+      connectRaw: () => connectPg(cfg.DATABASE_URL),
       replicaState: async () => undefined,
       // The primary is closed by whoever opened it.
       close: async () => undefined,
     };
   }
   const replica = createPrisma(cfg.DATABASE_READ_URL, cfg.DATABASE_READ_POOL_SIZE);
+  const readUrl = cfg.DATABASE_READ_URL;
   return {
     servedBy: 'replica',
     async run(work) {
@@ -53,6 +61,14 @@ export function connectReads(cfg: Pick<Config, 'DATABASE_READ_URL' | 'DATABASE_R
         if (RECOVERY_CONFLICT_SQLSTATES.has(sqlStateOf(err) ?? '')) {
           throw new ReadReplicaConflictError('read replica cancelled the read to replay changes from the primary: retry', { cause: err });
         }
+        throw err;
+      }
+    },
+    async connectRaw() {
+      try {
+        return await connectPg(readUrl);
+      } catch (err) {
+        if (isStoreUnreachable(err)) throw new ReadReplicaUnreachableError('read replica unreachable (DATABASE_READ_URL)', { cause: err });
         throw err;
       }
     },
@@ -73,4 +89,18 @@ export function connectReads(cfg: Pick<Config, 'DATABASE_READ_URL' | 'DATABASE_R
     },
     close: () => replica.$disconnect(),
   };
+}
+
+async function connectPg(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url });
+  // Once connected, a connection that breaks reports through the query using it; without a listener, the client's
+  // own 'error' event would end the process.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    throw err;
+  }
+  return client;
 }

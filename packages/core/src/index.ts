@@ -25,3 +25,4 @@ export * from './syncKeyRegistry.js';
 export * from './postbackLog/index.js';
 export * from './deadLetter/index.js';
 export * from './authFailureLimiter.js';
+export * from './rejectionRollups/index.js';

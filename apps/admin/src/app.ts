@@ -11,6 +11,7 @@ import { mountQueueDashboard } from './dashboard/queueDashboard.js';
 import { createBulkRejections, type BulkRejections } from './bulk/bulkRejections.js';
 import { registerBulkRoutes } from './bulk/bulkRoutes.js';
 import { registerDlqRoutes } from './dlqRoutes.js';
+import { registerReportRoutes } from './reportRoutes.js';
 import { readiness } from './readiness.js';
 import { createAdminMetrics, type AdminMetrics } from './adminMetrics.js';
 import type { AdminDeps } from './wiring/adminDeps.js';
@@ -114,6 +115,7 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
     res.json(await searchAudit(deps.reads, req.query));
   });
   registerDlqRoutes(app, deps, deps.replays ?? createDlqReplays(deps, deps.logger));
+  registerReportRoutes(app, deps);
   registerBulkRoutes(app, deps, deps.bulk ?? createBulkRejections(deps));
   registerDlqConsole(app);
   mountQueueDashboard(app, deps);

@@ -1,4 +1,4 @@
-// The report phase: rejection_rollups pre-filled in SQL with what a 20-million-row postback_log over 31 days would
+// The report phase: the rollups pre-filled in SQL with what a 20-million-row postback_log over 31 days would
 // have left in them, plus a compaction interval's worth of deltas not yet folded, then GET /admin/reports/rejections
 // for 30 days by each group_by through a real admin process (median of several).
 import pg from 'pg';
@@ -29,10 +29,10 @@ async function prefillRollups(db, postbacks) {
   const { rows: [{ offers, advertisers }] } = await db.query('SELECT (SELECT count(*) FROM offers)::int AS offers, (SELECT count(*) FROM advertisers)::int AS advertisers');
   const perHour = postbacks / (DAYS * 24);
   const perKey = (share, keys) => Math.max(1, Math.round((perHour * share) / keys));
-  await db.query('TRUNCATE rejection_rollups, rejection_rollup_deltas');
+  await db.query('TRUNCATE rejection_rollups_hourly, rejection_rollups_daily, rejection_rollup_deltas');
   // Hour by hour, in time order, as compactions would have written them.
   await db.query(
-    `INSERT INTO rejection_rollups (hour, advertiser_id, offer_id, reason, outcome, count)
+    `INSERT INTO rejection_rollups_hourly (hour, advertiser_id, offer_id, reason, outcome, count)
      SELECT h, k.advertiser_id, k.offer_id, k.reason, k.outcome::postback_outcome, k.count
      FROM generate_series($1::timestamptz, $2::timestamptz - interval '1 hour', interval '1 hour') AS h
      CROSS JOIN (
@@ -47,17 +47,22 @@ async function prefillRollups(db, postbacks) {
       perKey(NOT_FOUND_SHARE, advertisers * REASONS.length)],
   );
   await db.query(
+    `INSERT INTO rejection_rollups_daily (day, advertiser_id, offer_id, reason, outcome, count)
+     SELECT date_trunc('day', hour, 'UTC'), advertiser_id, offer_id, reason, outcome, sum(count)
+     FROM rejection_rollups_hourly GROUP BY 1, 2, 3, 4, 5 ORDER BY 1`,
+  );
+  await db.query(
     `INSERT INTO rejection_rollup_deltas (hour, advertiser_id, offer_id, reason, outcome, count)
-     SELECT date_trunc('hour', now(), 'UTC'), o.advertiser_id, o.id, $1::text[][1 + i % cardinality($1::text[])], 'rejected', 1
+     SELECT date_trunc('hour', now(), 'UTC'), o.advertiser_id, o.id, ($1::text[])[1 + i % cardinality($1::text[])], 'rejected', 1
      FROM generate_series(1, $2::int) AS i JOIN offers o ON o.id = 1 + i % $3::int`,
     [REASONS, PENDING_DELTAS, offers],
   );
-  await db.query('VACUUM ANALYZE rejection_rollups, rejection_rollup_deltas');
+  await db.query('VACUUM ANALYZE rejection_rollups_hourly, rejection_rollups_daily, rejection_rollup_deltas');
   const { rows: [r] } = await db.query(
-    `SELECT (SELECT count(*) FROM rejection_rollups)::int AS rollups, (SELECT count(*) FROM rejection_rollup_deltas)::int AS deltas,
-            (SELECT sum(count) FROM rejection_rollups)::bigint AS postbacks`,
+    `SELECT (SELECT count(*) FROM rejection_rollups_hourly)::int AS rollups, (SELECT count(*) FROM rejection_rollups_daily)::int AS daily,
+            (SELECT count(*) FROM rejection_rollup_deltas)::int AS deltas, (SELECT sum(count) FROM rejection_rollups_hourly)::bigint AS postbacks`,
   );
-  return { rollups: r.rollups, deltas: r.deltas, postbacks: Number(r.postbacks) };
+  return { rollups: r.rollups, daily: r.daily, deltas: r.deltas, postbacks: Number(r.postbacks) };
 }
 
 /** Prefills the rollups, then times the 30-day report by each grouping (ms, median of RUNS, after one warm-up). */
@@ -70,7 +75,7 @@ export async function benchReports({ databaseUrl, env, postbacks, log }) {
     const start = performance.now();
     const filled = await prefillRollups(db, postbacks);
     const fillSeconds = (performance.now() - start) / 1000;
-    log(`reports: ${filled.rollups} rollup rows and ${filled.deltas} deltas in ${fillSeconds.toFixed(1)} s`);
+    log(`reports: ${filled.rollups} hourly and ${filled.daily} daily rollup rows and ${filled.deltas} deltas in ${fillSeconds.toFixed(1)} s`);
     const port = await freePort();
     admin = startApp('admin', { ...env, ADMIN_PORT: String(port), ADMIN_HOST: '127.0.0.1', ADMIN_TOKEN: TOKEN });
     const url = `http://127.0.0.1:${port}`;
@@ -78,6 +83,7 @@ export async function benchReports({ databaseUrl, env, postbacks, log }) {
     const results = {
       report_prefill_postbacks: filled.postbacks,
       report_rollup_rows: filled.rollups,
+      report_daily_rollup_rows: filled.daily,
       report_pending_deltas: filled.deltas,
       report_prefill_seconds: Math.round(fillSeconds * 10) / 10,
     };

@@ -166,8 +166,9 @@ async function applyInTransaction(
   // whose row lands applied it.
   // The counts are appended, one delta row per (hour, advertiser, offer, reason, outcome) of the rows that landed,
   // never added to a shared counter row: an UPDATE of a hot rollup row would make every concurrent batch touching
-  // the same key wait for this one's commit. The worker's maintenance folds the deltas into rejection_rollups
-  // (packages/core/src/rejectionRollups/). Counted from `logged`, so a postback applied before is never counted twice.
+  // the same key wait for this one's commit. The worker's maintenance folds the deltas into the hourly and daily
+  // rollups (packages/core/src/rejectionRollups/). Counted from `logged`, so a postback applied before is never
+  // counted twice.
   const written = await tx.$queryRaw<Array<{ postback_id: string }>>`
     WITH updated AS (
       UPDATE conversions c

@@ -121,8 +121,8 @@ const envShape = z.object({
   RETENTION_BATCH_SIZE: positiveInt.max(100_000).default(5000),
   RETENTION_INTERVAL_MS: positiveInt.min(1000).default(3_600_000),
   // How often the worker's maintenance folds the report counts the batches appended (rejection_rollup_deltas) into
-  // rejection_rollups, once per interval across all workers: reports read both, so this bounds how many delta rows a
-  // report adds up, never how fresh it is.
+  // the hourly and daily rollups, once per interval across all workers: reports read both, so this bounds how many
+  // delta rows a report adds up, never how fresh it is.
   REJECTION_ROLLUP_INTERVAL_MS: positiveInt.min(1000).default(60_000),
   // Dead-lettered jobs a replay puts back on the main queue per second (a replay may ask for less or more), so
   // replaying a large dead-letter queue leaves the workers room for live postbacks.

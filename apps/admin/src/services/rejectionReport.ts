@@ -31,11 +31,17 @@ const KEY_COLUMN: Readonly<Record<ReportGroupBy, string>> = {
   outcome: 'outcome::text',
 };
 
+// Where each bucket size's compacted counts are, and the column of their bucket start.
+const ROLLUPS: Readonly<Record<ReportBucket, { table: string; time: string }>> = {
+  hour: { table: 'rejection_rollups_hourly', time: 'hour' },
+  day: { table: 'rejection_rollups_daily', time: 'day' },
+};
+
 /**
  * Rejections over time from the rollups (prisma/migrations/20261202110000_rejection_rollups), never from a scan of
- * postback_log: the compacted rows plus the deltas not yet compacted, added up in one statement, so that its one
- * snapshot counts every applied postback exactly once whether or not a compaction ran in between. Served by the
- * read replica when there is one (then as stale as the replica's lag).
+ * postback_log: the compacted rows of the bucket size asked for plus the deltas not yet compacted, added up in one
+ * statement, so that its one snapshot counts every applied postback exactly once whether or not a compaction ran in
+ * between. Served by the read replica when there is one (then as stale as the replica's lag).
  */
 export async function rejectionReport(reads: Reads, rawQuery: unknown): Promise<RejectionReport> {
   const q = parseInput(rejectionReportSchema, rawQuery);
@@ -77,10 +83,10 @@ interface BucketCount {
 
 async function countsOf(db: PrismaClient, q: RejectionReportQuery): Promise<BucketCount[]> {
   const values: unknown[] = [q.since.toISOString(), q.until.toISOString()];
-  const where = ['hour >= $1::timestamptz', 'hour < $2::timestamptz'];
+  const where: string[] = [];
   if (q.group_by !== 'outcome') {
     values.push(REJECTION_OUTCOMES);
-    where.push(`outcome::text = ANY($${values.length}::text[])`);
+    where.push(`outcome = ANY($${values.length}::postback_outcome[])`);
   }
   if (q.advertiser_id !== undefined) {
     values.push(q.advertiser_id);
@@ -90,12 +96,18 @@ async function countsOf(db: PrismaClient, q: RejectionReportQuery): Promise<Buck
     values.push(q.offer_id);
     where.push(`offer_id = $${values.length}::int`);
   }
-  const filter = where.join(' AND ');
+  // Each side filtered on its own time column, so each reads its index's range. The span is whole buckets
+  // (rejectionReportSchema), so the deltas' hours in it are exactly the hours of its buckets.
+  const filter = (time: string) => [`${time} >= $1::timestamptz`, `${time} < $2::timestamptz`, ...where].join(' AND ');
+  const rollups = ROLLUPS[q.bucket];
+  const deltaBucket = q.bucket === 'hour' ? 'hour' : `date_trunc('day', hour, 'UTC')`;
   const rows = await db.$queryRawUnsafe<Array<{ bucket: Date; key: string; count: bigint }>>(
-    `SELECT date_trunc('${q.bucket}', hour, 'UTC') AS bucket, ${KEY_COLUMN[q.group_by]}::text AS key, sum(count)::bigint AS count
-     FROM (SELECT hour, advertiser_id, offer_id, reason, outcome, count FROM rejection_rollups WHERE ${filter}
+    `SELECT bucket, key, sum(count)::bigint AS count
+     FROM (SELECT ${rollups.time} AS bucket, ${KEY_COLUMN[q.group_by]}::text AS key, count
+           FROM ${rollups.table} WHERE ${filter(rollups.time)}
            UNION ALL
-           SELECT hour, advertiser_id, offer_id, reason, outcome, count FROM rejection_rollup_deltas WHERE ${filter}) AS counted
+           SELECT ${deltaBucket}, ${KEY_COLUMN[q.group_by]}::text, count
+           FROM rejection_rollup_deltas WHERE ${filter('hour')}) AS counted
      GROUP BY 1, 2
      HAVING sum(count) > 0`,
     ...values,

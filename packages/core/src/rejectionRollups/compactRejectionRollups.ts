@@ -19,9 +19,9 @@ export interface CompactOptions {
 export interface CompactResult {
   /** Another run held the compaction lock: it does the work, this one did nothing. */
   skipped: boolean;
-  /** Delta rows folded into rejection_rollups. */
+  /** Delta rows folded into the rollups. */
   compacted_deltas: number;
-  /** Rollup rows deleted for being past the retention. */
+  /** Rollup rows (hourly and daily) deleted for being past the retention. */
   pruned_rollups: number;
 }
 
@@ -30,8 +30,9 @@ export function compactOptionsOf(cfg: Pick<Config, 'POSTBACK_LOG_RETENTION_DAYS'
 }
 
 /**
- * Folds the delta rows the workers' batches appended (rejection_rollup_deltas) into rejection_rollups, one row per
- * (hour, advertiser, offer, reason, outcome), and deletes the rollups past the retention.
+ * Folds the delta rows the workers' batches appended (rejection_rollup_deltas) into rejection_rollups_hourly and
+ * rejection_rollups_daily, one row per (hour or day, advertiser, offer, reason, outcome), and deletes the rollups
+ * past the retention.
  *
  * Each transaction deletes a slice of deltas and adds their sums to the rollups in one statement, so a report (one
  * statement over both tables, one snapshot) sees every count exactly once, before, during and after. Only one run
@@ -54,17 +55,25 @@ export async function compactRejectionRollups(prisma: PrismaClient, options: Com
             DELETE FROM rejection_rollup_deltas
             WHERE id IN (SELECT id FROM rejection_rollup_deltas ORDER BY id LIMIT ${DELTAS_PER_TRANSACTION})
             RETURNING hour, advertiser_id, offer_id, reason, outcome, count
-          ), folded AS (
-            INSERT INTO rejection_rollups AS r (hour, advertiser_id, offer_id, reason, outcome, count)
+          ), hourly AS (
+            INSERT INTO rejection_rollups_hourly AS r (hour, advertiser_id, offer_id, reason, outcome, count)
             SELECT hour, advertiser_id, offer_id, reason, outcome, sum(count)
             FROM taken
             GROUP BY hour, advertiser_id, offer_id, reason, outcome
             ON CONFLICT (hour, advertiser_id, offer_id, reason, outcome) DO UPDATE SET count = r.count + excluded.count
+          ), daily AS (
+            INSERT INTO rejection_rollups_daily AS r (day, advertiser_id, offer_id, reason, outcome, count)
+            SELECT date_trunc('day', hour, 'UTC'), advertiser_id, offer_id, reason, outcome, sum(count)
+            FROM taken
+            GROUP BY 1, advertiser_id, offer_id, reason, outcome
+            ON CONFLICT (day, advertiser_id, offer_id, reason, outcome) DO UPDATE SET count = r.count + excluded.count
           )
           SELECT count(*)::int AS moved FROM taken`;
-        // Last, under the same lock: a fold never re-creates a row this deleted in the same run.
+        // Last, under the same lock: a fold never re-creates a row this deleted in the same run. A day goes once
+        // all of it is past the cutoff, as postback_log's day partitions do.
         const expired = moved < DELTAS_PER_TRANSACTION
-          ? await tx.$executeRaw`DELETE FROM rejection_rollups WHERE hour < ${cutoff.toISOString()}::timestamptz`
+          ? (await tx.$executeRaw`DELETE FROM rejection_rollups_hourly WHERE hour < ${cutoff.toISOString()}::timestamptz`) +
+            (await tx.$executeRaw`DELETE FROM rejection_rollups_daily WHERE day <= ${cutoff.toISOString()}::timestamptz - interval '1 day'`)
           : 0;
         return { moved, expired };
       },

@@ -53,9 +53,14 @@ export async function rejectionReport(reads: Reads, rawQuery: unknown): Promise<
   const totals = new Map<string, number>();
   for (const c of counts) totals.set(c.key, (totals.get(c.key) ?? 0) + c.count);
   const all = [...totals.values()].reduce((a, b) => a + b, 0);
-  const order = [...totals].sort(([ka, a], [kb, b]) => b - a || (ka < kb ? -1 : ka > kb ? 1 : 0)).map(([k]) => k);
-  const rank = new Map(order.map((k, i) => [k, i]));
   const keyOf = (k: string): ReportKey => (q.group_by === 'offer' || q.group_by === 'advertiser' ? Number(k) : k);
+  // Largest first; ties by key (ids as numbers), so the same data always gives the same order.
+  const byKey = (a: string, b: string) => {
+    const [ka, kb] = [keyOf(a), keyOf(b)];
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  };
+  const order = [...totals].sort(([ka, a], [kb, b]) => b - a || byKey(ka, kb)).map(([k]) => k);
+  const rank = new Map(order.map((k, i) => [k, i]));
 
   return {
     group_by: q.group_by,

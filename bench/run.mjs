@@ -1,8 +1,9 @@
-// npm run bench [-- --quick] [-- --growth] [-- --prefill-rows=N] [-- --replicas] [-- --bulk] [-- --refusals]: the pipeline against this
-// machine's own limits, side by side in one run. --growth runs only the drain on an empty and on a pre-filled log, and
-// retention; --replicas only the ACK_REPLICAS phase (to bench/results-replicas.json); --bulk only the bulk rejections
-// phase (to bench/results-bulk.json); --refusals only the refusal log's cost under a bad-key flood (to
-// bench/results-refusals.json). Writes bench/results.json. See README "Performance" for what each figure means.
+// npm run bench [-- --quick] [-- --growth] [-- --prefill-rows=N] [-- --replicas] [-- --bulk] [-- --refusals] [-- --reports]:
+// the pipeline against this machine's own limits, side by side in one run. --growth runs only the drain on an empty
+// and on a pre-filled log, and retention; --replicas only the ACK_REPLICAS phase (to bench/results-replicas.json);
+// --bulk only the bulk rejections phase (to bench/results-bulk.json); --refusals only the refusal log's cost under a
+// bad-key flood (to bench/results-refusals.json); --reports only the reports over pre-filled rollups (to
+// bench/results-reports.json). Writes bench/results.json. See README "Performance" for what each figure means.
 import { writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -17,6 +18,7 @@ import { burst, summarize } from './load.mjs';
 import { benchRefusals, refusalRows } from './refusals.mjs';
 import { pastDays, prefill } from './prefill.mjs';
 import { benchReplicas, replicaRows } from './replicas.mjs';
+import { benchReports, reportRows } from './reports.mjs';
 import { retainOldestDay } from './retention.mjs';
 import { advertiserOf, databaseUrl, dropAll, PREFIX, REASONS, REDIS_URL, seed } from './seed.mjs';
 import { freePort, peakRssMb, startApp, startExpressFloor, waitForHttp } from './services.mjs';
@@ -31,6 +33,9 @@ const PREFILL_ROWS = prefillFlag ? Number(prefillFlag.split('=')[1]) : quick ? 3
 if (!Number.isSafeInteger(PREFILL_ROWS) || PREFILL_ROWS < 90) throw new Error('--prefill-rows wants a whole number ≥ 90');
 const bulkOnly = args.includes('--bulk');
 const refusalsOnly = args.includes('--refusals');
+const reportsOnly = args.includes('--reports');
+// The reports' rollups stand for a 20-million-row log whatever the mode: they are a few rows per hour, fast to fill.
+const REPORT_POSTBACKS = 20_000_000;
 const CONNECTIONS = 64;
 const SECONDS = quick ? 6 : 30;
 const ROUNDS = 3;
@@ -139,6 +144,8 @@ async function main() {
     results.worker_rss_mb = Math.max(...workerRss);
 
     if (!growthOnly) {
+      // Reports over 31 days of rollups (see reports.mjs).
+      Object.assign(results, await benchReports({ databaseUrl: databaseUrl(), env, postbacks: REPORT_POSTBACKS, log }));
       // Bulk rejections: rows/s from upload to applied, beside the live drain (see bulk.mjs).
       Object.assign(results, await benchBulk({ quick, env, log }));
       // What ACK_REPLICAS costs, on a primary + replica of the bench's own (see replicas.mjs).
@@ -276,5 +283,26 @@ async function refusalsAlone() {
   printRows(title, refusalRows(refusals), 'bench/results-refusals.json');
 }
 
-await (refusalsOnly ? refusalsAlone() : replicasOnly ? replicasAlone() : bulkOnly ? bulkAlone({ quick, env, log, printRows }) : main());
+/** `--reports`: only the reports, on a seeded database of their own. */
+async function reportsAlone() {
+  log('seeding the advertisers and offers');
+  await seed(1000);
+  try {
+    const results = { quick, ...(await benchReports({ databaseUrl: databaseUrl(), env, postbacks: REPORT_POSTBACKS, log })) };
+    writeFileSync(new URL('./results-reports.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+    printRows('Reports benchmark: GET /admin/reports/rejections over rollups of a 20-million-row log', reportRows(results), 'bench/results-reports.json');
+  } finally {
+    await dropAll();
+  }
+}
+
+await (refusalsOnly
+  ? refusalsAlone()
+  : replicasOnly
+  ? replicasAlone()
+  : bulkOnly
+    ? bulkAlone({ quick, env, log, printRows })
+    : reportsOnly
+      ? reportsAlone()
+      : main());
 process.exit(0);

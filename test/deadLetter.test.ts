@@ -67,6 +67,10 @@ describe('dead-letter queue', () => {
       await eventually(async () => (await showPostback(admin, badId)).outcome === 'rejected', 20_000, 'the replay to apply');
       expect(await onlyShard(admin).deadLetters.getJob(badId)).toBeUndefined();
       expect(await t.prisma.conversionStatusHistory.count({ where: { conversionId: broken.id } })).toBe(1);
+      // The log says how each arrived: the replayed one back from the dead-letter queue.
+      const goodId = String(good.body.postback_id);
+      const logged = await t.prisma.postbackLog.findMany({ where: { postbackId: { in: [badId, goodId] } } });
+      expect(Object.fromEntries(logged.map((r) => [r.postbackId, r.source]))).toEqual({ [badId]: 'replay', [goodId]: 'url' });
 
       // Replaying the same postback again (a stale copy) changes nothing: no second history row.
       await onlyShard(admin).deadLetters.add('dead', dead.data, { jobId: badId });

@@ -1,4 +1,4 @@
-import type { ConversionStatus, Prisma, PrismaClient } from '@postback/core';
+import { sqlStateOf, type ConversionStatus, type Prisma, type PrismaClient } from '@postback/core';
 import type { AdminDeps } from '../../apps/admin/src/wiring/adminDeps.js';
 import { createRejectionEndpoint } from '../../apps/admin/src/services/rejectionEndpoints.js';
 
@@ -49,10 +49,25 @@ export async function givenPostbackLogRefusing(prisma: PrismaClient, transaction
       IF ${condition} THEN RAISE EXCEPTION 'refused by test trigger'; END IF;
       RETURN NEW;
     END $$ LANGUAGE plpgsql`);
-  await prisma.$executeRawUnsafe(`CREATE TRIGGER ${name} BEFORE INSERT ON postback_log FOR EACH ROW EXECUTE FUNCTION ${name}()`);
+  await retriedOnDeadlock(() => prisma.$executeRawUnsafe(`CREATE TRIGGER ${name} BEFORE INSERT ON postback_log FOR EACH ROW EXECUTE FUNCTION ${name}()`));
   return async () => {
-    await prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS ${name} ON postback_log`);
+    await retriedOnDeadlock(() => prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS ${name} ON postback_log`));
   };
+}
+
+/**
+ * A trigger's DDL on postback_log locks the parent, then each partition, while a running worker's batch may hold a
+ * partition and wait for the parent: Postgres breaks that deadlock (40P01) by cancelling one side, at times the DDL.
+ */
+async function retriedOnDeadlock(ddl: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ddl();
+      return;
+    } catch (err) {
+      if (sqlStateOf(err) !== '40P01' || attempt >= 5) throw err;
+    }
+  }
 }
 
 /**

@@ -13,6 +13,7 @@ import { registerBulkRoutes } from './bulk/bulkRoutes.js';
 import { registerDlqRoutes } from './dlqRoutes.js';
 import { createAdminOpenApi } from './openapi/adminOpenApi.js';
 import { registerPostbackLogCsv } from './postbackLogCsvRoute.js';
+import { registerReportRoutes } from './reportRoutes.js';
 import { readiness } from './readiness.js';
 import { createAdminMetrics, type AdminMetrics } from './adminMetrics.js';
 import type { AdminDeps } from './wiring/adminDeps.js';
@@ -136,6 +137,7 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
     res.json((openApi ??= createAdminOpenApi()));
   });
   registerDlqRoutes(app, deps, deps.replays ?? createDlqReplays(deps, deps.logger));
+  registerReportRoutes(app, deps);
   registerBulkRoutes(app, deps, deps.bulk ?? createBulkRejections(deps));
   registerDlqConsole(app);
   mountQueueDashboard(app, deps);

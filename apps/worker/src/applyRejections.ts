@@ -1,4 +1,5 @@
 import {
+  OUTCOME_ERRORS,
   bulkIdOf,
   conversionStateOf,
   decideBatch,
@@ -15,7 +16,13 @@ import { keyRevocations, type KeyRevocations, type RevocationsInRedis } from './
 export type PostbackToApply = Postback & {
   attempts: number;
   shard: string;
+  /** Its job was put back from the dead-letter queue by a replay: logged with source 'replay'. */
+  replayed?: boolean;
 };
+
+// Why a postback changed nothing, passed once per batch as one parameter and looked up by outcome in SQL, rather
+// than repeated in every row's JSON.
+const OUTCOME_ERRORS_JSON = JSON.stringify(OUTCOME_ERRORS);
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
@@ -27,8 +34,8 @@ interface LockedConversion extends ConversionStateRow {
 /**
  * Applies a batch of postbacks in one transaction and returns each one's outcome, in the order given.
  * The rules themselves are the pure decideBatch(); this file loads the state they need and writes what they
- * decide. Round trips in the transaction: BEGIN, the row locks, the log read, one statement writing every table,
- * COMMIT.
+ * decide. Round trips in the transaction: BEGIN, the row locks, the log read, one statement writing every table
+ * (the conversions, their history, the log with its console columns, the report counts), COMMIT.
  */
 export async function applyRejections(
   prisma: PrismaClient,
@@ -134,7 +141,9 @@ async function applyInTransaction(
       postback_id: postback.postbackId,
     }));
   // Every postback gets its log row, whatever its outcome: the answer to "why did my rejection do nothing?".
-  // Its receipt time goes as epoch ms: exact, and no Date formatting per row.
+  // Its receipt time goes as epoch ms: exact, and no Date formatting per row. The console's columns come from what
+  // the batch holds already: the advertiser from the postback's scope (the URL's or the upload's, known even when
+  // the conversion is not), the offer from the locked conversion (for a global URL, the conversion's offer).
   const logRows = results.map(({ postback, decision }) => ({
     postback_id: postback.postbackId,
     endpoint_id: endpointIdOf(postback),
@@ -145,14 +154,23 @@ async function applyInTransaction(
     received_at_ms: postback.receivedAt,
     outcome: decision.outcome,
     attempts: postback.attempts,
+    advertiser_id: postback.scope.advertiserId,
+    offer_id: states.get(postback.transactionId)?.offerId ?? null,
+    // Absent (null in SQL) unless true: no bytes per row for the common case.
+    ...(postback.replayed ? { replayed: true } : {}),
   }));
 
-  // The conversions, their history and the log in one statement: one round trip, its parts run to completion
-  // whatever the last one returns, and all commit or none with the transaction. Each table's rows travel as one
-  // JSON parameter (json_to_recordset keeps their order): one value for the client to pass on, not one per row
-  // and column. RETURNING says which log rows this transaction wrote: for a conversion that does not exist no row
-  // lock orders two deliveries of one postback, so both may have read an empty log above, and only the one whose
-  // row lands applied it.
+  // The conversions, their history, the log and the report counts in one statement: one round trip, its parts run
+  // to completion whatever the last one returns, and all commit or none with the transaction. Each table's rows
+  // travel as one JSON parameter (json_to_recordset keeps their order): one value for the client to pass on, not one
+  // per row and column. RETURNING says which log rows this transaction wrote: for a conversion that does not exist
+  // no row lock orders two deliveries of one postback, so both may have read an empty log above, and only the one
+  // whose row lands applied it.
+  // The counts are appended, one delta row per (hour, advertiser, offer, reason, outcome) of the rows that landed,
+  // never added to a shared counter row: an UPDATE of a hot rollup row would make every concurrent batch touching
+  // the same key wait for this one's commit. The worker's maintenance folds the deltas into the hourly and daily
+  // rollups (packages/core/src/rejectionRollups/). Counted from `logged`, so a postback applied before is never
+  // counted twice.
   const written = await tx.$queryRaw<Array<{ postback_id: string }>>`
     WITH updated AS (
       UPDATE conversions c
@@ -165,15 +183,26 @@ async function applyInTransaction(
       SELECT v.conversion_id, v.from_status, v.to_status, v.old_reason, v.new_reason, v.postback_id
       FROM json_to_recordset(${JSON.stringify(changes)}::json) AS v(conversion_id bigint,
         from_status conversion_status, to_status conversion_status, old_reason text, new_reason text, postback_id uuid)
+    ), logged AS (
+      INSERT INTO postback_log
+        (postback_id, endpoint_id, bulk_id, transaction_id, reason, seq, received_at, outcome, attempts,
+         advertiser_id, offer_id, error, source)
+      SELECT v.postback_id, v.endpoint_id, v.bulk_id, v.transaction_id, v.reason, v.seq,
+             timestamptz 'epoch' + v.received_at_ms * interval '1 millisecond', v.outcome, v.attempts,
+             v.advertiser_id, v.offer_id, ${OUTCOME_ERRORS_JSON}::jsonb ->> v.outcome::text,
+             CASE WHEN v.replayed THEN 'replay' WHEN v.bulk_id IS NULL THEN 'url' ELSE 'bulk' END
+      FROM json_to_recordset(${JSON.stringify(logRows)}::json) AS v(postback_id uuid, endpoint_id int, bulk_id uuid,
+        transaction_id text, reason text, seq bigint, received_at_ms bigint, outcome postback_outcome, attempts int,
+        advertiser_id int, offer_id int, replayed boolean)
+      ON CONFLICT (received_at, postback_id) DO NOTHING
+      RETURNING postback_id, received_at, advertiser_id, offer_id, reason, outcome
+    ), counted AS (
+      INSERT INTO rejection_rollup_deltas (hour, advertiser_id, offer_id, reason, outcome, count)
+      SELECT date_trunc('hour', received_at, 'UTC'), advertiser_id, offer_id, reason, outcome, count(*)
+      FROM logged
+      GROUP BY 1, 2, 3, 4, 5
     )
-    INSERT INTO postback_log
-      (postback_id, endpoint_id, bulk_id, transaction_id, reason, seq, received_at, outcome, attempts)
-    SELECT v.postback_id, v.endpoint_id, v.bulk_id, v.transaction_id, v.reason, v.seq,
-           timestamptz 'epoch' + v.received_at_ms * interval '1 millisecond', v.outcome, v.attempts
-    FROM json_to_recordset(${JSON.stringify(logRows)}::json) AS v(postback_id uuid, endpoint_id int, bulk_id uuid,
-      transaction_id text, reason text, seq bigint, received_at_ms bigint, outcome postback_outcome, attempts int)
-    ON CONFLICT (received_at, postback_id) DO NOTHING
-    RETURNING postback_id::text`;
+    SELECT postback_id::text FROM logged`;
 
   for (const r of results) outcomes.set(r.postback.postbackId, r.decision.outcome);
   const writtenIds = new Set(written.map((r) => r.postback_id));

@@ -61,7 +61,10 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
     if (!parsed.success) throw new PermanentJobError(`unreadable postback job: ${parsed.error.message}`);
     const postbacks = postbacksOf(parsed.data);
     const attempts = job.attemptsMade + 1;
-    const settled = await Promise.allSettled(postbacks.map((p) => deps.applier.submit({ ...p, attempts, shard: shard.tag })));
+    const replayed = parsed.data.replayed === true;
+    const settled = await Promise.allSettled(
+      postbacks.map((p) => deps.applier.submit({ ...p, attempts, shard: shard.tag, replayed })),
+    );
 
     const decision = decideSplit(settled, parsed.data.v);
     if (decision.kind === 'outage' || decision.kind === 'retry') throw decision.error;
@@ -89,7 +92,11 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
       error,
     }));
     const fates = await deps.store.store(
-      failed.map(({ postback }) => ({ jobId: postback.postbackId, data: { v: 1 as const, ...postback }, ownShard: shard.tag })),
+      failed.map(({ postback }) => ({
+        jobId: postback.postbackId,
+        data: { v: 1 as const, ...postback, ...(replayed ? { replayed: true as const } : {}) },
+        ownShard: shard.tag,
+      })),
     );
     // Not stored: the whole job retries (its applied postbacks are recognised as such when it comes back).
     const notStored = fates.find((fate) => fate.status === 'rejected');

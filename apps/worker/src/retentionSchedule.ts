@@ -1,11 +1,15 @@
 import { Worker, type ConnectionOptions } from 'bullmq';
 import {
+  compactOptionsOf,
+  compactRejectionRollups,
   createMaintenanceQueue,
   maintainPostbackLog,
   maintenanceOptionsOf,
   MAINTENANCE_QUEUE_NAME,
+  type CompactResult,
   type Config,
   type Logger,
+  type MaintenanceQueue,
   type MaintenanceResult,
   type PrismaClient,
 } from '@postback/core';
@@ -16,6 +20,9 @@ import {
  */
 export const RETENTION_SCHEDULER_ID = 'postback-log-retention';
 const RETENTION_JOB_NAME = 'maintain-postback-log';
+/** The report counts' compaction: a scheduler of its own, since it runs far more often than the retention. */
+export const ROLLUP_SCHEDULER_ID = 'rejection-rollups';
+const ROLLUP_JOB_NAME = 'compact-rejection-rollups';
 
 type RetentionConfig = Pick<
   Config,
@@ -24,6 +31,7 @@ type RetentionConfig = Pick<
   | 'POSTBACK_LOG_PARTITIONS_AHEAD_DAYS'
   | 'RETENTION_BATCH_SIZE'
   | 'RETENTION_INTERVAL_MS'
+  | 'REJECTION_ROLLUP_INTERVAL_MS'
 >;
 
 export interface RetentionSchedule {
@@ -32,10 +40,11 @@ export interface RetentionSchedule {
 }
 
 /**
- * Schedules the postback-log maintenance (the days ahead, the retention; packages/core/src/postbackLog/) and takes
- * its jobs. Every worker process upserts the same job scheduler
- * (idempotent, so restarts and many workers leave one entry) and listens on the maintenance queue; BullMQ hands
- * each interval's job to one of them, so the maintenance runs once per RETENTION_INTERVAL_MS across the fleet.
+ * Schedules the worker's maintenance and takes its jobs: the postback-log maintenance (the days ahead, the
+ * retention; packages/core/src/postbackLog/) and the compaction of the report counts (packages/core/src/
+ * rejectionRollups/). Every worker process upserts the same job schedulers (idempotent, so restarts and many
+ * workers leave one entry each) and listens on the maintenance queue; BullMQ hands each interval's job to one of
+ * them, so each runs once per interval across the fleet.
  */
 export function startRetentionSchedule(
   cfg: RetentionConfig,
@@ -46,24 +55,19 @@ export function startRetentionSchedule(
   const queue = createMaintenanceQueue(cfg, connection);
   queue.on('error', (err: Error) => logger.warn({ err: err.message }, 'maintenance queue error'));
   const stopping = new AbortController();
+  const schedules = [
+    scheduleEvery(queue, RETENTION_SCHEDULER_ID, RETENTION_JOB_NAME, cfg.RETENTION_INTERVAL_MS, stopping.signal, logger),
+    scheduleEvery(queue, ROLLUP_SCHEDULER_ID, ROLLUP_JOB_NAME, cfg.REJECTION_ROLLUP_INTERVAL_MS, stopping.signal, logger),
+  ];
 
-  const schedule = () =>
-    queue.upsertJobScheduler(RETENTION_SCHEDULER_ID, { every: cfg.RETENTION_INTERVAL_MS }, { name: RETENTION_JOB_NAME });
-  // Redis may be down at start: try again at each interval until the scheduler is in place.
-  const firstSchedule = schedule().then(
-    () => undefined,
-    (err: unknown) => {
-      logger.warn({ err }, 'could not schedule the postback-log maintenance; will try again');
-      const retry = setInterval(() => {
-        schedule().then(() => clearInterval(retry), () => undefined);
-      }, cfg.RETENTION_INTERVAL_MS);
-      stopping.signal.addEventListener('abort', () => clearInterval(retry));
-    },
-  );
-
-  const worker = new Worker<Record<string, never>, MaintenanceResult>(
+  const worker = new Worker<Record<string, never>, MaintenanceResult | CompactResult>(
     MAINTENANCE_QUEUE_NAME,
-    async () => {
+    async (job) => {
+      if (job.name === ROLLUP_JOB_NAME) {
+        const result = await compactRejectionRollups(prisma, { ...compactOptionsOf(cfg), signal: stopping.signal });
+        logger.debug(result, 'rejection rollups compacted');
+        return result;
+      }
       const result = await maintainPostbackLog(prisma, { ...maintenanceOptionsOf(cfg), signal: stopping.signal, logger });
       logger.info(result, 'postback log maintained');
       return result;
@@ -77,16 +81,31 @@ export function startRetentionSchedule(
     },
   );
   // A failed run is tried again at the next interval; what it left undone is still due then.
-  worker.on('failed', (_job, err) => logger.warn({ err }, 'postback-log maintenance failed; the next run will retry'));
+  worker.on('failed', (job, err) => logger.warn({ err, job: job?.name }, 'maintenance failed; the next run will retry'));
   worker.on('error', (err) => logger.warn({ err: err.message }, 'maintenance worker error'));
 
   return {
     async close() {
       stopping.abort();
       // Not left running past close(): it would write the queue's keys after its owner has gone.
-      await firstSchedule;
+      await Promise.all(schedules);
       await worker.close();
       await queue.close();
     },
   };
+}
+
+/** Upserts a job scheduler; Redis may be down at start, so it tries again at each interval until it is in place. */
+function scheduleEvery(queue: MaintenanceQueue, id: string, name: string, everyMs: number, stopping: AbortSignal, logger: Logger): Promise<void> {
+  const schedule = () => queue.upsertJobScheduler(id, { every: everyMs }, { name });
+  return schedule().then(
+    () => undefined,
+    (err: unknown) => {
+      logger.warn({ err, scheduler: id }, 'could not schedule the worker maintenance; will try again');
+      const retry = setInterval(() => {
+        schedule().then(() => clearInterval(retry), () => undefined);
+      }, everyMs);
+      stopping.addEventListener('abort', () => clearInterval(retry));
+    },
+  );
 }

@@ -126,6 +126,10 @@ const envShape = z.object({
   POSTBACK_LOG_PARTITIONS_AHEAD_DAYS: positiveInt.max(365).default(7),
   RETENTION_BATCH_SIZE: positiveInt.max(100_000).default(5000),
   RETENTION_INTERVAL_MS: positiveInt.min(1000).default(3_600_000),
+  // How often the worker's maintenance folds the report counts the batches appended (rejection_rollup_deltas) into
+  // the hourly and daily rollups, once per interval across all workers: reports read both, so this bounds how many
+  // delta rows a report adds up, never how fresh it is.
+  REJECTION_ROLLUP_INTERVAL_MS: positiveInt.min(1000).default(60_000),
   // Dead-lettered jobs a replay puts back on the main queue per second (a replay may ask for less or more), so
   // replaying a large dead-letter queue leaves the workers room for live postbacks.
   DLQ_REPLAY_RATE_PER_SECOND: positiveInt.max(100_000).default(200),

@@ -26,3 +26,4 @@ export * from './postbackLog/index.js';
 export * from './deadLetter/index.js';
 export * from './authFailureLimiter.js';
 export * from './refusalLog.js';
+export * from './rejectionRollups/index.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { batchIds, batchJobIdOf, bulkBatchIds, endpointPostbackSchema, mintedAtOf, postbackJobSchema } from './postbackJob.js';
+import { batchIds, batchJobIdOf, bulkBatchIds, endpointPostbackSchema, markReplayed, mintedAtOf, postbackJobSchema, postbacksOf } from './postbackJob.js';
 
 const T = Date.UTC(2026, 11, 1, 10, 30, 0, 123);
 
@@ -84,5 +84,19 @@ describe('postbackJobSchema', () => {
   it('refuses a postback with neither source', () => {
     expect(postbackJobSchema.safeParse({ v: 1, ...fields }).success).toBe(false);
     expect(postbackJobSchema.safeParse({ v: 2, postbacks: [fields] }).success).toBe(false);
+  });
+
+  it('reads a job a replay marked, of either version, and the postbacks it carries without the mark', () => {
+    const url = { ...fields, endpointId: 3 };
+    const v2 = postbackJobSchema.parse(markReplayed({ v: 2, postbacks: [url] }));
+    expect(v2).toEqual({ v: 2, postbacks: [url], replayed: true });
+    const v1 = postbackJobSchema.parse(markReplayed({ v: 1, ...url }));
+    expect(v1.replayed).toBe(true);
+    expect(postbacksOf(v1)).toEqual([url]);
+    expect(postbackJobSchema.parse({ v: 1, ...url }).replayed).toBeUndefined();
+  });
+
+  it('puts an unreadable payload back as it was', () => {
+    for (const data of [null, 'text', [1, 2]]) expect(markReplayed(data)).toBe(data);
   });
 });

@@ -67,27 +67,39 @@ export const endpointIdOf = (postback: Postback): number | null => ('endpointId'
 /** The bulk upload a postback is a row of, or null for one a rejection URL received. */
 export const bulkIdOf = (postback: Postback): string | null => ('bulkId' in postback ? postback.bulkId : null);
 
+const replayMark = { replayed: z.literal(true).optional() };
+
 /**
  * The contract between receiver and worker: the data of one job. Versioned so that jobs still in Redis during
  * a deploy stay readable.
  * - v: 1 carries one postback (the worker splits a failing postback out of a batch into one of these).
  * - v: 2 carries the postbacks a receiver accepted together (or a bulk upload's rows of one shard): one job per
  *   batch keeps the queue's per-job cost (Redis commands, memory, worker bookkeeping) off each postback.
+ * Either may carry `replayed: true`, set by a dead-letter replay (markReplayed); a release that does not know the
+ * field reads the job all the same (zod drops keys it was not told about).
  * A plain union rather than one discriminated by v: a v: 1 job is either kind of postback. v: 2, by far the
  * commonest, is tried first.
  */
 export const postbackJobSchema = z.union([
-  z.object({ v: z.literal(2), postbacks: z.array(postbackSchema).min(1).max(POSTBACKS_PER_JOB) }),
-  endpointPostbackSchema.extend({ v: z.literal(1) }),
-  bulkPostbackSchema.extend({ v: z.literal(1) }),
+  z.object({ v: z.literal(2), postbacks: z.array(postbackSchema).min(1).max(POSTBACKS_PER_JOB), ...replayMark }),
+  endpointPostbackSchema.extend({ v: z.literal(1), ...replayMark }),
+  bulkPostbackSchema.extend({ v: z.literal(1), ...replayMark }),
 ]);
 export type PostbackJob = z.infer<typeof postbackJobSchema>;
 
 /** The postbacks a job carries, whatever its version. */
 export function postbacksOf(job: PostbackJob): Postback[] {
   if (job.v === 2) return job.postbacks;
-  const { v: _v, ...postback } = job;
+  const { v: _v, replayed: _replayed, ...postback } = job;
   return [postback];
+}
+
+/**
+ * A job's data as a dead-letter replay puts it back: marked, so that the worker logs its postbacks with source
+ * 'replay'. An unreadable payload goes back as it was (the worker dead-letters it again at once).
+ */
+export function markReplayed(data: unknown): unknown {
+  return typeof data === 'object' && data !== null && !Array.isArray(data) ? { ...data, replayed: true } : data;
 }
 
 /** The postbacks in a job's data as Redis holds it (a queued job's, or a dead-letter entry's `job`), if it reads. */

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import type { Config } from './config.js';
 import { ReplicationTimeoutError } from './errors/index.js';
 import { JobMoveLock, type DeadLetterData, type DeadLetterPair } from './deadLetter/index.js';
-import type { PostbackJob } from './postbackJob.js';
+import { markReplayed, type PostbackJob } from './postbackJob.js';
 import { NO_REPLICA_WAIT, waitForReplicas, writeTarget, type ReplicaPolicy, type WriteTarget } from './replicatedWrite.js';
 import { queueCatalog, shardTagsOf, type DeadLetterQueue, type PostbackQueue, type QueueCatalog } from './queueCatalog.js';
 import { ShardLayouts } from './shardLayouts.js';
@@ -91,8 +91,9 @@ export class PostbackShards {
         kind: { name: jobName, schema, options },
         lock: this.lock,
         replication: { connection: this.redis, policy: this.replicas },
+        // Marked as replayed: the worker's log rows say source 'replay' (a field of the data, so no extra lookup).
         requeue: async (jobId, data) => {
-          const [stored] = await this.store([{ jobId, data: data as PostbackJob, ownShard: tag }]);
+          const [stored] = await this.store([{ jobId, data: markReplayed(data) as PostbackJob, ownShard: tag }]);
           if (stored!.status === 'rejected') throw stored!.reason;
         },
       };

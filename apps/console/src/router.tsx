@@ -1,0 +1,51 @@
+import { createBrowserRouter, Navigate } from 'react-router';
+import { Layout } from './Layout';
+import { AdvertiserOffersTab, AdvertiserPage, AdvertiserRejectionTab } from './pages/AdvertiserPage';
+import { AdvertisersPage } from './pages/AdvertisersPage';
+import { ConversionPage } from './pages/ConversionPage';
+import { DeadLettersPage } from './pages/DeadLettersPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { OfferPage, OfferRejectionTab } from './pages/OfferPage';
+import { OffersPage } from './pages/OffersPage';
+import { RefusalsPage } from './pages/RefusalsPage';
+import { RejectionLogPage } from './pages/RejectionLogPage';
+import { ReportsPage } from './pages/ReportsPage';
+
+/** Where the admin app serves the console (apps/admin/src/dashboard/consoleRoutes.ts). */
+export const CONSOLE_BASE = '/admin/console';
+
+export const router = createBrowserRouter(
+  [
+    {
+      element: <Layout />,
+      children: [
+        { index: true, element: <Navigate to="/advertisers" replace /> },
+        { path: 'advertisers', element: <AdvertisersPage /> },
+        {
+          path: 'advertisers/:advertiserId',
+          element: <AdvertiserPage />,
+          children: [
+            { index: true, element: <AdvertiserOffersTab /> },
+            { path: 'rejection', element: <AdvertiserRejectionTab /> },
+          ],
+        },
+        { path: 'offers', element: <OffersPage /> },
+        {
+          path: 'offers/:offerId',
+          element: <OfferPage />,
+          children: [
+            { index: true, element: <Navigate to="rejection" replace /> },
+            { path: 'rejection', element: <OfferRejectionTab /> },
+          ],
+        },
+        { path: 'log', element: <RejectionLogPage /> },
+        { path: 'conversions/:transactionId', element: <ConversionPage /> },
+        { path: 'refusals', element: <RefusalsPage /> },
+        { path: 'reports', element: <ReportsPage /> },
+        { path: 'dead-letters', element: <DeadLettersPage /> },
+        { path: '*', element: <NotFoundPage /> },
+      ],
+    },
+  ],
+  { basename: CONSOLE_BASE },
+);

@@ -1,10 +1,11 @@
 import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 // Served by the admin app at /admin/console (behind its login, whose cookie is Path=/admin), under a strict CSP:
 // every script and style is a file of its own, nothing inline.
 export default defineConfig({
-  root: import.meta.dirname,
+  root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/admin/console/',
   plugins: [react()],
   build: {

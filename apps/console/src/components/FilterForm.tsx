@@ -46,10 +46,10 @@ export function FilterForm<S extends FilterSpec>({
         const current = filter[field.name];
         const value = current === undefined ? '' : String(current);
         return (
-          <label key={field.name}>
-            {field.label}
+          <span className="field" key={field.name}>
+            <label htmlFor={`filter-${field.name}`}>{field.label}</label>
             {field.options ? (
-              <select name={field.name} defaultValue={value}>
+              <select id={`filter-${field.name}`} name={field.name} defaultValue={value}>
                 {field.options.map(([v, text]) => (
                   <option key={v} value={v}>
                     {text}
@@ -57,11 +57,11 @@ export function FilterForm<S extends FilterSpec>({
                 ))}
               </select>
             ) : kind === 'instant' ? (
-              <input name={field.name} type="datetime-local" defaultValue={toDateTimeLocal(value || undefined)} />
+              <input id={`filter-${field.name}`} name={field.name} type="datetime-local" defaultValue={toDateTimeLocal(value || undefined)} />
             ) : (
-              <input name={field.name} inputMode={kind === 'id' ? 'numeric' : undefined} defaultValue={value} />
+              <input id={`filter-${field.name}`} name={field.name} inputMode={kind === 'id' ? 'numeric' : undefined} defaultValue={value} />
             )}
-          </label>
+          </span>
         );
       })}
       <div className="actions">

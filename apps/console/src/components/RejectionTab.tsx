@@ -88,7 +88,9 @@ export function RejectionTab({ scope }: { scope: RejectionScope }) {
             <button type="button" onClick={() => setRefusalsOf(endpoint.id)} aria-label={`Refused requests of URL ${endpoint.id}`}>
               Refused requests
             </button>
-            <Link to={`/log?endpoint_id=${endpoint.id}`}>Log</Link>
+            <Link to={`/log?endpoint_id=${endpoint.id}`} aria-label={`Rejection log of URL ${endpoint.id}`}>
+              Log
+            </Link>
           </span>
         );
       },

@@ -93,9 +93,10 @@ function CreateOffer({ defaultAdvertiser }: { defaultAdvertiser?: number }) {
         create.mutate();
       }}
     >
-      <label>
-        Advertiser
-        <select value={advertiser} onChange={(e) => setAdvertiser(e.target.value)} required>
+      {/* A label of its own (not wrapped): a wrapping label's name would include the chosen option's text. */}
+      <span className="field">
+        <label htmlFor="new-offer-advertiser">Advertiser</label>
+        <select id="new-offer-advertiser" value={advertiser} onChange={(e) => setAdvertiser(e.target.value)} required>
           <option value="">{advertisers.isPending ? 'Loading…' : 'Choose an advertiser'}</option>
           {(advertisers.data?.advertisers ?? []).map((a) => (
             <option key={a.id} value={a.id}>
@@ -103,7 +104,7 @@ function CreateOffer({ defaultAdvertiser }: { defaultAdvertiser?: number }) {
             </option>
           ))}
         </select>
-      </label>
+      </span>
       <label>
         New offer's name
         <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} />

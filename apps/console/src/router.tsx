@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { createBrowserRouter, Navigate } from 'react-router';
 import { Layout } from './Layout';
 import { AdvertiserOffersTab, AdvertiserPage, AdvertiserRejectionTab } from './pages/AdvertiserPage';
@@ -9,7 +10,10 @@ import { OfferPage, OfferRejectionTab } from './pages/OfferPage';
 import { OffersPage } from './pages/OffersPage';
 import { RefusalsPage } from './pages/RefusalsPage';
 import { RejectionLogPage } from './pages/RejectionLogPage';
-import { ReportsPage } from './pages/ReportsPage';
+import { Loading } from './components/QueryState';
+
+// The chart library is most of the bundle: loaded when the reports are first opened (a file of its own, so the CSP holds).
+const ReportsPage = lazy(() => import('./pages/ReportsPage').then((m) => ({ default: m.ReportsPage })));
 
 /** Where the admin app serves the console (apps/admin/src/dashboard/consoleRoutes.ts). */
 export const CONSOLE_BASE = '/admin/console';
@@ -41,7 +45,14 @@ export const router = createBrowserRouter(
         { path: 'log', element: <RejectionLogPage /> },
         { path: 'conversions/:transactionId', element: <ConversionPage /> },
         { path: 'refusals', element: <RefusalsPage /> },
-        { path: 'reports', element: <ReportsPage /> },
+        {
+          path: 'reports',
+          element: (
+            <Suspense fallback={<Loading what="the reports" />}>
+              <ReportsPage />
+            </Suspense>
+          ),
+        },
         { path: 'dead-letters', element: <DeadLettersPage /> },
         { path: '*', element: <NotFoundPage /> },
       ],

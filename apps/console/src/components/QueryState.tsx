@@ -24,7 +24,7 @@ export function ErrorNotice({ error, retry }: { error: unknown; retry?: () => vo
   } else if (status === 0) {
     text = 'The admin server cannot be reached: check that it runs, then retry.';
   } else if (status === 404) {
-    text = `Not found: ${(error as Error).message}.`;
+    text = `The admin API answered 404 (${(error as Error).message}): check the id in the address, or update the admin app if this page is newer than it.`;
   } else if (status !== undefined && status < 500) {
     text = `The admin API refused this: ${(error as Error).message}.`;
   } else {

@@ -99,7 +99,7 @@ export function RejectionTab({ scope }: { scope: RejectionScope }) {
 
   return (
     <div className="stack">
-      <section aria-labelledby="create-heading">
+      <section>
         <h2 id="create-heading">{scope.kind === 'global' ? 'Global rejection URL' : 'Offer-level rejection URL'}</h2>
         <p className="muted">
           {scope.kind === 'global'
@@ -117,7 +117,7 @@ export function RejectionTab({ scope }: { scope: RejectionScope }) {
         ) : null}
       </section>
 
-      <section aria-labelledby="urls-heading">
+      <section>
         <h2 id="urls-heading">Rejection URLs</h2>
         {list.isPending ? (
           <Loading what="rejection URLs" />
@@ -131,7 +131,7 @@ export function RejectionTab({ scope }: { scope: RejectionScope }) {
       </section>
 
       {refusalsOf !== undefined ? (
-        <section aria-labelledby="refusals-heading">
+        <section>
           <h2 id="refusals-heading">Refused requests of URL {refusalsOf}</h2>
           <RefusalsTable filter={{ endpoint_id: refusalsOf }} />
         </section>

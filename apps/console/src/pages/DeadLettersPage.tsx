@@ -152,7 +152,7 @@ export function DeadLettersPage() {
       <p className="status-line" role="status">
         {message || progress}
       </p>
-      <section aria-labelledby="filter-heading">
+      <section>
         <h2 id="filter-heading">Replay or purge by filter</h2>
         <FilterForm spec={DEAD_LETTER_FILTER} fields={FIELDS} filter={formFilter} onApply={(form) => setParams(searchFromFilter(DEAD_LETTER_FILTER, filterFromForm(DEAD_LETTER_FILTER, form)))} />
         <div className="actions">
@@ -173,7 +173,7 @@ export function DeadLettersPage() {
         <p className="muted">The filter applies once you press Apply; with no filter, Replay and Purge take every dead letter.</p>
       </section>
 
-      <section aria-labelledby="dlq-heading">
+      <section>
         <h2 id="dlq-heading">Dead-lettered jobs {deadLetters.data ? `(${deadLetters.data.total})` : ''}</h2>
         {deadLetters.isPending ? (
           <Loading what="dead letters" />
@@ -186,7 +186,7 @@ export function DeadLettersPage() {
         )}
       </section>
 
-      <section aria-labelledby="replays-heading">
+      <section>
         <h2 id="replays-heading">Replays</h2>
         {replays.isPending ? (
           <Loading what="replays" />

@@ -10,10 +10,9 @@ import { RejectionChart } from '../components/RejectionChart';
 import { filterFromForm, filterFromSearch, searchFromFilter } from '../filters/queryFilter';
 import { REPORT_FILTER } from '../filters/specs';
 import { formatPercent } from '../format/format';
-import { bucketLabel } from '../report/reportSeries';
+import { bucketLabel, chartRowsOf, seriesOf } from '../report/reportSeries';
 
 type Group = RejectionReport['groups'][number];
-type Row = RejectionReport['rows'][number] & { label: string };
 
 const GROUP_NAMES = { reason: 'Reason', offer: 'Offer', advertiser: 'Advertiser', outcome: 'Outcome' } as const;
 
@@ -42,11 +41,6 @@ export function ReportsPage() {
     { id: 'total', header: 'Rejections', cell: ({ row }) => row.original.total },
     { id: 'share', header: 'Share', cell: ({ row }) => <Share percent={row.original.share_percent} /> },
   ];
-  const rowColumns: Column<Row>[] = [
-    { id: 'bucket', header: query.bucket === 'day' ? 'Day (UTC)' : 'Hour (UTC)', cell: ({ row }) => bucketLabel(row.original.bucket, query.bucket) },
-    { id: 'label', header: groupName, cell: ({ row }) => row.original.label },
-    { id: 'count', header: 'Rejections', cell: ({ row }) => row.original.count },
-  ];
   return (
     <>
       <h1>Reports</h1>
@@ -70,21 +64,26 @@ export function ReportsPage() {
           <h2>{query.group_by === 'reason' ? 'Fraud distribution: share of each reason' : `Share of each ${groupName.toLowerCase()}`}</h2>
           <DataTable label={`Share of each ${groupName.toLowerCase()}`} columns={groupColumns} rows={report.data.groups} rowKey={(g) => g.key} />
           <h2>Per {query.bucket}</h2>
-          <DataTable
-            label={`Rejections per ${query.bucket}`}
-            columns={rowColumns}
-            rows={rowsWithLabels(report.data)}
-            rowKey={(r) => `${r.bucket}/${r.key}`}
-          />
+          <PerBucketTable report={report.data} />
         </>
       )}
     </>
   );
 }
 
-function rowsWithLabels(report: RejectionReport): Row[] {
-  const labels = new Map(report.groups.map((g) => [g.key, g.label]));
-  return report.rows.map((r) => ({ ...r, label: labels.get(r.key) ?? r.key }));
+/** The chart's numbers as a table: a row per bucket that has any, a column per series, and the bucket's total. */
+function PerBucketTable({ report }: { report: RejectionReport }) {
+  const series = seriesOf(report);
+  const rows = chartRowsOf(report, series)
+    .map((row) => ({ row, total: series.reduce((sum, s) => sum + Number(row[s.key] ?? 0), 0) }))
+    .filter((r) => r.total > 0);
+  const columns: Column<(typeof rows)[number]>[] = [
+    { id: 'bucket', header: report.bucket === 'day' ? 'Day (UTC)' : 'Hour (UTC)', cell: ({ row }) => bucketLabel(row.original.row.bucket, report.bucket) },
+    ...series.map((s): Column<(typeof rows)[number]> => ({ id: `series-${s.key}`, header: s.label, cell: ({ row }) => row.original.row[s.key] ?? 0 })),
+    { id: 'total', header: 'Total', cell: ({ row }) => row.original.total },
+  ];
+  if (rows.length === 0) return <Empty>No rejections in any {report.bucket} of this range.</Empty>;
+  return <DataTable label={`Rejections per ${report.bucket}`} columns={columns} rows={rows} rowKey={(r) => r.row.bucket} />;
 }
 
 /** A share as a number and a bar (a <meter>: its look comes from the style sheet, no inline style). */

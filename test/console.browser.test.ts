@@ -139,7 +139,7 @@ describe('the account manager in the console', () => {
     await page.getByText('it will not be shown again').waitFor();
     await page.getByRole('button', { name: 'Copy', exact: true }).click();
     await page.getByText('Copied to the clipboard.').waitFor();
-    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const copied = await page.evaluate<string>('navigator.clipboard.readText()');
     expect(copied).toBe(shown);
     expect(copied).toMatch(/\/v1\/rejections\?key=[\w-]+&new_rejected_reason=REPLACE_WITH_REJECTION_REASON&transaction_id=REPLACE$/);
     story.key = new URL(copied).searchParams.get('key')!;
@@ -260,7 +260,7 @@ describe('the console in a browser', () => {
     await table.waitFor();
     const { scrollWidth, clientWidth } = await table.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
     expect(scrollWidth).toBeGreaterThan(clientWidth);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 

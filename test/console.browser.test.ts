@@ -264,6 +264,15 @@ describe('the console in a browser', () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
+  it('says the session ended, with a link back to the login that returns to the page, when the API answers 401', async () => {
+    await page.goto(`${api}/admin/console/advertisers`);
+    await page.getByRole('region', { name: 'Advertisers' }).waitFor();
+    await browser.clearCookies();
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Offers' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Your session ended' }).first().waitFor();
+    expect(await page.getByRole('link', { name: 'log in again' }).first().getAttribute('href')).toBe(`/admin/login?next=${encodeURIComponent('/admin/console/offers')}`);
+  });
+
   it('loaded everything from the admin server, with no CSP violation, over every step', () => {
     expect(elsewhere).toEqual([]);
     expect(violations).toEqual([]);

@@ -13,6 +13,7 @@ COPY packages/core/package.json packages/core/
 COPY apps/receiver/package.json apps/receiver/
 COPY apps/worker/package.json apps/worker/
 COPY apps/admin/package.json apps/admin/
+COPY apps/console/package.json apps/console/
 # No dependency needs its install script (@prisma/engines' postinstall would download engines we never use).
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.json prisma.config.ts ./
@@ -20,7 +21,8 @@ COPY scripts scripts
 COPY prisma prisma
 COPY packages/core packages/core
 COPY apps apps
-# scripts/prisma-generate.mjs (offline) then tsc -b: packages/core/dist holds the compiled generated client.
+# scripts/prisma-generate.mjs (offline), tsc -b (packages/core/dist holds the compiled generated client), then Vite
+# builds the console into apps/console/dist.
 RUN npm run build
 
 # ---- prod-deps: production dependencies only, with the workspace links ----
@@ -31,6 +33,8 @@ COPY packages/core/package.json packages/core/
 COPY apps/receiver/package.json apps/receiver/
 COPY apps/worker/package.json apps/worker/
 COPY apps/admin/package.json apps/admin/
+# The console's packages are all devDependencies (Vite bundles them into apps/console/dist): none lands here.
+COPY apps/console/package.json apps/console/
 # --omit=optional too: the lockfile marks the Prisma CLI and typescript "devOptional" (optional peers of
 # @prisma/client), which --omit=dev alone keeps (364 MB instead of 111 MB). It also drops msgpackr-extract,
 # an optional native speed-up that msgpackr (bullmq) does without, and pg-cloudflare (Workers only).
@@ -46,6 +50,8 @@ COPY --from=build /app/packages/core/dist packages/core/dist
 COPY --from=build /app/apps/receiver/dist apps/receiver/dist
 COPY --from=build /app/apps/worker/dist apps/worker/dist
 COPY --from=build /app/apps/admin/dist apps/admin/dist
+# The console's static files, which the admin app serves at /admin/console.
+COPY --from=build /app/apps/console/dist apps/console/dist
 # migrateMain.js reads ../../../prisma/migrations relative to apps/admin/dist, i.e. /app/prisma/migrations.
 COPY prisma/migrations prisma/migrations
 # Files stay root-owned (read-only to the process); the process runs unprivileged.

@@ -27,7 +27,7 @@ afterAll(async () => {
 
 const accessLines = () => log.lines().filter((l) => l.msg === 'admin request');
 const loginWith = (token: string) =>
-  fetch(`${api}/admin/login`, { method: 'POST', body: new URLSearchParams({ operator: 'gina', token, next: '/admin/dlq/console' }), redirect: 'manual' });
+  fetch(`${api}/admin/login`, { method: 'POST', body: new URLSearchParams({ operator: 'gina', token, next: '/admin/console' }), redirect: 'manual' });
 
 describe('the admin access log', () => {
   it('writes one line per request with method, path, status, duration, operator and address', async () => {

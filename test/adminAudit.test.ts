@@ -157,7 +157,7 @@ describe('the audit trail of admin actions', () => {
     const since = await lastAuditId();
     const login = await fetch(`${api}/admin/login`, {
       method: 'POST',
-      body: new URLSearchParams({ operator: '  frank  ', token: TOKEN, next: '/admin/dlq/console' }),
+      body: new URLSearchParams({ operator: '  frank  ', token: TOKEN, next: '/admin/console' }),
       redirect: 'manual',
     });
     expect(login.status).toBe(303);

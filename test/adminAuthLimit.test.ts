@@ -38,7 +38,7 @@ const login = (from: string, token: string, operator = 'erin') =>
   requestFrom(from, `${api}/admin/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ operator, token, next: '/admin/dlq/console' }).toString(),
+    body: new URLSearchParams({ operator, token, next: '/admin/console' }).toString(),
   });
 const overLimitLines = (address: string) => log.lines().filter((l) => l.msg === OVER_LIMIT_MSG && l.address === address);
 

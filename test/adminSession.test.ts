@@ -17,7 +17,7 @@ beforeAll(() => {
   ({ t, admin, api } = served);
 });
 
-const login = (token: string, next = '/admin/dlq/console', operator = 'alice') =>
+const login = (token: string, next = '/admin/console', operator = 'alice') =>
   fetch(`${api}/admin/login`, { method: 'POST', body: new URLSearchParams({ operator, token, next }), redirect: 'manual' });
 const cookieValueOf = (res: Response) => res.headers.get('set-cookie')!.split(';')[0]!.slice(SESSION_COOKIE.length + 1);
 const withCookie = (value: string, accept = 'application/json') =>
@@ -40,7 +40,7 @@ describe('logging in to the admin dashboard', () => {
   it('turns the right token into an HttpOnly, SameSite=Strict session cookie holding no token, good for the API', async () => {
     const res = await login(TOKEN);
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/admin/dlq/console');
+    expect(res.headers.get('location')).toBe('/admin/console');
     const cookie = res.headers.get('set-cookie')!;
     expect(cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=`));
     expect(cookie).toContain('HttpOnly');
@@ -110,7 +110,7 @@ describe('logging in to the admin dashboard', () => {
 
   it('sends a login on only to a page of the admin app', async () => {
     for (const next of ['https://evil.example/', '//evil.example/admin/', '/admin//evil.example']) {
-      expect((await login(TOKEN, next)).headers.get('location')).toBe('/admin/queues');
+      expect((await login(TOKEN, next)).headers.get('location')).toBe('/admin/console');
     }
   });
 });

@@ -18,6 +18,8 @@ export interface AdminApiOptions {
   env?: Record<string, string>;
   /** Serve the API with background DLQ replays (closed before the API, as main.ts does). */
   replays?: boolean;
+  /** Serve the console from this folder instead of apps/console/dist. */
+  consoleDir?: string;
 }
 
 /**
@@ -32,7 +34,10 @@ export function useAdminApi(tag: string, token: string, options: AdminApiOptions
     fixture.t = await createTestEnvironment(tag, options.env);
     fixture.admin = connectAdminDeps(fixture.t.cfg);
     if (options.replays) fixture.replays = createDlqReplays(fixture.admin, silent());
-    const served = await serveAdminApi(fixture.admin, token, options.replays ? { replays: fixture.replays } : {});
+    const served = await serveAdminApi(fixture.admin, token, {
+      ...(options.replays ? { replays: fixture.replays } : {}),
+      ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
+    });
     fixture.api = served.baseUrl;
     closeApi = served.close;
   });

@@ -5,7 +5,7 @@ import { adminErrorHandler } from './adminErrorHandler.js';
 import { actorOf, createAdminAuth } from './adminAuth.js';
 import { adminActions } from './auditedActions.js';
 import { createAdminSessions } from './dashboard/adminSession.js';
-import { registerDlqConsole } from './dashboard/dlqConsole.js';
+import { registerConsole } from './dashboard/consoleRoutes.js';
 import { registerLoginRoutes } from './dashboard/loginRoutes.js';
 import { mountQueueDashboard } from './dashboard/queueDashboard.js';
 import { createBulkRejections, type BulkRejections } from './bulk/bulkRejections.js';
@@ -42,6 +42,8 @@ export interface AdminAppDeps extends AdminDeps {
   bulk?: BulkRejections;
   /** Its Prometheus registry (queue depths and admin requests); made here when not given. */
   metrics?: AdminMetrics;
+  /** Where the built console is (apps/console/dist when not given). */
+  consoleDir?: string;
 }
 
 /** The operators' HTTP API. It listens on its own port (ADMIN_PORT), never on the public one. */
@@ -139,7 +141,7 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
   registerDlqRoutes(app, deps, deps.replays ?? createDlqReplays(deps, deps.logger));
   registerReportRoutes(app, deps);
   registerBulkRoutes(app, deps, deps.bulk ?? createBulkRejections(deps));
-  registerDlqConsole(app);
+  registerConsole(app, deps.consoleDir);
   mountQueueDashboard(app, deps);
 
   app.use((_req, res) => {

@@ -10,7 +10,7 @@ const PAGE_SECURITY = "default-src 'none'; style-src 'unsafe-inline'; form-actio
 
 /** Where a login may send the browser next: a page of the admin app, never another site. */
 function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/admin\/(?!\/)[\w\-./?=&%{}]*$/.test(next) ? next : '/admin/queues';
+  return typeof next === 'string' && /^\/admin\/(?!\/)[\w\-./?=&%{}]*$/.test(next) ? next : '/admin/console';
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -29,7 +29,7 @@ const SHARDS_REREAD_MS = 5000;
  * bull-board over every shard's main and dead-letter queues (this process's layout's, and every announced layout's,
  * read again at most every SHARDS_REREAD_MS), at /admin/queues behind the admin check, all read-only there:
  * live postbacks are the workers' business, and bull-board would empty, clean, edit or add dead-lettered jobs
- * without a confirmation or a record. Replays and purges go through the dead-letter console (/admin/dlq/console),
+ * without a confirmation or a record. Replays and purges go through the console's dead-letter page (/admin/console/dead-letters),
  * linked from the dashboard, which asks before a purge and keeps the replay history.
  */
 export function mountQueueDashboard(app: express.Express, deps: Pick<AdminDeps, 'shards' | 'withRedis'>): void {
@@ -43,7 +43,8 @@ export function mountQueueDashboard(app: express.Express, deps: Pick<AdminDeps, 
         boardTitle: 'Postback Pipeline',
         hideDocsLink: true,
         miscLinks: [
-          { text: 'Dead-letter console (replay, purge)', url: '/admin/dlq/console' },
+          { text: 'Console', url: '/admin/console' },
+          { text: 'Dead letters (replay, purge)', url: '/admin/console/dead-letters' },
           { text: 'Log out', url: '/admin/logout' },
         ],
       },

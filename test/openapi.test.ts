@@ -23,14 +23,17 @@ const NOT_DOCUMENTED: Readonly<Record<string, string>> = {
   'GET /admin/login': 'HTML login page',
   'POST /admin/login': 'HTML form post (urlencoded), answers with a redirect and a cookie',
   'ALL /admin/logout': 'browser logout link, answers with a redirect',
-  // The old plain-JS dead-letter console: a page and its script, both calling the documented /admin/dlq routes.
-  'GET /admin/dlq/console': 'HTML page',
-  'GET /admin/dlq/console.js': 'the page\'s JavaScript',
+  // The old dead-letter page's address, kept for bookmarks.
+  'GET /admin/dlq/console': 'redirect to the console\'s dead-letter page',
+  // The console (apps/console): a client of the documented routes, not part of the API.
+  'GET /admin/console{/*path}': "the console's index.html, for every page under it (static file)",
 };
 
 /** Routers and apps mounted under /admin whose routes are their own (walked no further), each with why. */
 const MOUNTS_NOT_DOCUMENTED: Readonly<Record<string, string>> = {
   '/admin/queues': "bull-board's dashboard: its HTML pages and the API only its own page calls",
+  '/admin/console': "the console's Content-Security-Policy header, on its static files",
+  '/admin/console/assets': "the console's built scripts and styles (static files)",
 };
 
 interface Layer {
@@ -147,9 +150,14 @@ describe('the answers of the admin API', () => {
   it('are what the document says, for the catalog, the log and the queues', async () => {
     const advertiser = await answerOf('post', '/admin/advertisers', 201, undefined, { name: 'Documented advertiser' });
     await answerOf('get', '/admin/advertisers', 200);
+    await answerOf('get', '/admin/advertisers/:id', 200, `/admin/advertisers/${String(advertiser.id)}`);
     const offer = await answerOf('post', '/admin/offers', 201, undefined, { advertiser_id: advertiser.id, name: 'Documented offer' });
     await answerOf('get', '/admin/offers', 200, `/admin/offers?advertiser_id=${String(advertiser.id)}`);
-    const endpoint = await answerOf('post', '/admin/rejection-endpoints', 201, undefined, { offer_id: offer.id });
+    await answerOf('get', '/admin/offers/:id', 200, `/admin/offers/${String(offer.id)}`);
+    const rotated = await answerOf('post', '/admin/rejection-endpoints', 201, undefined, { offer_id: offer.id });
+    const endpoint = await answerOf('post', '/admin/rejection-endpoints/:id/rotate', 201, `/admin/rejection-endpoints/${String(rotated.id)}/rotate`, {
+      grace_seconds: 60,
+    });
     await answerOf('get', '/admin/rejection-endpoints', 200);
     await answerOf('delete', '/admin/rejection-endpoints/:id', 200, `/admin/rejection-endpoints/${String(endpoint.id)}`);
     await answerOf('post', '/admin/conversions', 201, undefined, {
@@ -157,6 +165,8 @@ describe('the answers of the admin API', () => {
     });
     await answerOf('get', '/admin/conversions/:transactionId', 200, '/admin/conversions/documented-tx');
     await answerOf('get', '/admin/postbacks', 200);
+    await answerOf('get', '/admin/refusals', 200);
+    await answerOf('get', '/admin/reports/rejections', 200, '/admin/reports/rejections?group_by=offer&bucket=hour');
     await answerOf('get', '/admin/dlq', 200);
     await answerOf('get', '/admin/dlq/replays', 200);
     await answerOf('get', '/admin/rejections/bulk', 200);

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { advertiserQuery, listAdvertisers } from '../services/advertiserList.js';
-import { advertiserInput, createAdvertiser, createOffer, offerInput } from '../services/advertisers.js';
+import { advertiserInput, createAdvertiser, createOffer, offerInput, showAdvertiser, showOffer } from '../services/advertisers.js';
 import { int4Id } from '../services/inputTypes.js';
 import { listOffers, offerQuery } from '../services/offerList.js';
 import { endpointQuery, listRejectionEndpoints } from '../services/rejectionEndpointList.js';
+import { rotateInput, rotateRejectionEndpoint } from '../services/rejectionEndpointRotation.js';
 import { createInput as rejectionEndpointInput, createRejectionEndpoint, revokeRejectionEndpoint } from '../services/rejectionEndpoints.js';
 import { answeredBy, type RouteDoc } from './routeDoc.js';
 import { instantText, nextCursor } from './responseTypes.js';
@@ -26,6 +27,14 @@ const newRejectionEndpoint = z
   })
   .meta({ id: 'NewRejectionEndpoint' });
 
+const rotatedRejectionEndpoint = newRejectionEndpoint
+  .extend({
+    /** The URL it replaces, which keeps working until old_expires_at. */
+    replaces: z.int(),
+    old_expires_at: instantText,
+  })
+  .meta({ id: 'RotatedRejectionEndpoint' });
+
 const rejectionEndpoint = z
   .strictObject({
     id: z.int(),
@@ -34,7 +43,10 @@ const rejectionEndpoint = z
     offer_id: z.int().nullable(),
     created_at: instantText,
     revoked_at: instantText.nullable(),
-    last_used_at: instantText.nullable(),
+    last_used_at: instantText.nullable().meta({ description: 'When the last postback with its key still in the postback log was received' }),
+    postbacks_24h: z.int().meta({ description: 'Postbacks with its key received in the last 24 hours and applied' }),
+    expires_at: instantText.nullable().meta({ description: "A rotated URL's end of grace: refused from then on; null if never rotated" }),
+    replaced_by: z.int().nullable().meta({ description: 'The URL that replaced it at its rotation; null if not rotated' }),
   })
   .meta({ id: 'RejectionEndpoint' });
 
@@ -57,6 +69,14 @@ export const catalogRoutes: RouteDoc[] = [
     responses: { 200: { description: 'A page', schema: answeredBy(z.strictObject({ advertisers: z.array(listedAdvertiser), next_cursor: nextCursor }), listAdvertisers) } },
   },
   {
+    method: 'get',
+    path: '/admin/advertisers/:id',
+    summary: 'One advertiser',
+    params: idParam,
+    responses: { 200: { description: 'The advertiser', schema: answeredBy(listedAdvertiser, showAdvertiser) } },
+    errors: { 404: 'No such advertiser' },
+  },
+  {
     method: 'post',
     path: '/admin/offers',
     summary: 'Create an offer of an advertiser',
@@ -70,6 +90,14 @@ export const catalogRoutes: RouteDoc[] = [
     summary: 'List offers, oldest first, optionally of one advertiser',
     query: offerQuery,
     responses: { 200: { description: 'A page', schema: answeredBy(z.strictObject({ offers: z.array(listedOffer), next_cursor: nextCursor }), listOffers) } },
+  },
+  {
+    method: 'get',
+    path: '/admin/offers/:id',
+    summary: 'One offer',
+    params: idParam,
+    responses: { 200: { description: 'The offer', schema: answeredBy(listedOffer, showOffer) } },
+    errors: { 404: 'No such offer' },
   },
   {
     method: 'post',
@@ -88,6 +116,16 @@ export const catalogRoutes: RouteDoc[] = [
     responses: {
       200: { description: 'A page', schema: answeredBy(z.strictObject({ rejection_endpoints: z.array(rejectionEndpoint), next_cursor: nextCursor }), listRejectionEndpoints) },
     },
+  },
+  {
+    method: 'post',
+    path: '/admin/rejection-endpoints/:id/rotate',
+    summary: 'Rotate a rejection URL: a new URL of the same scope; the old one works until the end of its grace',
+    description: 'The answer holds the new URL with its key, shown this once. The old URL is refused from old_expires_at on.',
+    params: idParam,
+    body: rotateInput,
+    responses: { 201: { description: 'Rotated; the new URL is shown this once', schema: answeredBy(rotatedRejectionEndpoint, rotateRejectionEndpoint) } },
+    errors: { 404: 'No such rejection URL', 409: 'It is revoked, or was already rotated' },
   },
   {
     method: 'delete',

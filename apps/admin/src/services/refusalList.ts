@@ -11,7 +11,7 @@ const SCAN_BUDGET = 5000;
 const CHUNK = 500;
 
 // Strict: a misspelt filter is a 400, never a silently unfiltered answer.
-const refusalQuery = z.strictObject({
+export const refusalQuery = z.strictObject({
   endpoint_id: int4Id.optional(),
   status: wholeNumber(400, 499).optional(),
   /** Recorded at or after. */

@@ -10,7 +10,7 @@ export const DEFAULT_GRACE_SECONDS = 7 * 86_400;
 /** The longest grace: a rotation is a change of URL, not a second URL kept for good. */
 export const MAX_GRACE_SECONDS = 90 * 86_400;
 
-const rotateInput = z.strictObject({ grace_seconds: wholeNumber(0, MAX_GRACE_SECONDS).optional() });
+export const rotateInput = z.strictObject({ grace_seconds: wholeNumber(0, MAX_GRACE_SECONDS).optional() });
 
 /**
  * Rotates a rejection URL: a new URL of the same scope, recorded as replacing the old one, which keeps working

@@ -20,6 +20,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/advertisers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One advertiser */
+        get: operations["getAdvertisersById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/offers": {
         parameters: {
             query?: never;
@@ -32,6 +49,23 @@ export interface paths {
         put?: never;
         /** Create an offer of an advertiser */
         post: operations["postOffers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/offers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One offer */
+        get: operations["getOffersById"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -53,6 +87,26 @@ export interface paths {
          * @description The answer holds the URL with its key; only the key's hash is stored, so this is the one time it is shown.
          */
         post: operations["postRejectionEndpoints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/rejection-endpoints/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a rejection URL: a new URL of the same scope; the old one works until the end of its grace
+         * @description The answer holds the new URL with its key, shown this once. The old URL is refused from old_expires_at on.
+         */
+        post: operations["postRejectionEndpointsByIdRotate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -127,6 +181,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/postbacks.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the postback log rows the filters match as CSV, newest first, streamed
+         * @description The search's filters, without paging. A failure once rows are being sent cuts the response short (an incomplete transfer), never an end that looks complete.
+         */
+        get: operations["getPostbacksCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/postbacks/{id}": {
         parameters: {
             query?: never;
@@ -136,6 +210,60 @@ export interface paths {
         };
         /** What became of one postback: its log row, or queued / dead_lettered until it is applied */
         get: operations["getPostbacksById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/refusals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Refused postback requests, newest first, optionally of one rejection URL, one status, since a time */
+        get: operations["getRefusals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/reports/rejections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rejections over time, grouped by reason, offer, advertiser or outcome, in hour or day buckets
+         * @description The span is widened to whole buckets (UTC); the answer says which span it covers.
+         */
+        get: operations["getReportsRejections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/reports/rejections.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same report as CSV */
+        get: operations["getReportsRejectionsCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -440,15 +568,51 @@ export interface components {
              */
             created_at: string;
             revoked_at: string | null;
+            /** @description When the last postback with its key still in the postback log was received */
             last_used_at: string | null;
+            /** @description Postbacks with its key received in the last 24 hours and applied */
+            postbacks_24h: number;
+            /** @description A rotated URL's end of grace: refused from then on; null if never rotated */
+            expires_at: string | null;
+            /** @description The URL that replaced it at its rotation; null if not rotated */
+            replaced_by: number | null;
+        };
+        RotatedRejectionEndpoint: {
+            id: number;
+            /** @enum {string} */
+            scope: "global" | "offer";
+            advertiser_id: number;
+            offer_id: number | null;
+            url: string;
+            key: string;
+            replaces: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             * @example 2026-11-27T08:00:00.000Z
+             */
+            old_expires_at: string;
         };
         Conversion: {
             transaction_id: string;
             offer_id: number;
+            advertiser_id: number;
             /** @enum {string} */
             status: "approved" | "pending" | "rejected";
             rejected_reason: string | null;
             payout: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             * @example 2026-11-27T08:00:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             * @example 2026-11-27T08:00:00.000Z
+             */
+            updated_at: string;
             history: {
                 /** @enum {string} */
                 from_status: "approved" | "pending" | "rejected";
@@ -473,9 +637,17 @@ export interface components {
             endpoint_id: number | null;
             bulk_id: string | null;
             transaction_id: string;
+            /** @description The rejection URL's or upload's advertiser; null on rows older than the column */
+            advertiser_id: number | null;
+            /** @description The conversion's offer; null when it was not found */
+            offer_id: number | null;
             reason: string;
             /** @enum {string} */
             outcome: "rejected" | "reason_updated" | "unchanged" | "not_found" | "out_of_scope" | "superseded" | "revoked";
+            /** @description Why it changed nothing (not_found, out_of_scope, superseded, revoked); null when it did */
+            error: string | null;
+            /** @description How it arrived: url, bulk or replay */
+            source: string | null;
             /**
              * Format: date-time
              * @description ISO 8601, UTC
@@ -488,6 +660,8 @@ export interface components {
              * @example 2026-11-27T08:00:00.000Z
              */
             processed_at: string;
+            /** @description processed_at - received_at: from the receiver's 202 to the worker's commit */
+            latency_ms: number;
             attempts: number;
         };
         PostbackStatus: {
@@ -500,6 +674,66 @@ export interface components {
             outcome: "rejected" | "reason_updated" | "unchanged" | "not_found" | "out_of_scope" | "superseded" | "revoked" | "queued" | "dead_lettered";
             attempts: number;
             error: string | null;
+        };
+        Refusal: {
+            /** @description Its stream entry id; pass the last one as cursor for the next page */
+            id: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             * @example 2026-11-27T08:00:00.000Z
+             */
+            at: string;
+            status: number;
+            error: string;
+            field: string | null;
+            /** @description null when the key was not known */
+            endpoint_id: number | null;
+            client: string;
+            /** @description The request's path with the key masked */
+            path: string;
+            /** @description Requests alike refused within one turn of the receiver, recorded as this one entry */
+            count: number;
+        };
+        RejectionReport: {
+            /** @enum {string} */
+            group_by: "reason" | "offer" | "advertiser" | "outcome";
+            /** @enum {string} */
+            bucket: "hour" | "day";
+            /**
+             * Format: date-time
+             * @description The first bucket's start
+             * @example 2026-11-27T08:00:00.000Z
+             */
+            since: string;
+            /**
+             * Format: date-time
+             * @description The end of the last bucket (exclusive)
+             * @example 2026-11-27T08:00:00.000Z
+             */
+            until: string;
+            /** @description Every bucket start of the span, ascending, empty ones too */
+            buckets: string[];
+            /** @description Largest total first; share_percent of the report's total, two decimals */
+            groups: {
+                /** @description A reason or an outcome, or an offer's or advertiser's id */
+                key: string | number;
+                label: string;
+                total: number;
+                share_percent: number;
+            }[];
+            /** @description Non-zero counts only, by bucket, then in the order of groups */
+            rows: {
+                /**
+                 * Format: date-time
+                 * @description ISO 8601, UTC
+                 * @example 2026-11-27T08:00:00.000Z
+                 */
+                bucket: string;
+                /** @description A reason or an outcome, or an offer's or advertiser's id */
+                key: string | number;
+                count: number;
+            }[];
         };
         DeadLetter: {
             id: string;
@@ -757,6 +991,41 @@ export interface operations {
             503: components["responses"]["StoreUnavailable"];
         };
     };
+    getAdvertisersById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number | string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The advertiser */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Advertiser"];
+                };
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No such advertiser */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyFailures"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
     getOffers: {
         parameters: {
             query?: {
@@ -822,6 +1091,41 @@ export interface operations {
             400: components["responses"]["BadInput"];
             401: components["responses"]["Unauthorized"];
             /** @description No such advertiser */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyFailures"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    getOffersById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number | string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The offer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Offer"];
+                };
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No such offer */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -900,6 +1204,57 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             /** @description No such advertiser or offer */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyFailures"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    postRejectionEndpointsByIdRotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number | string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A whole number from 0 to 7776000, as a number or a string of digits */
+                    grace_seconds?: number | string;
+                };
+            };
+        };
+        responses: {
+            /** @description Rotated; the new URL is shown this once */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotatedRejectionEndpoint"];
+                };
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No such rejection URL */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It is revoked, or was already rotated */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1033,6 +1388,8 @@ export interface operations {
         parameters: {
             query?: {
                 transaction_id?: string;
+                advertiser_id?: number | string;
+                offer_id?: number | string;
                 endpoint_id?: number | string;
                 bulk_id?: string;
                 outcome?: "rejected" | "reason_updated" | "unchanged" | "not_found" | "out_of_scope" | "superseded" | "revoked";
@@ -1058,6 +1415,39 @@ export interface operations {
                         /** @description Pass as cursor for the next page; null on the last one */
                         next_cursor: string | null;
                     };
+                };
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyFailures"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    getPostbacksCsv: {
+        parameters: {
+            query?: {
+                transaction_id?: string;
+                advertiser_id?: number | string;
+                offer_id?: number | string;
+                endpoint_id?: number | string;
+                bulk_id?: string;
+                outcome?: "rejected" | "reason_updated" | "unchanged" | "not_found" | "out_of_scope" | "superseded" | "revoked";
+                since?: string;
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV, header row first (Content-Disposition names the file) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["BadInput"];
@@ -1097,6 +1487,102 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            429: components["responses"]["TooManyFailures"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    getRefusals: {
+        parameters: {
+            query?: {
+                endpoint_id?: number | string;
+                status?: number | string;
+                since?: string;
+                cursor?: string;
+                limit?: number | string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        refusals: components["schemas"]["Refusal"][];
+                        /** @description Pass as cursor for the next page; null on the last one */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyFailures"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    getReportsRejections: {
+        parameters: {
+            query?: {
+                group_by?: "reason" | "offer" | "advertiser" | "outcome";
+                bucket?: "hour" | "day";
+                since?: string;
+                until?: string;
+                advertiser_id?: number | string;
+                offer_id?: number | string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RejectionReport"];
+                };
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyFailures"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    getReportsRejectionsCsv: {
+        parameters: {
+            query?: {
+                group_by?: "reason" | "offer" | "advertiser" | "outcome";
+                bucket?: "hour" | "day";
+                since?: string;
+                until?: string;
+                advertiser_id?: number | string;
+                offer_id?: number | string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV (Content-Disposition names the file) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyFailures"];
             503: components["responses"]["StoreUnavailable"];
         };
@@ -1705,7 +2191,7 @@ export interface operations {
         parameters: {
             query?: {
                 operator?: string;
-                action?: "advertiser.create" | "offer.create" | "rejection_url.create" | "rejection_url.revoke" | "conversions.import" | "postbacks.prune" | "dlq.replay" | "dlq.replay_cancel" | "dlq.purge" | "dlq.delete" | "shard_layout.forget" | "bulk_rejection.upload" | "bulk_rejection.cancel" | "login" | "logout";
+                action?: "advertiser.create" | "offer.create" | "rejection_url.create" | "rejection_url.rotate" | "rejection_url.revoke" | "conversions.import" | "postbacks.prune" | "dlq.replay" | "dlq.replay_cancel" | "dlq.purge" | "dlq.delete" | "shard_layout.forget" | "bulk_rejection.upload" | "bulk_rejection.cancel" | "login" | "logout";
                 since?: string;
                 until?: string;
                 limit?: number;

@@ -1,203 +1,66 @@
-// The admin API's shapes as the console reads them (docs: /work/shared contract for issue 13, and the admin app's
-// services). When apps/console/src/api/schema.d.ts is generated from GET /admin/openapi.json, these become aliases
-// of its `components['schemas']` entries and the routes' answers of `paths[...]['responses']`; callers keep these names.
+import type { components, operations } from './schema';
 
-export type Outcome = 'rejected' | 'reason_updated' | 'unchanged' | 'not_found' | 'out_of_scope' | 'superseded' | 'revoked';
-export const OUTCOMES: readonly Outcome[] = ['rejected', 'reason_updated', 'unchanged', 'not_found', 'out_of_scope', 'superseded', 'revoked'];
-export type ConversionStatus = 'approved' | 'pending' | 'rejected';
+// The admin API's shapes as the console reads them: names for the entries of schema.d.ts, which `npm run openapi`
+// makes from the admin API's OpenAPI document. A field changed there changes here, and tsc finds every use.
 
-export interface Page {
-  /** Pass as `cursor` for the next page; null on the last one. */
-  next_cursor: string | null;
-}
+type Schemas = components['schemas'];
 
-export interface Advertiser {
-  id: number;
-  name: string;
-  created_at: string;
-}
-export interface AdvertiserPage extends Page {
-  advertisers: Advertiser[];
-}
+/** The JSON body an operation answers with `status`. */
+type Answer<Op extends keyof operations, Status extends number = 200> =
+  operations[Op]['responses'] extends Record<Status, { content: { 'application/json': infer Body } }> ? Body : never;
 
-export interface Offer {
-  id: number;
-  advertiser_id: number;
-  name: string;
-  created_at: string;
-}
-export interface OfferPage extends Page {
-  offers: Offer[];
-}
+/** The JSON body an operation takes. */
+type Body<Op extends keyof operations> =
+  operations[Op]['requestBody'] extends { content: { 'application/json': infer B } } | undefined ? B : never;
 
-export type Scope = 'global' | 'offer';
+export type PostbackLogEntry = Schemas['PostbackLogEntry'];
+export type Outcome = PostbackLogEntry['outcome'];
+// Every outcome once: an outcome the document adds or drops is a compile error here.
+const OUTCOME_NAMES = {
+  rejected: true,
+  reason_updated: true,
+  unchanged: true,
+  not_found: true,
+  out_of_scope: true,
+  superseded: true,
+  revoked: true,
+} satisfies Record<Outcome, true>;
+export const OUTCOMES = Object.keys(OUTCOME_NAMES) as readonly Outcome[];
 
-export interface RejectionEndpoint {
-  id: number;
-  scope: Scope;
-  advertiser_id: number;
-  offer_id: number | null;
-  created_at: string;
-  revoked_at: string | null;
-  last_used_at: string | null;
-  /** Postbacks received in the last 24 hours with its key (helper "endpoints"; absent before it lands). */
-  postbacks_24h?: number;
-  /** A rotated URL's end of grace. */
-  expires_at?: string | null;
-  replaced_by?: number | null;
-}
-export interface RejectionEndpointPage extends Page {
-  rejection_endpoints: RejectionEndpoint[];
-}
+export type Conversion = Schemas['Conversion'];
+export type ConversionStatus = Conversion['status'];
+export type ConversionChange = Conversion['history'][number];
 
-/** POST /admin/rejection-endpoints: the only answer that carries the URL (and its key). */
-export interface CreatedRejectionEndpoint {
-  id: number;
-  scope: Scope;
-  advertiser_id: number;
-  offer_id: number | null;
-  url: string;
-  key: string;
-}
+export type Advertiser = Schemas['Advertiser'];
+export type AdvertiserPage = Answer<'getAdvertisers'>;
+export type Offer = Schemas['Offer'];
+export type OfferPage = Answer<'getOffers'>;
 
-/** POST /admin/rejection-endpoints/:id/rotate. */
-export interface RotatedRejectionEndpoint {
-  id: number;
-  scope: Scope;
-  url: string;
-  key: string;
-  replaces: number;
-  old_expires_at: string;
-}
+export type RejectionEndpoint = Schemas['RejectionEndpoint'];
+export type Scope = RejectionEndpoint['scope'];
+export type RejectionEndpointPage = Answer<'getRejectionEndpoints'>;
+/** POST /admin/rejection-endpoints: the only answer, with a rotation's, that carries the URL (and its key). */
+export type CreatedRejectionEndpoint = Schemas['NewRejectionEndpoint'];
+export type RotatedRejectionEndpoint = Schemas['RotatedRejectionEndpoint'];
+export type RevokedRejectionEndpoint = Answer<'deleteRejectionEndpointsById'>;
 
-export interface RevokedRejectionEndpoint {
-  id: number;
-  revoked_at: string;
-}
+export type PostbackLogPage = Answer<'getPostbacks'>;
 
-export interface PostbackLogEntry {
-  postback_id: string;
-  received_at: string;
-  processed_at: string;
-  /** The fields below marked optional arrive with helper "logsearch"/"rollups". */
-  latency_ms?: number;
-  transaction_id: string;
-  endpoint_id: number | null;
-  bulk_id: string | null;
-  advertiser_id?: number | null;
-  offer_id?: number | null;
-  reason: string;
-  outcome: Outcome;
-  attempts: number;
-  error?: string | null;
-  source?: string | null;
-}
-export interface PostbackLogPage extends Page {
-  postbacks: PostbackLogEntry[];
-}
+export type Refusal = Schemas['Refusal'];
+export type RefusalPage = Answer<'getRefusals'>;
 
-export interface ConversionChange {
-  from_status: ConversionStatus;
-  to_status: ConversionStatus;
-  old_reason: string | null;
-  new_reason: string | null;
-  postback_id: string | null;
-  changed_at: string;
-}
-export interface Conversion {
-  transaction_id: string;
-  offer_id: number;
-  advertiser_id?: number;
-  status: ConversionStatus;
-  rejected_reason: string | null;
-  payout: string | null;
-  created_at?: string;
-  updated_at?: string;
-  history: ConversionChange[];
-}
+export type RejectionReport = Schemas['RejectionReport'];
+export type ReportGroupBy = RejectionReport['group_by'];
+export type ReportBucket = RejectionReport['bucket'];
+/** A reason or an outcome (text), or an offer's or advertiser's id (a number). */
+export type ReportKey = RejectionReport['groups'][number]['key'];
 
-export interface Refusal {
-  id: string;
-  at: string;
-  status: number;
-  error: string;
-  /** null when the key was not known. */
-  endpoint_id: number | null;
-  client: string;
-  /** The request's path with the key masked (key=****). */
-  path: string;
-}
-export interface RefusalPage extends Page {
-  refusals: Refusal[];
-}
-
-export type ReportGroupBy = 'reason' | 'offer' | 'advertiser' | 'outcome';
-export type ReportBucket = 'hour' | 'day';
-export interface RejectionReport {
-  group_by: ReportGroupBy;
-  bucket: ReportBucket;
-  since: string;
-  until: string;
-  /** Every bucket start in the range, ascending, empty ones too. */
-  buckets: string[];
-  /** Largest total first. */
-  groups: Array<{ key: string; label: string; total: number; share_percent: number }>;
-  /** Only non-zero counts. */
-  rows: Array<{ bucket: string; key: string; count: number }>;
-}
-
-export interface DeadLetter {
-  id: string;
-  shard: string;
-  readable: boolean;
-  postbacks: number;
-  transaction_id: string | null;
-  endpoint_id: number | null;
-  bulk_id: string | null;
-  error: string;
-  error_kind: string;
-  attempts: number;
-  dead_lettered_at: string;
-}
-export interface DeadLetterList {
-  total: number;
-  jobs: DeadLetter[];
-}
-
+export type DeadLetter = Schemas['DeadLetter'];
+export type DeadLetterList = Answer<'getDlq'>;
 /** Which dead letters a replay or purge takes; every field narrows, none means all. */
-export interface DeadLetterFilter {
-  ids?: string[];
-  error_kind?: string[];
-  from?: string;
-  to?: string;
-  older_than?: string;
-  advertiser_id?: number;
-  offer_id?: number;
-  endpoint_id?: number;
-}
+export type DeadLetterFilter = NonNullable<Body<'postDlqReplays'>['filter']>;
 
-export type ReplayStatus = 'running' | 'completed' | 'cancelled' | 'failed' | 'interrupted';
-export interface Replay {
-  id: string;
-  status: ReplayStatus;
-  queue: string | null;
-  filter: unknown;
-  rate_per_second: number;
-  operator: string;
-  matched: number | null;
-  replayed: number;
-  missing: number;
-  cancel_requested: boolean;
-  error: string | null;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
-export interface ReplayList {
-  replays: Replay[];
-}
-export interface ReplayEstimate {
-  dry_run: true;
-  matched: number;
-  filter: DeadLetterFilter;
-}
+export type Replay = Schemas['Replay'];
+export type ReplayStatus = Replay['status'];
+export type ReplayList = Answer<'getDlqReplays'>;
+export type ReplayEstimate = Schemas['ReplayEstimate'];

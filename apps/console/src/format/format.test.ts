@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeEndpointState, endpointState, formatDuration, formatPercent, formatTime, graceSeconds, latencyOf, orDash } from './format';
+import { describeEndpointState, endpointState, formatDuration, formatPercent, formatTime, graceSeconds, orDash } from './format';
 
 describe('formatTime', () => {
   it('shows an instant in UTC to the second', () => {
@@ -31,20 +31,11 @@ describe('formatDuration', () => {
   });
 });
 
-describe('latencyOf', () => {
-  it("takes the API's latency when it sends one", () => {
-    expect(latencyOf({ latency_ms: 17, received_at: '2026-12-01T08:00:00Z', processed_at: '2026-12-01T08:00:05Z' })).toBe(17);
-  });
-  it('otherwise computes received → applied', () => {
-    expect(latencyOf({ received_at: '2026-12-01T08:00:00.000Z', processed_at: '2026-12-01T08:00:00.250Z' })).toBe(250);
-  });
-});
-
 describe('endpointState', () => {
   const now = Date.parse('2026-12-01T08:00:00Z');
   it('is live when neither revoked nor rotated', () => {
     expect(describeEndpointState(endpointState({ revoked_at: null, expires_at: null }, now))).toBe('live');
-    expect(endpointState({ revoked_at: null }, now)).toEqual({ kind: 'live' });
+    expect(endpointState({ revoked_at: null, expires_at: null }, now)).toEqual({ kind: 'live' });
   });
   it('says until when a rotated URL keeps working, and that it stopped once its grace is over', () => {
     expect(describeEndpointState(endpointState({ revoked_at: null, expires_at: '2026-12-08T08:00:00Z' }, now))).toBe('expires at 2026-12-08 08:00:00');

@@ -1,4 +1,4 @@
-import type { PostbackLogEntry, RejectionEndpoint } from '../api/types';
+import type { RejectionEndpoint } from '../api/types';
 
 const DASH = '—';
 
@@ -20,13 +20,6 @@ export function formatDuration(ms: number | null | undefined): string {
   const minutes = Math.round(seconds / 60);
   if (minutes < 48 * 60) return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
   return `${Math.floor(minutes / 1440)} d ${Math.floor((minutes % 1440) / 60)} h`;
-}
-
-/** Received → applied: the API's latency_ms, or the two instants' difference where the API does not send it. */
-export function latencyOf(entry: Pick<PostbackLogEntry, 'latency_ms' | 'received_at' | 'processed_at'>): number | null {
-  if (typeof entry.latency_ms === 'number') return entry.latency_ms;
-  const ms = Date.parse(entry.processed_at) - Date.parse(entry.received_at);
-  return Number.isFinite(ms) ? ms : null;
 }
 
 export function formatPercent(share: number): string {

@@ -9,12 +9,12 @@ import { LoadMore } from '../components/LoadMore';
 import { Empty, ErrorNotice, Loading } from '../components/QueryState';
 import { filterFromForm, filterFromSearch, searchFromFilter } from '../filters/queryFilter';
 import { LOG_FILTER } from '../filters/specs';
-import { formatDuration, formatTime, latencyOf, orDash } from '../format/format';
+import { formatDuration, formatTime, orDash } from '../format/format';
 
 const columns: Column<PostbackLogEntry>[] = [
   { id: 'received', header: 'Received (UTC)', cell: ({ row }) => formatTime(row.original.received_at) },
   { id: 'applied', header: 'Applied (UTC)', cell: ({ row }) => formatTime(row.original.processed_at) },
-  { id: 'latency', header: 'Latency', cell: ({ row }) => formatDuration(latencyOf(row.original)) },
+  { id: 'latency', header: 'Latency', cell: ({ row }) => formatDuration(row.original.latency_ms) },
   {
     id: 'transaction',
     header: 'Transaction id',

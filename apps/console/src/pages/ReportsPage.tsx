@@ -62,7 +62,7 @@ export function ReportsPage() {
           </p>
           <RejectionChart report={report.data} />
           <h2>{query.group_by === 'reason' ? 'Fraud distribution: share of each reason' : `Share of each ${groupName.toLowerCase()}`}</h2>
-          <DataTable label={`Share of each ${groupName.toLowerCase()}`} columns={groupColumns} rows={report.data.groups} rowKey={(g) => g.key} />
+          <DataTable label={`Share of each ${groupName.toLowerCase()}`} columns={groupColumns} rows={report.data.groups} rowKey={(g) => String(g.key)} />
           <h2>Per {query.bucket}</h2>
           <PerBucketTable report={report.data} />
         </>

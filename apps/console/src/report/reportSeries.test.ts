@@ -36,6 +36,13 @@ describe('the report chart', () => {
     ]);
   });
 
+  it("counts an offer's rows under its series, the id a number in the report and text in the chart", () => {
+    const series = seriesOf({ groups: [{ key: 7, label: 'Offer 7 Summer', total: 3, share_percent: 100 }] });
+    expect(series).toEqual([{ key: '7', label: 'Offer 7 Summer' }]);
+    const rows = chartRowsOf({ buckets: ['2026-12-01T00:00:00.000Z'], groups: [], rows: [{ bucket: '2026-12-01T00:00:00.000Z', key: 7, count: 3 }] }, series);
+    expect(rows).toEqual([{ bucket: '2026-12-01T00:00:00.000Z', '7': 3 }]);
+  });
+
   it('labels buckets by day or by hour, in UTC', () => {
     expect(bucketLabel('2026-12-01T00:00:00.000Z', 'day')).toBe('2026-12-01');
     expect(bucketLabel('2026-12-01T07:00:00.000Z', 'hour')).toBe('2026-12-01 07:00');

@@ -5,14 +5,15 @@ export const MAX_SERIES = 8;
 export const OTHER_KEY = '__other__';
 
 export interface Series {
+  /** The group's key as text (an offer's or advertiser's id is a number in the report): a chart row's property name. */
   key: string;
   label: string;
 }
 
 /** The chart's series: the largest groups (the API sends them largest first), then "other" for the rest. */
 export function seriesOf(report: Pick<RejectionReport, 'groups'>, max = MAX_SERIES): Series[] {
-  if (report.groups.length <= max) return report.groups.map((g) => ({ key: g.key, label: g.label }));
-  const shown = report.groups.slice(0, max - 1).map((g) => ({ key: g.key, label: g.label }));
+  if (report.groups.length <= max) return report.groups.map((g) => ({ key: String(g.key), label: g.label }));
+  const shown = report.groups.slice(0, max - 1).map((g) => ({ key: String(g.key), label: g.label }));
   return [...shown, { key: OTHER_KEY, label: `${report.groups.length - shown.length} others` }];
 }
 
@@ -30,7 +31,7 @@ export function chartRowsOf(report: Pick<RejectionReport, 'buckets' | 'rows' | '
   for (const { bucket, key, count } of report.rows) {
     const row = byBucket.get(bucket);
     if (!row) continue;
-    const seriesKey = shown.has(key) ? key : OTHER_KEY;
+    const seriesKey = shown.has(String(key)) ? String(key) : OTHER_KEY;
     if (!shown.has(seriesKey)) continue;
     row[seriesKey] = Number(row[seriesKey] ?? 0) + count;
   }

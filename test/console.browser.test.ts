@@ -221,15 +221,26 @@ describe('the account manager in the console', () => {
     await page.getByLabel('Offer id').fill(String(story.offerId));
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/\/admin\/console\/reports\?.*offer_id=\d+/);
-    const shares = page.getByRole('region', { name: 'Share of each reason' });
-    const fraud = shares.getByRole('row').filter({ hasText: 'fraud' });
-    await fraud.waitFor();
-    await expect(fraud.getByRole('cell').allTextContents()).resolves.toEqual(['fraud', '1', '100 %']);
+    // The page re-renders once the filtered report arrives: read the tables once they hold its rows.
+    const rowsOf = (table: string) =>
+      eventually(
+        async () => {
+          const rows = await page.getByRole('region', { name: table }).getByRole('row').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+          return rows.length > 1 ? rows : undefined;
+        },
+        10_000,
+        table,
+      );
     // Only rejections count: the not_found postback is in no row.
-    await expect(shares.getByRole('row').count()).resolves.toBe(2);
+    await expect(rowsOf('Share of each reason')).resolves.toEqual([
+      ['Reason', 'Rejections', 'Share'],
+      ['fraud', '1', '100 %'],
+    ]);
     const today = new Date().toISOString().slice(0, 10);
-    const perDay = page.getByRole('region', { name: 'Rejections per day' }).getByRole('row').filter({ hasText: today });
-    await expect(perDay.getByRole('cell').allTextContents()).resolves.toEqual([today, '1', '1']);
+    await expect(rowsOf('Rejections per day')).resolves.toEqual([
+      ['Day (UTC)', 'fraud', 'Total'],
+      [today, '1', '1'],
+    ]);
     await page.getByRole('figure', { name: 'Rejections per day by reason' }).waitFor();
   });
 
@@ -395,6 +406,10 @@ describe('the console in a browser', () => {
     await table.waitFor();
     const { scrollWidth, clientWidth } = await table.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
     expect(scrollWidth).toBeGreaterThan(clientWidth);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    // The Rejection tab too, where the URL is made and shared.
+    await page.goto(`${api}/admin/console/offers/${story.offerId}/rejection`);
+    await page.getByRole('region', { name: 'Rejection URLs' }).waitFor();
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1280, height: 900 });
   });

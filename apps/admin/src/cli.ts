@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { loadConfig, pruneOptionsOf } from '@postback/core';
 import { AdminInputError } from './adminErrors.js';
 import { adminActions } from './auditedActions.js';

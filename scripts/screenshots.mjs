@@ -159,16 +159,27 @@ async function main() {
     await page.getByRole('button', { name: 'Create rejection URL' }).click();
     await page.getByRole('button', { name: 'Copy', exact: true }).click();
     await page.getByText('Copied to the clipboard.').waitFor();
-    await page.getByRole('button', { name: /^Refused requests of URL/ }).first().click();
+    await page.getByRole('button', { name: `Refused requests of URL ${offerUrl.id}` }).click();
+    await page.getByRole('region', { name: 'Refused requests' }).waitFor();
     await settle(page);
     await page.screenshot({ path: `${OUT}rejection-tab.png`, fullPage: true });
+
+    await page.getByRole('button', { name: `Rotate URL ${offerUrl.id}` }).click();
+    const rotate = page.getByRole('dialog', { name: `Rotate rejection URL ${offerUrl.id}` });
+    await rotate.waitFor();
+    await page.screenshot({ path: `${OUT}rotate-dialog.png` });
+    await rotate.getByRole('button', { name: 'Rotate' }).click();
+    await page.getByText(`replacing URL ${offerUrl.id}`).waitFor();
+    await settle(page);
+    await page.screenshot({ path: `${OUT}rotated.png`, fullPage: true });
 
     await page.goto(`${admin}/admin/console/advertisers/${advertiser.id}/rejection`);
     await page.getByRole('region', { name: 'Rejection URLs' }).waitFor();
     await settle(page);
     await page.screenshot({ path: `${OUT}advertiser-rejection-tab.png`, fullPage: true });
 
-    await page.goto(`${admin}/admin/console/log`);
+    await page.goto(`${admin}/admin/console/log?advertiser_id=${advertiser.id}`);
+    await page.getByRole('region', { name: 'Rejection log' }).waitFor();
     await settle(page);
     await page.screenshot({ path: `${OUT}rejection-log.png`, fullPage: true });
 
@@ -178,11 +189,15 @@ async function main() {
     await settle(page);
     await page.screenshot({ path: `${OUT}conversion.png`, fullPage: true });
 
-    await page.goto(`${admin}/admin/console/reports?group_by=reason&bucket=hour`);
+    // The seeded postbacks all arrived this hour: the last twelve hours, per hour, show them as a bar among empty ones.
+    const twelveHoursAgo = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 - 11 * 3_600_000).toISOString();
+    await page.goto(`${admin}/admin/console/reports?${new URLSearchParams({ group_by: 'reason', bucket: 'hour', since: twelveHoursAgo })}`);
+    await page.getByRole('region', { name: 'Share of each reason' }).waitFor();
     await settle(page);
     await page.screenshot({ path: `${OUT}report.png`, fullPage: true });
 
     await page.goto(`${admin}/admin/console/refusals`);
+    await page.getByRole('region', { name: 'Refused requests' }).waitFor();
     await settle(page);
     await page.screenshot({ path: `${OUT}refused-requests.png`, fullPage: true });
 
@@ -197,6 +212,10 @@ async function main() {
     await settle(small);
     await small.getByRole('button', { name: 'Menu' }).click();
     await small.screenshot({ path: `${OUT}phone-log.png`, fullPage: false });
+    await small.goto(`${admin}/admin/console/offers/${sale.id}/rejection`);
+    await small.getByRole('region', { name: 'Rejection URLs' }).waitFor();
+    await settle(small);
+    await small.screenshot({ path: `${OUT}phone-rejection-tab.png`, fullPage: true });
   } finally {
     await browser.close();
   }
@@ -213,12 +232,15 @@ async function cleanUp() {
   for (const child of children) child.kill('SIGTERM');
   await Promise.all(children.map((child) => new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)))));
   const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  // The queues' keys, and the refused requests' under their own tag ({prefix-refusals}, packages/core/src/refusalLog.ts).
+  for (const pattern of [`${PREFIX}*`, `${PREFIX.slice(0, -1)}-refusals}*`]) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  }
   await redis.quit();
   await withServer((c) => c.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`));
 }

@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../apps/admin/src/dashboard/adminSession.js';
 import { useAdminApi } from './helpers/adminApiFixture.js';
@@ -76,6 +76,14 @@ afterAll(async () => {
   await worker?.close();
   await rx?.stop();
 });
+
+/** The text of a row's cell under the column headed `header`. */
+async function cellOf(row: Locator, header: string): Promise<string> {
+  const headers = await row.locator('xpath=ancestor::table[1]/thead//th').allTextContents();
+  const index = headers.indexOf(header);
+  if (index < 0) throw new Error(`no column "${header}" in ${JSON.stringify(headers)}`);
+  return (await row.getByRole('cell').nth(index).textContent()) ?? '';
+}
 
 /** A postback dead-lettered for real: Postgres refuses to log it until the test drops its trigger. */
 async function givenDeadLetteredPostback(): Promise<{ postbackId: string }> {
@@ -168,6 +176,12 @@ describe('the account manager in the console', () => {
     await row.waitFor();
     await expect(row.getByText('rejected', { exact: true }).count()).resolves.toBe(1);
     await expect(row.getByText('fraud', { exact: true }).count()).resolves.toBe(1);
+    // Latency is received → applied, as the log row has it; it came through a URL, and changed the conversion: no error.
+    const logged = await t.prisma.postbackLog.findFirstOrThrow({ where: { postbackId: story.postbackId } });
+    const latencyMs = logged.processedAt.getTime() - logged.receivedAt.getTime();
+    await expect(cellOf(row, 'Latency')).resolves.toBe(latencyMs < 1000 ? `${latencyMs} ms` : `${(latencyMs / 1000).toFixed(1)} s`);
+    await expect(cellOf(row, 'Source')).resolves.toBe('url');
+    await expect(cellOf(row, 'Error')).resolves.toBe('—');
     // The filter is in the URL: the form shows it back.
     expect(await page.getByLabel('Rejection URL id').inputValue()).toBe(String(story.urlId));
 
@@ -175,6 +189,138 @@ describe('the account manager in the console', () => {
     await page.getByRole('heading', { name: `Conversion ${story.transactionId}` }).waitFor();
     const history = page.getByRole('region', { name: 'Status history' }).getByRole('row').filter({ hasText: 'fraud' });
     await expect(history.textContent()).resolves.toMatch(/approved.*rejected/);
+  });
+
+  it('shows a postback that changed nothing with its outcome and error, found by its advertiser', async () => {
+    const unknown = `no-such-conversion-${process.pid}`;
+    const sent = await sendPostback(rx.baseUrl, { key: story.key, new_rejected_reason: 'fraud', transaction_id: unknown });
+    expect(sent.status).toBe(202);
+    const logged = await eventually(
+      async () => (await t.prisma.postbackLog.findFirst({ where: { postbackId: String(sent.body.postback_id) } })) ?? undefined,
+      20_000,
+      'the postback for an unknown conversion applied',
+    );
+    await page.goto(`${api}/admin/console/log`);
+    await page.getByLabel('Advertiser id').fill(String(logged.advertiserId));
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(`${api}/admin/console/log?advertiser_id=${logged.advertiserId}`);
+    const log = page.getByRole('region', { name: 'Rejection log' });
+    const row = log.getByRole('row').filter({ hasText: unknown });
+    await row.waitFor();
+    await expect(cellOf(row, 'Outcome')).resolves.toBe('not_found');
+    await expect(cellOf(row, 'Error')).resolves.toBe(logged.error);
+    expect(logged.error).toBeTruthy();
+    // The advertiser's other postback is there too, and nobody else's.
+    await log.getByRole('row').filter({ hasText: story.transactionId }).waitFor();
+    await expect(log.getByRole('row').count()).resolves.toBe(3);
+  });
+
+  it('counts the rejection under its reason on the Reports page, in the table and as a share', async () => {
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Reports' }).click();
+    await page.getByRole('heading', { name: 'Reports' }).waitFor();
+    await page.getByLabel('Offer id').fill(String(story.offerId));
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(/\/admin\/console\/reports\?.*offer_id=\d+/);
+    // The page re-renders once the filtered report arrives: read the tables once they hold its rows.
+    const rowsOf = (table: string) =>
+      eventually(
+        async () => {
+          const rows = await page.getByRole('region', { name: table }).getByRole('row').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+          return rows.length > 1 ? rows : undefined;
+        },
+        10_000,
+        table,
+      );
+    // Only rejections count: the not_found postback is in no row.
+    await expect(rowsOf('Share of each reason')).resolves.toEqual([
+      ['Reason', 'Rejections', 'Share'],
+      ['fraud', '1', '100 %'],
+    ]);
+    const today = new Date().toISOString().slice(0, 10);
+    await expect(rowsOf('Rejections per day')).resolves.toEqual([
+      ['Day (UTC)', 'fraud', 'Total'],
+      [today, '1', '1'],
+    ]);
+    await page.getByRole('figure', { name: 'Rejections per day by reason' }).waitFor();
+  });
+
+  it('shows a request with a wrong key under Refused requests, and a bad one with the right key on its URL, key masked', async () => {
+    const wrongKey = `wrong-key-${process.pid}-0123456789abcdef`;
+    const wrong = await sendPostback(rx.baseUrl, { key: wrongKey, new_rejected_reason: 'fraud', transaction_id: story.transactionId });
+    expect(wrong.status).toBe(401);
+    const bad = await sendPostback(rx.baseUrl, { key: story.key, new_rejected_reason: 'fraud' });
+    expect(bad.status).toBe(400);
+
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Refused requests' }).click();
+    await page.getByRole('heading', { name: 'Refused requests' }).waitFor();
+    const total = page.getByRole('region', { name: 'Refused requests' });
+    const unknownRow = total.getByRole('row').filter({ hasText: '401' }).filter({ hasText: 'unknown or revoked key' });
+    await unknownRow.waitFor();
+    await expect(cellOf(unknownRow, 'Path (key masked)')).resolves.toBe(
+      `/v1/rejections?key=****&new_rejected_reason=fraud&transaction_id=${story.transactionId}`,
+    );
+    await expect(cellOf(unknownRow, 'URL id')).resolves.toBe('—');
+    await total.getByRole('row').filter({ hasText: '400' }).filter({ hasText: '/v1/rejections?key=****&new_rejected_reason=fraud' }).waitFor();
+    expect(await page.content()).not.toContain(wrongKey);
+    expect(await page.content()).not.toContain(story.key);
+
+    await page.goto(`${api}/admin/console/offers/${story.offerId}/rejection`);
+    await page.getByRole('button', { name: `Refused requests of URL ${story.urlId}` }).click();
+    await page.getByRole('heading', { name: `Refused requests of URL ${story.urlId}` }).waitFor();
+    const ofUrl = page.getByRole('region', { name: 'Refused requests' }).getByRole('row');
+    const badRow = ofUrl.filter({ hasText: '400' });
+    await badRow.waitFor();
+    await expect(cellOf(badRow, 'URL id')).resolves.toBe(String(story.urlId));
+    await expect(cellOf(badRow, 'Path (key masked)')).resolves.toBe('/v1/rejections?key=****&new_rejected_reason=fraud');
+    // The wrong key's refusal is nobody's URL's.
+    await expect(ofUrl.count()).resolves.toBe(2);
+    expect(await page.content()).not.toContain(story.key);
+  });
+
+  it('rotates the URL with a grace period: both URLs work until it ends, then the old one is refused', async () => {
+    await page.getByRole('button', { name: `Rotate URL ${story.urlId}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Rotate rejection URL ${story.urlId}` });
+    await dialog.waitFor();
+    // 0.15 minutes: nine seconds, long enough to send to both URLs, short enough to wait out.
+    await dialog.getByLabel('Grace period').fill('0.15');
+    await dialog.getByLabel('Unit').selectOption('minutes');
+    await dialog.getByRole('button', { name: 'Rotate' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const rotatedUrl = await page.getByLabel('Rejection URL', { exact: true }).inputValue();
+    await page.getByText(`replacing URL ${story.urlId}`).waitFor();
+    const newKey = new URL(rotatedUrl).searchParams.get('key')!;
+    expect(newKey).not.toBe(story.key);
+    const rotated = await t.prisma.rejectionEndpoint.findFirstOrThrow({ where: { offerId: story.offerId, id: { not: story.urlId } } });
+    const old = await t.prisma.rejectionEndpoint.findUniqueOrThrow({ where: { id: story.urlId } });
+    const graceEnds = old.expiresAt!.getTime();
+    expect(graceEnds - Date.now()).toBeGreaterThan(0);
+    await page.getByRole('region', { name: 'Rejection URLs' }).getByRole('row').filter({ hasText: /expires at / }).waitFor();
+
+    for (const key of [story.key, newKey]) {
+      const answer = await sendPostback(rx.baseUrl, { key, new_rejected_reason: 'chargeback', transaction_id: story.transactionId });
+      expect({ key, status: answer.status }).toEqual({ key, status: 202 });
+    }
+    expect(Date.now()).toBeLessThan(graceEnds);
+
+    const refused = await eventually(
+      async () => {
+        const answer = await sendPostback(rx.baseUrl, { key: story.key, new_rejected_reason: 'fraud', transaction_id: story.transactionId });
+        return answer.status === 401 ? answer : undefined;
+      },
+      30_000,
+      'the receiver to refuse the old key once its grace ended',
+    );
+    expect(Date.now()).toBeGreaterThanOrEqual(graceEnds);
+    expect(refused.body.error).toMatch(/grace period has ended/);
+    expect((await sendPostback(rx.baseUrl, { key: newKey, new_rejected_reason: 'fraud', transaction_id: story.transactionId })).status).toBe(202);
+
+    await page.reload();
+    await page.getByRole('region', { name: 'Rejection URLs' }).getByRole('row').filter({ hasText: /expired at / }).waitFor();
+    // An advertiser still on the old URL is seen on that URL's refused requests.
+    await page.getByRole('button', { name: `Refused requests of URL ${story.urlId}` }).click();
+    await page.getByRole('region', { name: 'Refused requests' }).getByRole('row').filter({ hasText: 'grace period has ended' }).first().waitFor();
+    story.urlId = rotated.id;
+    story.key = newKey;
   });
 
   it('revokes the URL after confirming, and the receiver answers 401 for it', async () => {
@@ -260,6 +406,10 @@ describe('the console in a browser', () => {
     await table.waitFor();
     const { scrollWidth, clientWidth } = await table.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
     expect(scrollWidth).toBeGreaterThan(clientWidth);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    // The Rejection tab too, where the URL is made and shared.
+    await page.goto(`${api}/admin/console/offers/${story.offerId}/rejection`);
+    await page.getByRole('region', { name: 'Rejection URLs' }).waitFor();
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1280, height: 900 });
   });

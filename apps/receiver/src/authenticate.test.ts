@@ -30,12 +30,14 @@ describe('authenticate', () => {
     const refused = authenticate(cacheHolding(entry), limiter, 'k', req);
     await expect(refused).rejects.toBeInstanceOf(ExpiredKeyError);
     await expect(refused).rejects.toThrow(/replaced and its grace period has ended/);
+    // Its URL is named, so the refusal is listed under it.
+    await expect(refused).rejects.toMatchObject({ endpointId: 1 });
     // Counted against the client like any refused key (the flood protection).
     expect(failures).toEqual(['192.0.2.1']);
   });
 
   it('answers an expired key as a refused key (401), an unknown one as before', async () => {
-    expect(new ExpiredKeyError('x')).toBeInstanceOf(UnknownKeyError);
+    expect(new ExpiredKeyError('x', 1)).toBeInstanceOf(UnknownKeyError);
     await expect(authenticate(cacheHolding(null), countingFailures().limiter, 'k', req)).rejects.toThrow('unknown or revoked key');
   });
 });

@@ -23,7 +23,7 @@ export function authenticate(
 
 function unexpired(entry: EndpointEntry | null, keyFailures: AuthFailureLimiter, req: Request): EndpointEntry | Promise<never> {
   if (entry === null) return refuseUnknownKey(keyFailures, req);
-  if (entry.expiresAt !== undefined && Date.now() >= entry.expiresAt) return refuseExpiredKey(keyFailures, req);
+  if (entry.expiresAt !== undefined && Date.now() >= entry.expiresAt) return refuseExpiredKey(entry.endpointId, keyFailures, req);
   return entry;
 }
 
@@ -34,9 +34,9 @@ async function refuseUnknownKey(keyFailures: AuthFailureLimiter, req: Request): 
   throw new UnknownKeyError('unknown or revoked key');
 }
 
-async function refuseExpiredKey(keyFailures: AuthFailureLimiter, req: Request): Promise<never> {
+async function refuseExpiredKey(endpointId: number, keyFailures: AuthFailureLimiter, req: Request): Promise<never> {
   await keyFailures.recordFailure(req.ip ?? '');
-  throw new ExpiredKeyError('this rejection URL was replaced and its grace period has ended: use the URL that replaced it');
+  throw new ExpiredKeyError('this rejection URL was replaced and its grace period has ended: use the URL that replaced it', endpointId);
 }
 
 // A key that cannot be looked up means the postback cannot be stored either: answer 503.

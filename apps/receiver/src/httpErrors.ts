@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import {
   bodyParserFailureOf,
+  ExpiredKeyError,
   InvalidPostbackError,
   STORE_RETRY_AFTER_SECONDS,
   TooManyKeyFailuresError,
@@ -40,6 +41,8 @@ export function errorHandler(logger: Logger, recordAnswer: RecordAnswer): ErrorR
 
 function answerError(err: unknown, res: Response, logger: Logger): void {
   if (err instanceof InvalidPostbackError) return sendError(res, 400, err.message, err.field);
+  // For the refusal log: the key was known, only too late.
+  if (err instanceof ExpiredKeyError) res.locals.endpointId = err.endpointId;
   if (err instanceof UnknownKeyError) return sendError(res, 401, err.message, 'key');
   if (err instanceof TooManyKeyFailuresError) {
     res.set('Retry-After', String(err.retryAfterSeconds));

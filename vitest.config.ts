@@ -10,6 +10,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
     // The fault scenarios kill processes and stop servers: they run on their own (npm run test:faults).
     exclude: [...configDefaults.exclude, 'test/faults/**'],
+    // Builds the console once if its dist/ is missing or stale (test/globalSetup.ts).
+    globalSetup: ['test/globalSetup.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -84,6 +84,22 @@ describe('GET /admin/offers', () => {
     expect(rows).toEqual(mine.map((o) => ({ id: o.id, advertiser_id: advertiser.id, name: o.name, created_at: o.createdAt.toISOString() })));
     expect(ids((await get('/admin/offers?limit=1000')).body.offers)).toContain(other.id);
   });
+
+  it("finds an advertiser's offers by a part of their name in any case, taking % and _ literally", async () => {
+    const advertiser = await givenAdvertiser(t.prisma);
+    const named = async (name: string) => t.prisma.offer.create({ data: { advertiserId: advertiser.id, name } });
+    const [summer, summerEu] = [await named('Summer Sale CPA'), await named('SUMMER sale EU')];
+    const [percent] = [await named('50% off'), await named('500 off'), await named('a_b offer'), await named('axb offer')];
+    const elsewhere = await givenOffer(t.prisma);
+
+    const found = await get(`/admin/offers?advertiser_id=${advertiser.id}&name=summer`);
+    expect(found.status).toBe(200);
+    expect(ids(found.body.offers)).toEqual([summer.id, summerEu.id]);
+    expect(ids((await get(`/admin/offers?advertiser_id=${advertiser.id}&name=${encodeURIComponent('50%')}`)).body.offers)).toEqual([percent!.id]);
+    expect(ids((await get(`/admin/offers?advertiser_id=${advertiser.id}&name=a_b`)).body.offers)).toHaveLength(1);
+    expect(ids((await get(`/admin/offers?name=${encodeURIComponent(elsewhere.name)}`)).body.offers)).toContain(elsewhere.id);
+    expect((await get('/admin/offers?name=')).status).toBe(400);
+  });
 });
 
 describe('GET /admin/rejection-endpoints', () => {

@@ -26,7 +26,7 @@ export const listAdvertisers = (q: { name?: string; cursor?: string; limit?: num
 export const getAdvertiser = (id: number) => request<Advertiser>('GET', `/advertisers/${id}`);
 export const createAdvertiser = (body: { name: string }) => request<Advertiser>('POST', '/advertisers', { body });
 
-export const listOffers = (q: { advertiser_id?: number; cursor?: string; limit?: number } = {}) =>
+export const listOffers = (q: { advertiser_id?: number; name?: string; cursor?: string; limit?: number } = {}) =>
   request<OfferPage>('GET', '/offers', { query: q });
 export const getOffer = (id: number) => request<Offer>('GET', `/offers/${id}`);
 export const createOffer = (body: { advertiser_id: number; name: string }) => request<Offer>('POST', '/offers', { body });

@@ -1030,6 +1030,7 @@ export interface operations {
         parameters: {
             query?: {
                 advertiser_id?: number;
+                name?: string;
                 limit?: number;
                 cursor?: string;
             };

@@ -17,19 +17,18 @@ const columns: Column<Offer>[] = [
   { id: 'rejection', header: 'Rejection URLs', cell: ({ row }) => <Link to={`/offers/${row.original.id}/rejection`}>Conversion Tracking → Rejection</Link> },
 ];
 
-/** Offers: filtered by advertiser in the API, by a part of the name among those loaded (the API has no name filter for offers). */
+/** Offers, filtered by advertiser and by a part of the name, both in the API. */
 export function OffersPage() {
   const [params, setParams] = useSearchParams();
   const advertiserId = entityId(params.get('advertiser_id') ?? undefined);
   const name = params.get('name') ?? '';
   const query = useInfiniteQuery({
-    queryKey: ['offers', { advertiser_id: advertiserId }],
-    queryFn: ({ pageParam }) => listOffers({ advertiser_id: advertiserId, cursor: pageParam, limit: 500 }),
+    queryKey: ['offers', { advertiser_id: advertiserId, name }],
+    queryFn: ({ pageParam }) => listOffers({ advertiser_id: advertiserId, name: name || undefined, cursor: pageParam, limit: 100 }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
-  const all = query.data?.pages.flatMap((p) => p.offers) ?? [];
-  const rows = name ? all.filter((o) => o.name.toLowerCase().includes(name.toLowerCase())) : all;
+  const rows = query.data?.pages.flatMap((p) => p.offers) ?? [];
   return (
     <>
       <h1>Offers</h1>
@@ -63,7 +62,7 @@ export function OffersPage() {
       ) : query.isError ? (
         <ErrorNotice error={query.error} retry={() => void query.refetch()} />
       ) : rows.length === 0 ? (
-        <Empty>{all.length === 0 ? 'No offers yet — create one above.' : `No offer loaded so far has “${name}” in its name.`}</Empty>
+        <Empty>{name || advertiserId ? 'No offer matches this filter — clear it or create one above.' : 'No offers yet — create one above.'}</Empty>
       ) : (
         <DataTable label="Offers" columns={columns} rows={rows} rowKey={(o) => String(o.id)} />
       )}

@@ -2,17 +2,18 @@
 import { advertiserOf, REASONS } from './seed.mjs';
 
 /**
- * Queues one postback for each conversion tx-from … tx-to-1 through the receiver's own EnqueueBatcher, 10,000
- * per turn. Returns the time (ms) before the first was received: every one of them is received at or after it.
+ * Queues one postback for each conversion tx-from … tx-to-1 (or the ids `idOf` gives) through the receiver's own
+ * EnqueueBatcher, 10,000 per turn. Returns the time (ms) before the first was received: every one of them is received
+ * at or after it.
  */
-export async function queueDrain(batcher, { from, to }) {
+export async function queueDrain(batcher, { from, to }, idOf = (j) => `tx-${j}`) {
   const since = Date.now();
   for (let i = from; i < to; i += 10_000) {
     const chunk = [];
     for (let j = i; j < Math.min(i + 10_000, to); j++) {
       chunk.push(batcher.admitAndEnqueue({
         endpointId: advertiserOf(j), scope: { kind: 'global', advertiserId: advertiserOf(j), offerId: null },
-        transactionId: `tx-${j}`, reason: REASONS[j % REASONS.length], receivedAt: Date.now(),
+        transactionId: idOf(j), reason: REASONS[j % REASONS.length], receivedAt: Date.now(),
       }));
     }
     await Promise.all(chunk);

@@ -1,14 +1,17 @@
-// npm run bench [-- --quick] [-- --growth] [-- --prefill-rows=N] [-- --replicas] [-- --bulk] [-- --refusals] [-- --reports]:
+// npm run bench [-- --quick] [-- --growth] [-- --prefill-rows=N] [-- --replicas] [-- --bulk] [-- --refusals] [-- --reports]
+// [-- --affiliates]:
 // the pipeline against this machine's own limits, side by side in one run. --growth runs only the drain on an empty
 // and on a pre-filled log, and retention; --replicas only the ACK_REPLICAS phase (to bench/results-replicas.json);
 // --bulk only the bulk rejections phase (to bench/results-bulk.json); --refusals only the refusal log's cost under a
 // bad-key flood (to bench/results-refusals.json); --reports only the reports over pre-filled rollups (to
-// bench/results-reports.json). Writes bench/results.json. See README "Performance" for what each figure means.
-import { writeFileSync } from 'node:fs';
+// bench/results-reports.json); --affiliates only the drain with affiliate postbacks off and on and their delivery rate
+// (its fields merged into bench/results.json). Writes bench/results.json. See README "Performance" for what each figure means.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createFailFastRedis, loadConfig, PostbackShards } from '@postback/core';
 import { Admission } from '../apps/receiver/dist/admission.js';
+import { affiliateRows, benchAffiliates } from './affiliates.mjs';
 import { EnqueueBatcher } from '../apps/receiver/dist/enqueueBatcher.js';
 import { isPartitioned, maintainedLog } from './dayPartitions.mjs';
 import { queueDrain, timeDrain } from './drain.mjs';
@@ -34,6 +37,7 @@ if (!Number.isSafeInteger(PREFILL_ROWS) || PREFILL_ROWS < 90) throw new Error('-
 const bulkOnly = args.includes('--bulk');
 const refusalsOnly = args.includes('--refusals');
 const reportsOnly = args.includes('--reports');
+const affiliatesOnly = args.includes('--affiliates');
 // The reports' rollups stand for a 20-million-row log whatever the mode: they are a few rows per hour, fast to fill.
 const REPORT_POSTBACKS = 20_000_000;
 const CONNECTIONS = 64;
@@ -64,9 +68,9 @@ const env = {
   LOG_LEVEL: 'info',
   RATE_LIMIT_PER_KEY: '1000000000',
   KEY_REGISTRY_SYNC_MS: '600000',
-  // The worker's batching settings of the calling shell pass through, so that one can be measured before it
-  // becomes a default (WORKER_BATCH_SIZE=1000 npm run bench).
-  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('WORKER_'))),
+  // The worker's batching and delivery settings of the calling shell pass through, so that one can be measured
+  // before it becomes a default (WORKER_BATCH_SIZE=1000 npm run bench, DELIVERY_RATE_WHILE_DRAINING=50 …).
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => /^(WORKER|DELIVERY)_/.test(name))),
 };
 const cfg = loadConfig(env);
 
@@ -144,6 +148,9 @@ async function main() {
     results.worker_rss_mb = Math.max(...workerRss);
 
     if (!growthOnly) {
+      // The drain with affiliate postbacks off and on, and their delivery rate (see affiliates.mjs); after growth, so
+      // that its rows do not weigh on the growth figures, and both sides of it drain on the same pre-filled log.
+      Object.assign(results, await benchAffiliates({ quick, env, log }));
       // Reports over 31 days of rollups (see reports.mjs).
       Object.assign(results, await benchReports({ databaseUrl: databaseUrl(), env, postbacks: REPORT_POSTBACKS, log }));
       // Bulk rejections: rows/s from upload to applied, beside the live drain (see bulk.mjs).
@@ -296,7 +303,26 @@ async function reportsAlone() {
   }
 }
 
-await (refusalsOnly
+/**
+ * `--affiliates`: only the affiliate phase, on a database of its own seeded with the offers; its fields replace
+ * those of bench/results.json's last run (the other figures stay as they were).
+ */
+async function affiliatesAlone() {
+  await seed(0);
+  try {
+    const figures = { affiliate_quick: quick, ...(await benchAffiliates({ quick, env, log })) };
+    const file = new URL('./results.json', import.meta.url);
+    const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+    writeFileSync(file, `${JSON.stringify({ ...previous, ...figures }, null, 2)}\n`);
+    printRows(`Affiliate postbacks benchmark (${quick ? 'quick' : 'full'}): ${figures.affiliate_drain_postbacks} postbacks per drain`, affiliateRows(figures), 'bench/results.json');
+  } finally {
+    await dropAll();
+  }
+}
+
+await (affiliatesOnly
+  ? affiliatesAlone()
+  : refusalsOnly
   ? refusalsAlone()
   : replicasOnly
   ? replicasAlone()

@@ -1,7 +1,7 @@
 // The benchmark's own database and Redis prefix: created fresh, seeded, and removed afterwards.
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { generateEndpointKey, hashEndpointKey, KeyRegistry, migrate } from '@postback/core';
+import { deliveryQueueTag, generateEndpointKey, hashEndpointKey, KeyRegistry, migrate } from '@postback/core';
 import { fileURLToPath } from 'node:url';
 
 const SERVER_URL = process.env.BENCH_DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -32,14 +32,17 @@ async function onServer(sql) {
   }
 }
 
+/** Every key of the bench's prefix, and of the delivery queue's tag derived from it (`{pp-bench-<pid>-deliveries}`). */
 export async function deleteRedisKeys() {
   const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+  for (const tag of [PREFIX, deliveryQueueTag(PREFIX)]) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${tag}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  }
   redis.disconnect();
 }
 

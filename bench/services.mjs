@@ -45,8 +45,8 @@ export async function startExpressFloor() {
 }
 
 /** One of the built apps as its own process; its (JSON) log goes nowhere, but is still written. */
-export function startApp(app, env) {
-  const child = spawn(process.execPath, [`apps/${app}/dist/main.js`], {
+export function startApp(app, env, nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, `apps/${app}/dist/main.js`], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],

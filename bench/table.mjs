@@ -1,4 +1,5 @@
 // The benchmark's table: one row per figure this run measured.
+import { affiliateRows } from './affiliates.mjs';
 import { bulkRows } from './bulk.mjs';
 import { replicaRows } from './replicas.mjs';
 import { reportRows } from './reports.mjs';
@@ -18,7 +19,7 @@ export function printTable(r, { mode, connections, seconds, rounds }) {
     ['Growth: drain on empty / pre-filled log', r.drain_full_log_per_s, () => `${r.drain_empty_log_per_s} / ${r.drain_full_log_per_s} postbacks/s`, `ratio ${r.growth_drain_ratio} (target ≥ 0.90)`],
     ['Retention of one day at that size', r.retention_day_seconds, () => `${r.retention_day_seconds} s`, `${r.retention_day_rows} rows (target < 1 s)`],
   ].filter(([, measured]) => measured !== undefined);
-  const cells = [...rows.map(([label, , value, note]) => [label, value(), note]), ...reportRows(r), ...bulkRows(r), ...replicaRows(r.replicas)];
+  const cells = [...rows.map(([label, , value, note]) => [label, value(), note]), ...affiliateRows(r), ...reportRows(r), ...bulkRows(r), ...replicaRows(r.replicas)];
   const load = r.receiver_rps === undefined ? '' : `${connections} connections, ${seconds} s of load each for floor and receiver (${rounds} alternating rounds, medians), `;
   printRows(`Postback Pipeline benchmark (${mode}): ${load}${r.drain_jobs} queued postbacks per drain, ${r.conversions} conversions`, cells, 'bench/results.json');
 }

@@ -1,7 +1,10 @@
 // npm run screenshots: the README's pictures of the console, taken on the real apps (the built dist/, as
 // `npm start` runs them) on a throwaway database and Redis prefix, seeded with a believable advertiser, offers,
-// rejection URLs and postbacks. Saves PNGs at 1280 px to docs/screenshots/. Run by hand, not by CI.
+// rejection URLs and postbacks, publishers whose affiliate postbacks and alert rules the worker really delivers (to
+// a small affiliate server on loopback). Saves PNGs at 1280 px (and a few at a phone's 390 px) to docs/screenshots/.
+// Run by hand, not by CI.
 import { spawn } from 'node:child_process';
+import { createServer as createHttpServer } from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -63,7 +66,28 @@ async function until(what, check, timeoutMs = 30_000) {
   }
 }
 
+/**
+ * The affiliates' and the alert webhook's server: /postback answers 200, /busy 503 to a transaction's first call
+ * and 200 after (a retried delivery), /gone 410 (which pauses the postback), /hooks/… 200 "ok" as Slack does.
+ */
+function startAffiliateServer() {
+  const seen = new Set();
+  const server = createHttpServer((req, res) => {
+    const url = new URL(req.url, 'http://localhost');
+    req.resume();
+    if (url.pathname === '/gone') return void res.writeHead(410, { 'content-type': 'text/plain' }).end('this endpoint was retired on 2026-11-30');
+    if (url.pathname === '/busy' && !seen.has(url.search)) {
+      seen.add(url.search);
+      return void res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' }).end('busy, try again shortly');
+    }
+    if (url.pathname.startsWith('/hooks/')) return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"recorded"}');
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
 const children = [];
+let affiliateServer;
 async function main() {
   await withServer(async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${DATABASE}`);
@@ -84,7 +108,13 @@ async function main() {
     WORKER_METRICS_PORT: '0',
     KEY_REGISTRY_SYNC_MS: '1000',
     JOB_ATTEMPTS: '1',
+    // The affiliates are on loopback; retries and alert evaluations quick enough to be seen in a run.
+    OUTBOUND_ALLOW_PRIVATE: 'true',
+    DELIVERY_BACKOFF_MS: '300',
+    ALERT_EVALUATION_INTERVAL_MS: '2000',
   };
+  affiliateServer = await startAffiliateServer();
+  const affiliate = `http://localhost:${affiliateServer.address().port}`;
   await run(['apps/admin/dist/migrateMain.js'], env);
   for (const app of ['receiver', 'worker', 'admin']) {
     children.push(spawn(process.execPath, [`apps/${app}/dist/main.js`], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'inherit'] }));
@@ -113,9 +143,60 @@ async function main() {
   const installs = await call('POST', '/offers', { advertiser_id: advertiser.id, name: 'Puzzle Quest installs' });
   const global = await call('POST', '/rejection-endpoints', { advertiser_id: advertiser.id });
   const offerUrl = await call('POST', '/rejection-endpoints', { offer_id: sale.id });
+  // Two publishers who earned the conversions, each with its own click labels (sub ids), and their affiliate postbacks.
+  const blue = await call('POST', '/publishers', { name: 'Blue Leads Media' });
+  const cashback = await call('POST', '/publishers', { name: 'Cashback Club' });
+  await call('POST', '/publishers', { name: 'Coupon Corner' });
   const transactions = [];
-  for (let i = 1; i <= 24; i++) transactions.push({ transaction_id: `NW-${String(10_400 + i)}`, offer_id: i % 3 === 0 ? installs.id : sale.id, status: 'approved', payout: 4.5 });
+  for (let i = 1; i <= 24; i++) {
+    const publisher = i % 4 === 0 ? cashback : blue;
+    transactions.push({
+      transaction_id: `NW-${String(10_400 + i)}`,
+      offer_id: i % 3 === 0 ? installs.id : sale.id,
+      status: 'approved',
+      payout: 4.5,
+      publisher_id: publisher.id,
+      sub_id: `${publisher === blue ? 'bl' : 'cc'}-${(0x8f3a + i * 7919).toString(16)}`,
+    });
+  }
   await call('POST', '/conversions', { conversions: transactions });
+  await call('POST', '/affiliate-postbacks', {
+    publisher_id: blue.id,
+    url: `${affiliate}/postback?click={sub_id}&status={status}&reason={rejected_reason}`,
+    events: ['rejected', 'reason_updated'],
+    delay_seconds: 0,
+  });
+  await call('POST', '/affiliate-postbacks', {
+    publisher_id: blue.id,
+    offer_id: sale.id,
+    url: `${affiliate}/busy?tx={transaction_id}`,
+    method: 'POST',
+    headers: { 'X-Api-Key': 'bl-live-4242' },
+    body: '{"transaction_id":"{transaction_id}","status":"{status}","reason":"{rejected_reason}","payout":"{payout}"}',
+    events: ['rejected'],
+    reasons: ['fraud'],
+    delay_seconds: 0,
+    signing: true,
+  });
+  await call('POST', '/affiliate-postbacks', { publisher_id: cashback.id, url: `${affiliate}/gone?tx={transaction_id}`, events: ['rejected'], delay_seconds: 0 });
+  await call('POST', '/affiliate-postbacks', { publisher_id: cashback.id, url: `${affiliate}/postback?tx={transaction_id}&s={sub_id}`, events: ['rejected'], delay_seconds: 120 });
+  // Rejection-rate alerts: the offer's fires once the rejections below are in, the other advertiser's sees nothing.
+  const blueHarbor = (await call('GET', '/advertisers?name=Blue%20Harbor')).advertisers[0];
+  const offerAlert = await call('POST', '/alert-rules', {
+    offer_id: sale.id,
+    window_minutes: 60,
+    min_conversions: 10,
+    max_rejection_rate_percent: 30,
+    webhook_url: `${affiliate}/hooks/services/T0NW4S/B07ALRT/x8Kf2mQ9zR1t`,
+    notify_resolved: true,
+  });
+  await call('POST', '/alert-rules', {
+    advertiser_id: blueHarbor.id,
+    window_minutes: 1440,
+    min_conversions: 50,
+    max_rejection_rate_percent: 12.5,
+    webhook_url: `${affiliate}/hooks/services/T0NW4S/B07OPS/p0Qw7LmN3vB2`,
+  });
   const reasons = ['fraud', 'fraud', 'duplicate', 'fraud', 'test lead', 'chargeback', 'fraud', 'duplicate'];
   let sent = 0;
   for (const [i, t] of transactions.entries()) {
@@ -132,6 +213,9 @@ async function main() {
   await send('not-a-key-at-all-0000000000000000', 'fraud', 'NW-10403');
   await fetch(`${receiver}/v1/rejections?${new URLSearchParams({ key: offerUrl.key, transaction_id: 'NW-10404' })}`);
   await until('the postbacks applied', async () => (await call('GET', '/postbacks?limit=1000')).postbacks.length >= sent);
+  await until('the 410 pausing a postback', async () => (await call('GET', `/affiliate-postbacks?status=paused`)).affiliate_postbacks.length === 1);
+  await until('the alert firing', async () => (await call('GET', `/alert-rules/${offerAlert.id}`)).state === 'firing');
+  await until('the deliveries settled', deliveriesSettled(call));
 
   // A dead letter: Postgres refuses one postback's log row until the trigger is dropped.
   const db = new pg.Client({ connectionString: databaseUrl() });
@@ -206,6 +290,45 @@ async function main() {
     await settle(page);
     await page.screenshot({ path: `${OUT}dead-letters.png`, fullPage: true });
 
+    await page.goto(`${admin}/admin/console/publishers`);
+    await page.getByRole('region', { name: 'Publishers' }).waitFor();
+    await settle(page);
+    await page.screenshot({ path: `${OUT}publishers.png`, fullPage: true });
+
+    // A signed POST postback made in the form: its secret shown once.
+    await page.goto(`${admin}/admin/console/publishers/${blue.id}`);
+    await page.getByRole('region', { name: 'Affiliate postbacks' }).waitFor();
+    await page.getByLabel('URL template').fill('https://track.blueleads.example/pb/rejections');
+    await page.getByLabel('Method').selectOption('POST');
+    await page.getByLabel('Scope').selectOption({ label: `${installs.name} (${installs.id})` });
+    await page.getByLabel('Body template (POST)').fill('{"click":"{sub_id}","status":"{status}","reason":"{rejected_reason}","was":"{previous_status}"}');
+    await page.getByRole('checkbox', { name: /^Sign deliveries/ }).check();
+    await page.getByRole('button', { name: 'Create affiliate postback' }).click();
+    await page.getByLabel('Signing secret', { exact: true }).waitFor();
+    await settle(page);
+    await page.screenshot({ path: `${OUT}publisher.png`, fullPage: true });
+
+    await page.goto(`${admin}/admin/console/publishers/${cashback.id}`);
+    await page.getByRole('region', { name: 'Affiliate postbacks' }).waitFor();
+    await settle(page);
+    await page.screenshot({ path: `${OUT}publisher-paused.png`, fullPage: true });
+
+    await page.goto(`${admin}/admin/console/deliveries`);
+    await page.getByRole('region', { name: 'Deliveries' }).waitFor();
+    await page.getByRole('region', { name: 'Deliveries' }).getByText('Show response').first().click();
+    // Opening the response scrolls the table's box to it: back to its start for the picture.
+    await page.getByRole('region', { name: 'Deliveries' }).evaluate((box) => box.scrollTo(0, 0));
+    await settle(page);
+    await page.screenshot({ path: `${OUT}deliveries.png`, fullPage: false });
+
+    await page.goto(`${admin}/admin/console/alert-rules`);
+    await page.getByRole('region', { name: 'Alert rules' }).waitFor();
+    await settle(page);
+    await page.screenshot({ path: `${OUT}alert-rules.png`, fullPage: true });
+    await page.getByRole('button', { name: `Delete alert rule ${offerAlert.id}`, exact: true }).click();
+    await page.getByRole('dialog', { name: `Delete alert rule ${offerAlert.id}?` }).waitFor();
+    await page.screenshot({ path: `${OUT}alert-rule-delete.png` });
+
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, storageState: await context.storageState() });
     const small = await phone.newPage();
     await small.goto(`${admin}/admin/console/log`);
@@ -216,10 +339,34 @@ async function main() {
     await small.getByRole('region', { name: 'Rejection URLs' }).waitFor();
     await settle(small);
     await small.screenshot({ path: `${OUT}phone-rejection-tab.png`, fullPage: true });
+    await small.goto(`${admin}/admin/console/conversions/NW-10401`);
+    await small.getByRole('region', { name: 'Deliveries of this conversion' }).waitFor();
+    await settle(small);
+    await small.screenshot({ path: `${OUT}phone-conversion.png`, fullPage: true });
+    await small.goto(`${admin}/admin/console/publishers/${cashback.id}`);
+    await small.getByRole('region', { name: 'Affiliate postbacks' }).waitFor();
+    await settle(small);
+    await small.screenshot({ path: `${OUT}phone-publisher.png`, fullPage: true });
+    await small.goto(`${admin}/admin/console/alert-rules`);
+    await small.getByRole('region', { name: 'Alert rules' }).waitFor();
+    await settle(small);
+    await small.screenshot({ path: `${OUT}phone-alert-rules.png`, fullPage: true });
   } finally {
     await browser.close();
   }
   console.log(`saved to ${OUT}`);
+}
+
+/** Every notification due has been delivered, retried to success or failed: no delivery in flight, and no new one for a second. */
+function deliveriesSettled(call) {
+  let last = -1;
+  return async () => {
+    const { deliveries } = await call('GET', '/deliveries?limit=1000');
+    const settled = deliveries.length > 0 && deliveries.length === last;
+    last = deliveries.length;
+    if (!settled) await sleep(1000);
+    return settled;
+  };
 }
 
 /** Loaded: no request in flight and nothing still saying "Loading…". */
@@ -229,6 +376,7 @@ async function settle(page) {
 }
 
 async function cleanUp() {
+  affiliateServer?.close();
   for (const child of children) child.kill('SIGTERM');
   await Promise.all(children.map((child) => new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)))));
   const redis = new Redis(REDIS_URL);

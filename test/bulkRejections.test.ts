@@ -383,7 +383,8 @@ describe('an interrupted run', () => {
     const done = await finished(staged.id);
     expect(done).toMatchObject({ status: 'completed', queued: rows, applied: rows, outcomes: { rejected: rows } });
     expect(await t.prisma.postbackLog.count({ where: { bulkId: staged.id } })).toBe(rows);
-    expect(await t.prisma.conversionStatusHistory.count({ where: { conversion: { offerId: offer.id } } })).toBe(rows);
+    const conversionsOfOffer = await t.prisma.conversion.findMany({ where: { offerId: offer.id }, select: { id: true } });
+    expect(await t.prisma.conversionStatusHistory.count({ where: { conversionId: { in: conversionsOfOffer.map((c) => c.id) } } })).toBe(rows);
   });
 });
 

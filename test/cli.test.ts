@@ -135,7 +135,7 @@ describe('postback --help', () => {
     for (const { command, description } of listed) expect(description.length, command).toBeGreaterThan(10);
     expect(stdout).toContain('  advertiser create --name <name>\n');
     expect(stdout).toContain('  rejection-url revoke <id>\n');
-    expect(stdout).toMatch(/^ {2}dlq replay \[ids\.\.\.\] \[--all\]/m);
+    expect(stdout).toMatch(/^ {2}dlq replay \[ids\.\.\.\] \[--queue <queue>\] \[--all\]/m);
   });
 
   it('knows every postback command the README tells an operator to run', async () => {

@@ -1,13 +1,12 @@
 // The account manager's job in the console, in Chromium against the real admin app, receiver and worker: one
 // browser and one app for the whole file, one `it` per step, each step starting where the one before left off.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../apps/admin/src/dashboard/adminSession.js';
 import { useAdminApi } from './helpers/adminApiFixture.js';
+import { givenDeliveryDeadLetter } from './helpers/deadLetterFixtures.js';
 import { ensureConsoleBuilt } from './helpers/consoleBuild.js';
+import { cellOf, openConsoleBrowser, withCell, type ConsoleBrowser } from './helpers/consoleBrowser.js';
 import { givenConversion, givenOffer, givenPostbackLogRefusing, givenRejectionUrl } from './helpers/fixtures.js';
 import {
   onlyShard,
@@ -19,8 +18,6 @@ import {
 } from './helpers/pipeline.js';
 import { eventually, type TestEnvironment } from './helpers/testEnvironment.js';
 
-// Debian's Chromium (.ci/run installs it); Playwright drives it, it downloads no browser of its own.
-const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'console-browser-token-0123456789';
 const served = useAdminApi('console_browser', TOKEN, { env: { JOB_ATTEMPTS: '1' }, replays: true });
 let t: TestEnvironment;
@@ -28,12 +25,12 @@ let admin: AdminHandle;
 let rx: RunningReceiver;
 let worker: ReturnType<typeof startInProcessWorker>;
 let api: string;
-let profile: string;
 let browser: BrowserContext;
 let page: Page;
+let opened: ConsoleBrowser | undefined;
 /** Requests to another origin and CSP violations, over every step. */
-const elsewhere: string[] = [];
-const violations: string[] = [];
+let elsewhere: string[] = [];
+let violations: string[] = [];
 
 /** What the steps hand on to each other. */
 const story = { advertiser: '', offer: '', offerId: 0, urlId: 0, key: '', transactionId: '', postbackId: '' };
@@ -43,47 +40,15 @@ beforeAll(async () => {
   await ensureConsoleBuilt();
   rx = await startReceiver(t.cfg);
   worker = startInProcessWorker(t.cfg);
-  profile = await mkdtemp(join(tmpdir(), 'pp-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: api });
-  page = await browser.newPage();
-  page.on('request', (request) => {
-    const url = new URL(request.url());
-    if (url.protocol !== 'data:' && url.origin !== new URL(api).origin) elsewhere.push(request.url());
-  });
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-  });
+  opened = await openConsoleBrowser(api);
+  ({ browser, page, elsewhere, violations } = opened);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
+  await opened?.close();
   await worker?.close();
   await rx?.stop();
 });
-
-/** The text of a row's cell under the column headed `header`. */
-async function cellOf(row: Locator, header: string): Promise<string> {
-  const headers = await row.locator('xpath=ancestor::table[1]/thead//th').allTextContents();
-  const index = headers.indexOf(header);
-  if (index < 0) throw new Error(`no column "${header}" in ${JSON.stringify(headers)}`);
-  return (await row.getByRole('cell').nth(index).textContent()) ?? '';
-}
 
 /** A postback dead-lettered for real: Postgres refuses to log it until the test drops its trigger. */
 async function givenDeadLetteredPostback(): Promise<{ postbackId: string }> {
@@ -254,13 +219,13 @@ describe('the account manager in the console', () => {
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Refused requests' }).click();
     await page.getByRole('heading', { name: 'Refused requests' }).waitFor();
     const total = page.getByRole('region', { name: 'Refused requests' });
-    const unknownRow = total.getByRole('row').filter({ hasText: '401' }).filter({ hasText: 'unknown or revoked key' });
+    const unknownRow = withCell(total.getByRole('row'), '401').filter({ hasText: 'unknown or revoked key' });
     await unknownRow.waitFor();
     await expect(cellOf(unknownRow, 'Path (key masked)')).resolves.toBe(
       `/v1/rejections?key=****&new_rejected_reason=fraud&transaction_id=${story.transactionId}`,
     );
     await expect(cellOf(unknownRow, 'URL id')).resolves.toBe('—');
-    await total.getByRole('row').filter({ hasText: '400' }).filter({ hasText: '/v1/rejections?key=****&new_rejected_reason=fraud' }).waitFor();
+    await withCell(withCell(total.getByRole('row'), '400'), '/v1/rejections?key=****&new_rejected_reason=fraud').waitFor();
     expect(await page.content()).not.toContain(wrongKey);
     expect(await page.content()).not.toContain(story.key);
 
@@ -268,7 +233,7 @@ describe('the account manager in the console', () => {
     await page.getByRole('button', { name: `Refused requests of URL ${story.urlId}` }).click();
     await page.getByRole('heading', { name: `Refused requests of URL ${story.urlId}` }).waitFor();
     const ofUrl = page.getByRole('region', { name: 'Refused requests' }).getByRole('row');
-    const badRow = ofUrl.filter({ hasText: '400' });
+    const badRow = withCell(ofUrl, '400');
     await badRow.waitFor();
     await expect(cellOf(badRow, 'URL id')).resolves.toBe(String(story.urlId));
     await expect(cellOf(badRow, 'Path (key masked)')).resolves.toBe('/v1/rejections?key=****&new_rejected_reason=fraud');
@@ -387,6 +352,28 @@ describe('dead letters in the console', () => {
     await page.getByRole('status').filter({ hasText: `Deleted ${postbackId}` }).waitFor();
     expect(await onlyShard(admin).deadLetters.getJob(postbackId)).toBeUndefined();
     await page.getByText('No dead letters: every postback was applied.').waitFor();
+  });
+
+  it('switches to the deliveries queue, shows who a dead-lettered notification was for, and replays it', async () => {
+    const notificationId = await givenDeliveryDeadLetter(admin.deliveryQueues.deadLetters, {
+      target: { affiliatePostbackId: 41, alertRuleId: null, transactionId: 'tx-console-delivery' },
+    });
+    await page.goto(`${api}/admin/console/dead-letters`);
+    // A click, not check(): the radio turns checked once the address names the queue, a render later.
+    await page.getByRole('radio', { name: 'Affiliate deliveries' }).click();
+    await page.waitForURL(/queue=deliveries/);
+    const row = page.getByRole('region', { name: 'Dead-lettered deliveries' }).getByRole('row').filter({ hasText: notificationId });
+    await row.waitFor();
+    expect(await cellOf(row, 'For')).toBe('Affiliate postback 41');
+    expect(await cellOf(row, 'Transaction')).toBe('tx-console-delivery');
+    // The postbacks' filter fields give way to the deliveries'.
+    expect(await page.getByLabel('Rejection URL id').count()).toBe(0);
+    await page.getByLabel('Affiliate postback id').waitFor();
+
+    await page.getByRole('button', { name: `Replay ${notificationId}` }).click();
+    await page.getByRole('status').filter({ hasText: /completed, 1 of 1 replayed/ }).waitFor();
+    expect(await admin.deliveryQueues.deadLetters.getJob(notificationId)).toBeUndefined();
+    expect(await admin.deliveryQueues.queue.getJob(notificationId)).toBeDefined();
   });
 });
 

@@ -72,3 +72,39 @@ describe('a conversion with its status history', () => {
     expect((await get('/admin/conversions/never-tracked')).status).toBe(404);
   });
 });
+
+// The history has no foreign key (migration 20261205100000); a trigger on conversions keeps what the key kept.
+describe('a conversion with history is kept', () => {
+  const violation = {
+    meta: { driverAdapterError: { cause: expect.objectContaining({ originalCode: '23503', originalMessage: expect.stringMatching(/has status history/) }) } },
+  };
+
+  /** A conversion of an offer of its own, rejected once through the offer's URL: one history row. */
+  async function givenRejectedConversion() {
+    const offer = await givenOffer(served.t.prisma);
+    const conversion = await givenConversion(served.t.prisma, { offerId: offer.id, status: 'approved' });
+    const { key } = await givenRejectionUrl(served.admin, { offerId: offer.id });
+    await reject(key, conversion.transactionId, 'fraud');
+    return { offer, conversion };
+  }
+
+  it('refuses to delete it or change its id, with the foreign key error, and leaves both rows as they were', async () => {
+    const { t } = served;
+    const { conversion } = await givenRejectedConversion();
+
+    await expect(t.prisma.$executeRaw`DELETE FROM conversions WHERE id = ${conversion.id}`).rejects.toMatchObject(violation);
+    await expect(t.prisma.$executeRaw`UPDATE conversions SET id = id + 1000000000 WHERE id = ${conversion.id}`).rejects.toMatchObject(violation);
+    expect(await t.prisma.conversion.findUnique({ where: { id: conversion.id } })).toMatchObject({ status: 'rejected', rejectedReason: 'fraud' });
+    expect(await t.prisma.conversionStatusHistory.count({ where: { conversionId: conversion.id } })).toBe(1);
+  });
+
+  it('lets a conversion without history be deleted, and another of its columns be updated', async () => {
+    const { t } = served;
+    const { offer, conversion: withHistory } = await givenRejectedConversion();
+    await t.prisma.$executeRaw`UPDATE conversions SET payout = 12.5 WHERE id = ${withHistory.id}`;
+    expect((await t.prisma.conversion.findUniqueOrThrow({ where: { id: withHistory.id } })).payout?.toString()).toBe('12.5');
+
+    const without = await givenConversion(t.prisma, { offerId: offer.id, status: 'approved' });
+    expect(await t.prisma.$executeRaw`DELETE FROM conversions WHERE id = ${without.id}`).toBe(1);
+  });
+});

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { givenDeadLetter } from './helpers/deadLetterFixtures.js';
+import { givenDeadLetter, givenDeliveryDeadLetter } from './helpers/deadLetterFixtures.js';
 import { connectAdminDeps, onlyShard, type AdminHandle } from './helpers/pipeline.js';
 import { createTestEnvironment, type TestEnvironment } from './helpers/testEnvironment.js';
 
@@ -96,5 +96,34 @@ describe('the dead-letter commands of the CLI', () => {
     expect(rows[0]!.details).toMatchObject({ filter: { ids: [replayed] }, status: 'completed', matched: 1, replayed: 1 });
     expect(rows[2]!.details).toEqual({ filter: { error_kind: ['unreadable'] }, purged: 1 });
     expect(await onlyShard(admin).deadLetters.getJob(purged)).toBeUndefined();
+  });
+
+  it('works on the deliveries dead-letter queue with --queue deliveries, and on the postbacks one without', async () => {
+    const deadLetters = admin.deliveryQueues.deadLetters;
+    const ofFive = await givenDeliveryDeadLetter(deadLetters, { target: { affiliatePostbackId: 5, alertRuleId: null, transactionId: 'tx-five' } });
+    const ofAlert = await givenDeliveryDeadLetter(deadLetters, { target: { affiliatePostbackId: null, alertRuleId: 3, transactionId: null } });
+
+    const listed = JSON.parse((await cli('dlq', 'list', '--queue', 'deliveries')).stdout);
+    expect(listed.total).toBe(2);
+    expect(listed.jobs.map((j: { id: string }) => j.id).sort()).toEqual([ofFive, ofAlert].sort());
+    expect(JSON.parse((await cli('dlq', 'show', ofFive, '--queue', 'deliveries')).stdout)).toMatchObject({
+      notification_id: ofFive,
+      affiliate_postback_id: 5,
+      transaction_id: 'tx-five',
+    });
+    const postbacks = JSON.parse((await cli('dlq', 'list')).stdout);
+    expect(postbacks.jobs.map((j: { id: string }) => j.id)).not.toContain(ofFive);
+
+    const inapplicable = await cli('dlq', 'purge', '--queue', 'deliveries', '--endpoint', '1', '--confirm');
+    expect(inapplicable.code).toBe(2);
+    expect(inapplicable.stderr).toContain('endpoint_id');
+
+    const replay = JSON.parse((await cli('dlq', 'replay', '--queue', 'deliveries', '--affiliate-postback', '5')).stdout);
+    expect(replay).toMatchObject({ status: 'completed', matched: 1, replayed: 1 });
+    expect(replay.queue).toContain('deliveries-dead');
+    expect(await admin.deliveryQueues.queue.getJob(ofFive)).toBeDefined();
+
+    expect(JSON.parse((await cli('dlq', 'purge', '--queue', 'deliveries', '--alert-rule', '3', '--confirm')).stdout)).toEqual({ purged: 1 });
+    expect(await deadLetters.getWaitingCount()).toBe(0);
   });
 });

@@ -173,6 +173,30 @@ describe('metrics', () => {
     expect(valueOf(again, 'postback_admin_requests_total', { method: 'GET', route: '/metrics', status: '200' })).toBeGreaterThanOrEqual(1);
   });
 
+  it('reports the depths of the delivery queue and its dead-letter queue in a family of their own', async () => {
+    const { queue, deadLetters } = admin.deliveryQueues;
+    // Due in an hour, so no delivery worker takes them (the relay's job name and payload, for notifications nobody
+    // wrote): two delayed on the delivery queue; and two dead letters, which nothing consumes.
+    for (const n of [1, 2]) {
+      await queue.add('deliver', { v: 1, notificationId: `00000000-0000-4000-8000-00000000000${n}` }, { jobId: `metrics-delivery-${n}`, delay: 3_600_000 });
+      await deadLetters.add('dead', { jobId: `metrics-delivery-${n}` }, { jobId: `metrics-delivery-dead-${n}` });
+    }
+    try {
+      const s = await eventually(async () => {
+        const samples = await scrape(adminMetrics, ADMIN_TOKEN);
+        return valueOf(samples, 'postback_delivery_queue_jobs', { queue: 'dead_letter', state: 'waiting' }) === 2 ? samples : undefined;
+      }, 10_000, 'the admin to report two dead-lettered deliveries');
+      expect(valueOf(s, 'postback_delivery_queue_jobs', { queue: 'main', state: 'delayed' })).toBe(2);
+      for (const state of ['waiting', 'active', 'failed']) {
+        expect(valueOf(s, 'postback_delivery_queue_jobs', { queue: 'main', state }), state).toBe(0);
+      }
+      // Not counted among the postback shards' jobs.
+      expect(valueOf(s, 'postback_queue_jobs', { queue: 'dead_letter', state: 'waiting' })).toBe(await onlyShard(admin).deadLetters.getWaitingCount());
+    } finally {
+      await Promise.all([queue.obliterate({ force: true }), deadLetters.obliterate({ force: true })]);
+    }
+  });
+
   it('asks for the admin token on the admin port\'s /metrics', async () => {
     expect((await fetch(adminMetrics)).status).toBe(401);
     expect((await fetch(adminMetrics, { headers: { authorization: 'Bearer wrong-token-of-some-length' } })).status).toBe(401);

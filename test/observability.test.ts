@@ -191,6 +191,13 @@ describe('Prometheus alert rules', () => {
     expect(exprs).toContain('postback_worker_consuming');
     expect(exprs).toContain('postback_receiver_replication_timeouts_total');
   });
+
+  it('covers a failing delivery destination, a growing delivery backlog and growing delivery dead letters', () => {
+    const exprs = alertRules.map((r) => r.expr).join('\n');
+    expect(exprs).toMatch(/sum by \(destination\) \(increase\(postback_deliveries_total\{result=~"failed\|retrying"\}/);
+    expect(exprs).toContain('postback_outbox_oldest_pending_seconds');
+    expect(exprs).toMatch(/postback_delivery_queue_jobs\{queue="dead_letter"\}/);
+  });
 });
 
 describe('prometheus.yml', () => {

@@ -5,7 +5,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createMaintenanceQueue, createWorkerRedis, loadConfig, prunePostbackLog, type PrismaClient } from '@postback/core';
 import type { WorkerProcess } from '../apps/worker/src/workerProcess.js';
-import { RETENTION_SCHEDULER_ID, ROLLUP_SCHEDULER_ID } from '../apps/worker/src/retentionSchedule.js';
+import {
+  ALERT_SCHEDULER_ID,
+  NOTIFICATION_RETENTION_SCHEDULER_ID,
+  RETENTION_SCHEDULER_ID,
+  ROLLUP_SCHEDULER_ID,
+} from '../apps/worker/src/retentionSchedule.js';
 import { givenConversion, givenOffer } from './helpers/fixtures.js';
 import { startInProcessWorker } from './helpers/pipeline.js';
 import { createTestEnvironment, eventually, type TestEnvironment } from './helpers/testEnvironment.js';
@@ -120,7 +125,9 @@ describe('the retention schedule', () => {
       await eventually(async () => (await t.prisma.postbackLog.count()) === 1, 20_000, 'the scheduled prune');
       expect(await remainingIds()).toEqual(kept);
       const schedulers = await maintenance.getJobSchedulers();
-      expect(schedulers.map((s) => s.key).sort()).toEqual([RETENTION_SCHEDULER_ID, ROLLUP_SCHEDULER_ID].sort());
+      expect(schedulers.map((s) => s.key).sort()).toEqual(
+        [RETENTION_SCHEDULER_ID, ROLLUP_SCHEDULER_ID, ALERT_SCHEDULER_ID, NOTIFICATION_RETENTION_SCHEDULER_ID].sort(),
+      );
       expect(schedulers.find((s) => s.key === RETENTION_SCHEDULER_ID)).toMatchObject({ every: 1000 });
     } finally {
       await Promise.all(workers.map((w) => w.close()));

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DeadLetterData, DeadLetterQueue } from '@postback/core';
+import { deliveryJobOf, type DeadLetterData, type DeadLetterQueue } from '@postback/core';
 
 let seq = 0;
 
@@ -41,6 +41,32 @@ export async function givenDeadLetter(
     attemptsMade: 1,
     deadLetteredAt: opts.deadLetteredAt ?? Date.now(),
     ...(opts.errorKind === null ? {} : { errorKind: opts.errorKind ?? (opts.unreadable ? 'unreadable' : 'P0001') }),
+  };
+  await deadLetters.add('dead', data, { jobId: id });
+  return id;
+}
+
+/**
+ * A dead-lettered delivery job as the delivery worker leaves it, for a notification id. With `target` the job carries
+ * who the notification is for, as the relay queues it now; without, it is a job queued before the relay did.
+ */
+export async function givenDeliveryDeadLetter(
+  deadLetters: DeadLetterQueue,
+  opts: {
+    notificationId?: string;
+    target?: { affiliatePostbackId: number | null; alertRuleId: number | null; transactionId: string | null };
+    errorKind?: string;
+    deadLetteredAt?: number;
+  } = {},
+): Promise<string> {
+  const id = opts.notificationId ?? randomUUID();
+  const data: DeadLetterData = {
+    job: opts.target ? deliveryJobOf({ id, ...opts.target }) : { v: 1, notificationId: id },
+    failedReason: '404 Not Found from 127.0.0.1',
+    errors: ['404 Not Found from 127.0.0.1'],
+    attemptsMade: 1,
+    deadLetteredAt: opts.deadLetteredAt ?? Date.now(),
+    errorKind: opts.errorKind ?? 'FailedDeliveryError',
   };
   await deadLetters.add('dead', data, { jobId: id });
   return id;

@@ -84,7 +84,8 @@ const DEFAULT_TYPES: Record<string, string> = {
 };
 
 function postgresType(f: DmmfField): string {
-  if (f.isList) throw new Error(`${f.name}: list columns are not mapped here yet`);
+  // A list is an array of its element's type (format_type: text[]).
+  if (f.isList) return `${postgresType({ ...f, isList: false })}[]`;
   if (!f.nativeType) return DEFAULT_TYPES[f.type] ?? unknownType(`${f.type}`);
   const [name, args] = f.nativeType;
   switch (name) {

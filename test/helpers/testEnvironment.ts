@@ -101,12 +101,15 @@ async function dropDatabase(serverUrl: string, name: string): Promise<void> {
   await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 }
 
-/** Deletes the keys under a QUEUE_PREFIX, its shards' tags (`{prefix-0}` … `{prefix-63}`) and its refusal log's (`{prefix-refusals}`). */
+/**
+ * Deletes the keys under a QUEUE_PREFIX, its shards' tags (`{prefix-0}` … `{prefix-63}`), its refusal log's
+ * (`{prefix-refusals}`) and its delivery queue's (`{prefix-deliveries}`).
+ */
 export async function deleteRedisKeys(prefix: string, redisUrl = REDIS_URL): Promise<void> {
   const redis = new Redis(redisUrl);
   const shardTagStem = prefix.slice(0, -1);
   try {
-    for (const pattern of [`${prefix}*`, `${shardTagStem}-[0-9]}*`, `${shardTagStem}-[0-9][0-9]}*`, `${shardTagStem}-refusals}*`]) {
+    for (const pattern of [`${prefix}*`, `${shardTagStem}-[0-9]}*`, `${shardTagStem}-[0-9][0-9]}*`, `${shardTagStem}-refusals}*`, `${shardTagStem}-deliveries}*`]) {
       let cursor = '0';
       do {
         const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);

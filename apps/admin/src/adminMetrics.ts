@@ -13,7 +13,7 @@ export interface AdminMetrics {
 }
 
 /** The admin process's metrics: queue depths for the whole pipeline, the read replica's lag, and its own requests. */
-export function createAdminMetrics(deps: Pick<AdminDeps, 'shards' | 'withRedis' | 'reads'>): AdminMetrics {
+export function createAdminMetrics(deps: Pick<AdminDeps, 'shards' | 'deliveryQueues' | 'withRedis' | 'reads'>): AdminMetrics {
   const registry = new Registry();
   registerQueueMetrics(registry, deps);
   registerReadReplicaMetrics(registry, deps);

@@ -10,6 +10,7 @@ import { registerLoginRoutes } from './dashboard/loginRoutes.js';
 import { mountQueueDashboard } from './dashboard/queueDashboard.js';
 import { createBulkRejections, type BulkRejections } from './bulk/bulkRejections.js';
 import { registerBulkRoutes } from './bulk/bulkRoutes.js';
+import { registerAffiliateRoutes } from './affiliateRoutes.js';
 import { registerDlqRoutes } from './dlqRoutes.js';
 import { createAdminOpenApi } from './openapi/adminOpenApi.js';
 import { registerPostbackLogCsv } from './postbackLogCsvRoute.js';
@@ -21,7 +22,7 @@ import { listAdvertisers } from './services/advertiserList.js';
 import { showAdvertiser, showOffer } from './services/advertisers.js';
 import { searchAudit } from './services/adminAuditSearch.js';
 import { showConversion } from './services/conversions.js';
-import { listDeadLetters } from './services/deadLetters.js';
+import { listDeadLetters, showDeadLetter } from './services/deadLetters.js';
 import { listShardLayouts } from './services/shardLayouts.js';
 import { listOffers } from './services/offerList.js';
 import { listRejectionEndpoints } from './services/rejectionEndpointList.js';
@@ -108,6 +109,7 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
   app.get('/admin/conversions/:transactionId', async (req, res) => {
     res.json(await showConversion(deps.prisma, req.params.transactionId));
   });
+  registerAffiliateRoutes(app, deps);
   app.get('/admin/postbacks', async (req, res) => {
     res.json(await searchPostbackLog(deps.reads, req.query));
   });
@@ -122,7 +124,7 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
     res.json(await listDeadLetters(deps, req.query));
   });
   app.delete('/admin/dlq/:id', async (req, res) => {
-    res.json(await adminActions.deleteDeadLetter(deps, actorOf(res), req.params.id));
+    res.json(await adminActions.deleteDeadLetter(deps, actorOf(res), req.params.id, req.query));
   });
   app.get('/admin/shard-layouts', async (_req, res) => {
     res.json(await listShardLayouts(deps));
@@ -142,6 +144,10 @@ export function createAdminApp(deps: AdminAppDeps): express.Express {
   registerReportRoutes(app, deps);
   registerBulkRoutes(app, deps, deps.bulk ?? createBulkRejections(deps));
   registerConsole(app, deps.consoleDir);
+  // Last of the /admin/dlq/* GETs: /admin/dlq/replays and the old page's /admin/dlq/console are not an entry's id.
+  app.get('/admin/dlq/:id', async (req, res) => {
+    res.json(await showDeadLetter(deps, req.params.id, req.query));
+  });
   mountQueueDashboard(app, deps);
 
   app.use((_req, res) => {

@@ -12,6 +12,14 @@ import type { DlqReplays, ReplayHooks, ReplayRecord } from './services/dlqReplay
 import { rotateRejectionEndpoint } from './services/rejectionEndpointRotation.js';
 import { createRejectionEndpoint, revokeRejectionEndpoint } from './services/rejectionEndpoints.js';
 import { forgetShardLayout } from './services/shardLayouts.js';
+import {
+  createAffiliatePostback,
+  deleteAffiliatePostback,
+  pauseAffiliatePostback,
+  resumeAffiliatePostback,
+} from './services/affiliatePostbacks.js';
+import { createAlertRule, deleteAlertRule } from './services/alertRules.js';
+import { createPublisher } from './services/publishers.js';
 
 // An audited transaction may wait on Redis (a revocation goes to Redis first): room for its fail-fast timeouts.
 const TRANSACTION_TIMEOUT_MS = 30_000;
@@ -102,6 +110,9 @@ const filterFacts = (filter: unknown) => {
   return Array.isArray(f?.ids) ? { ...f, ids: shortList(f.ids) } : f;
 };
 
+// The deliveries' dead-letter queue is named in the row; the postbacks' (the default) goes without saying, as before.
+const queueFacts = (queue: unknown) => (queue === undefined || queue === 'postbacks' ? {} : { queue });
+
 const replayFacts = (r: ReplayRecord): AuditFacts => ({
   target: r.id,
   details: { filter: filterFacts(r.filter), rate_per_second: r.rate_per_second, status: r.status, matched: r.matched, replayed: r.replayed },
@@ -120,6 +131,63 @@ export const adminActions = {
     recorded: 'in-transaction',
     run: (d, _actor, input: unknown) => createOffer(d.prisma, input),
     facts: (r) => ({ target: r.id, details: { advertiser_id: r.advertiser_id, name: r.name } }),
+  }),
+  createPublisher: audited({
+    action: 'publisher.create',
+    recorded: 'in-transaction',
+    run: (d, _actor, input: unknown) => createPublisher(d.prisma, input),
+    facts: (r) => ({ target: r.id, details: { name: r.name } }),
+  }),
+  // Never the URL, headers or body (an affiliate's tokens live there), nor the secret.
+  createAffiliatePostback: audited({
+    action: 'affiliate_postback.create',
+    recorded: 'in-transaction',
+    run: (d, _actor, input: unknown) => createAffiliatePostback(d.prisma, input),
+    facts: (r) => ({
+      target: r.id,
+      details: { publisher_id: r.publisher_id, offer_id: r.offer_id, method: r.method, events: r.events, delay_seconds: r.delay_seconds, signed: r.signed },
+    }),
+  }),
+  pauseAffiliatePostback: audited({
+    action: 'affiliate_postback.pause',
+    recorded: 'in-transaction',
+    run: (d, actor, id: unknown) => pauseAffiliatePostback(d.prisma, id, actor.operator),
+    facts: (r) => ({ target: r.id, details: { paused_reason: r.paused_reason } }),
+    targetOf: ([id]) => String(id),
+  }),
+  resumeAffiliatePostback: audited({
+    action: 'affiliate_postback.resume',
+    recorded: 'in-transaction',
+    run: (d, _actor, id: unknown) => resumeAffiliatePostback(d.prisma, id),
+    facts: (r) => ({ target: r.id }),
+    targetOf: ([id]) => String(id),
+  }),
+  deleteAffiliatePostback: audited({
+    action: 'affiliate_postback.delete',
+    recorded: 'in-transaction',
+    run: (d, _actor, id: unknown) => deleteAffiliatePostback(d.prisma, id),
+    facts: (r) => ({ target: r.id, details: { publisher_id: r.publisher_id } }),
+    targetOf: ([id]) => String(id),
+  }),
+  // The webhook URL stays out of the row: a Slack incoming-webhook URL is its own secret.
+  createAlertRule: audited({
+    action: 'alert_rule.create',
+    recorded: 'in-transaction',
+    run: (d, _actor, input: unknown) => createAlertRule(d.prisma, input),
+    facts: (r) => ({
+      target: r.id,
+      details: {
+        advertiser_id: r.advertiser_id, offer_id: r.offer_id, window_minutes: r.window_minutes, min_conversions: r.min_conversions,
+        max_rejection_rate_percent: r.max_rejection_rate_percent, notify_resolved: r.notify_resolved,
+      },
+    }),
+  }),
+  deleteAlertRule: audited({
+    action: 'alert_rule.delete',
+    recorded: 'in-transaction',
+    run: (d, _actor, id: unknown) => deleteAlertRule(d.prisma, id),
+    facts: (r) => ({ target: r.id }),
+    targetOf: ([id]) => String(id),
   }),
   // After: the endpoint's row must be committed before its key is registered in Redis (a registry sync drops a
   // registered key whose row it cannot see), so its row cannot wait for the audit row's commit. Should the audit
@@ -197,13 +265,13 @@ export const adminActions = {
     action: 'dlq.purge',
     recorded: 'after',
     run: (d, _actor, input: unknown) => purgeDeadLetters(d, input),
-    facts: (r) => (r.confirmed ? { details: { filter: filterFacts(r.filter), purged: r.purged } } : undefined),
+    facts: (r) => (r.confirmed ? { details: { ...queueFacts(r.queue), filter: filterFacts(r.filter), purged: r.purged } } : undefined),
   }),
   deleteDeadLetter: audited({
     action: 'dlq.delete',
     recorded: 'after',
-    run: (d, _actor, id: unknown) => deleteDeadLetter(d, id),
-    facts: (r) => ({ target: r.deleted }),
+    run: (d, _actor, id: unknown, query: unknown = {}) => deleteDeadLetter(d, id, query),
+    facts: (r, [, query]) => ({ target: r.deleted, details: queueFacts((query as { queue?: unknown } | undefined)?.queue) }),
     targetOf: ([id]) => String(id),
   }),
   // After: staging is a transaction of its own (a COPY of the whole file), and the upload's record keeps the rest.

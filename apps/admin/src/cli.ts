@@ -9,16 +9,18 @@ import { cliFailure } from './cliFailure.js';
 import { CliText } from './cliText.js';
 import { openInput } from './cliInput.js';
 import { formatRootHelp } from './cliHelp.js';
-import { addDlqCommands } from './dlqCommands.js';
+import { addDlqCommands, withQueueOption } from './dlqCommands.js';
 import { cliOperator, cliSource, parseOperatorName, type Actor } from './operator.js';
 import { addRejectionUrlCommands } from './rejectionUrlCommands.js';
+import { addAffiliateCommands } from './affiliateCommands.js';
+import { addAlertRuleCommands } from './alertRuleCommands.js';
 import type { AdminDeps } from './wiring/adminDeps.js';
 import { listAdvertisers } from './services/advertiserList.js';
 import { listOffers } from './services/offerList.js';
 import { connectAdminDeps } from './wiring/connectAdminDeps.js';
 import { searchAudit } from './services/adminAuditSearch.js';
 import { showConversion } from './services/conversions.js';
-import { listDeadLetters } from './services/deadLetters.js';
+import { listDeadLetters, showDeadLetter } from './services/deadLetters.js';
 import { openPostbackLogCsv } from './services/postbackLogCsv.js';
 import { searchPostbackLog } from './services/postbackLogSearch.js';
 import { listRefusals } from './services/refusalList.js';
@@ -123,7 +125,8 @@ const queryOf = (entries: Record<string, string | undefined>) =>
 export function buildCli(): Command {
   const program = new Command('postback')
     .description(
-      'Operate Postback Pipeline: advertisers, offers, rejection URLs, conversions, bulk rejections, dead letters.\n' +
+      'Operate Postback Pipeline: advertisers, offers, rejection URLs, conversions, bulk rejections, dead letters,\n' +
+        'publishers, affiliate postbacks, deliveries and alert rules.\n' +
         'Prints JSON on stdout; exits 2 on bad input, 1 when something is not found or Postgres or Redis is unreachable.',
     )
     // A usage error is one line, with where to look next on it.
@@ -171,7 +174,7 @@ export function buildCli(): Command {
   const conversions = program.command('conversions').description('conversions');
   conversions
     .command('import <file>')
-    .description('import conversions from NDJSON: {"transaction_id","offer_id","status","payout"?} per line')
+    .description('import conversions from NDJSON: {"transaction_id","offer_id","status","payout"?,"publisher_id"?,"sub_id"?} per line')
     .action(run((d, file: string) => importFile(d, actor(), file)));
   program
     .command('conversion')
@@ -233,18 +236,21 @@ export function buildCli(): Command {
       listRefusals(d, queryOf({ endpoint_id: o.endpoint, status: o.status, since: o.since, limit: o.limit, cursor: o.cursor }))));
 
   addBulkCommands(program, run, actor);
+  addAffiliateCommands(program, run, actor);
+  addAlertRuleCommands(program, run, actor);
 
-  const dlq = program.command('dlq').description('the dead-letter queue');
-  dlq
-    .command('list')
-    .description('dead-lettered postbacks: error kind, last error and every attempt\'s error')
+  const dlq = program.command('dlq').description('the dead-letter queues: postbacks (the default) and deliveries (--queue deliveries)');
+  withQueueOption(dlq.command('list'))
+    .description('dead-lettered postbacks (or deliveries): error kind, last error and every attempt\'s error')
     .option('--limit <n>', 'how many', '100')
     .option('--offset <n>', 'skip this many', '0')
-    .action(run((d, o: { limit: string; offset: string }) => listDeadLetters(d, o)));
-  dlq
-    .command('delete <id>')
-    .description('drop one dead-lettered postback for good')
-    .action(run((d, id: string) => adminActions.deleteDeadLetter(d, actor(), id)));
+    .action(run((d, o: { queue: string; limit: string; offset: string }) => listDeadLetters(d, o)));
+  withQueueOption(dlq.command('show <id>'))
+    .description('one dead-lettered postback job (or delivery)')
+    .action(run((d, id: string, o: { queue: string }) => showDeadLetter(d, id, o)));
+  withQueueOption(dlq.command('delete <id>'))
+    .description('drop one dead-lettered postback job (or delivery) for good')
+    .action(run((d, id: string, o: { queue: string }) => adminActions.deleteDeadLetter(d, actor(), id, o)));
   addDlqCommands(dlq, run, actor);
 
   const shards = program.command('shards').description("the postback queue's shard layouts (QUEUE_SHARDS values in use)");

@@ -9,6 +9,7 @@ import { createDlqReplays, type ReplayRecord } from './services/dlqReplays.js';
 export type Run = (action: (deps: AdminDeps, ...args: never[]) => Promise<unknown>) => (...args: unknown[]) => Promise<void>;
 
 interface FilterOptions {
+  queue: string;
   all?: boolean;
   errorKind?: string[];
   from?: string;
@@ -17,10 +18,18 @@ interface FilterOptions {
   advertiser?: string;
   offer?: string;
   endpoint?: string;
+  affiliatePostback?: string;
+  alertRule?: string;
+  transaction?: string;
+}
+
+/** --queue: which dead-letter queue a command works on (the service checks the name). */
+export function withQueueOption(command: Command): Command {
+  return command.option('--queue <queue>', 'postbacks (the postback shards\') or deliveries (the affiliate notifications\')', 'postbacks');
 }
 
 function withFilterOptions(command: Command): Command {
-  return command
+  return withQueueOption(command)
     .option('--all', 'every dead-lettered job (when no ids or filter are given)')
     .option('--error-kind <kinds...>', 'failure kind: unreadable, a SQLSTATE (23514, P0001) or an error class name')
     .option('--from <time>', 'dead-lettered at or after this ISO time (2026-11-27T08:00:00Z)')
@@ -28,7 +37,10 @@ function withFilterOptions(command: Command): Command {
     .option('--older-than <age>', 'dead-lettered longer ago than this: 90s, 30m, 12h, 7d, 2w')
     .option('--advertiser <id>', "postbacks of this advertiser's URLs")
     .option('--offer <id>', "postbacks for this offer (its own URL, or a global URL for one of its conversions)")
-    .option('--endpoint <id>', 'postbacks sent to this rejection URL');
+    .option('--endpoint <id>', 'postbacks sent to this rejection URL')
+    .option('--affiliate-postback <id>', 'deliveries of this affiliate postback (--queue deliveries)')
+    .option('--alert-rule <id>', 'deliveries of this alert rule (--queue deliveries)')
+    .option('--transaction <id>', 'deliveries of a notification about this transaction (--queue deliveries)');
 }
 
 /** The filter the options give; with neither ids, a filter nor --all, an error: "everything" is said out loud. */
@@ -43,9 +55,16 @@ function filterOf(ids: string[], o: FilterOptions): Record<string, unknown> {
       advertiser_id: o.advertiser,
       offer_id: o.offer,
       endpoint_id: o.endpoint,
+      affiliate_postback_id: o.affiliatePostback,
+      alert_rule_id: o.alertRule,
+      transaction_id: o.transaction,
     }).filter(([, v]) => v !== undefined),
   );
-  if (Object.keys(filter).length === 0 && !o.all) throw new AdminInputError('give ids, a filter (--error-kind, --from, --to, --older-than, --advertiser, --offer, --endpoint) or --all');
+  if (Object.keys(filter).length === 0 && !o.all) {
+    throw new AdminInputError(
+      'give ids, a filter (--error-kind, --from, --to, --older-than; postbacks: --advertiser, --offer, --endpoint; deliveries: --affiliate-postback, --alert-rule, --transaction) or --all',
+    );
+  }
   return filter;
 }
 
@@ -75,7 +94,7 @@ export function addDlqCommands(dlq: Command, run: Run, actor: () => Actor): void
           d,
           actor(),
           replays,
-          { filter: filterOf(ids, o), dry_run: o.dryRun ?? false, rate_per_second: o.rate },
+          { queue: o.queue, filter: filterOf(ids, o), dry_run: o.dryRun ?? false, rate_per_second: o.rate },
           { rethrow: true, onProgress: (r) => { current = r.id; process.stderr.write(progressLine(r)); } },
         );
       } finally {
@@ -99,7 +118,7 @@ export function addDlqCommands(dlq: Command, run: Run, actor: () => Actor): void
     .description('drop the dead-lettered jobs a filter matches, for good; without --confirm only counts them (exit 2)')
     .option('--confirm', 'really purge')
     .action(run(async (d, ids: string[], o: FilterOptions & { confirm?: boolean }) => {
-      const result = await adminActions.purgeDeadLetters(d, actor(), { filter: filterOf(ids, o), confirm: o.confirm ?? false });
+      const result = await adminActions.purgeDeadLetters(d, actor(), { queue: o.queue, filter: filterOf(ids, o), confirm: o.confirm ?? false });
       if (!result.confirmed) throw new AdminInputError(`would purge ${result.would_purge} dead-lettered jobs; run again with --confirm`);
       return { purged: result.purged };
     }));

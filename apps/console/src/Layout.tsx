@@ -4,7 +4,10 @@ import { NavLink, Outlet, useLocation } from 'react-router';
 const PAGES = [
   ['/advertisers', 'Advertisers'],
   ['/offers', 'Offers'],
+  ['/publishers', 'Publishers'],
   ['/log', 'Rejection log'],
+  ['/deliveries', 'Deliveries'],
+  ['/alert-rules', 'Alert rules'],
   ['/refusals', 'Refused requests'],
   ['/reports', 'Reports'],
   ['/dead-letters', 'Dead letters'],

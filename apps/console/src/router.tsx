@@ -3,11 +3,15 @@ import { createBrowserRouter, Navigate } from 'react-router';
 import { Layout } from './Layout';
 import { AdvertiserOffersTab, AdvertiserPage, AdvertiserRejectionTab } from './pages/AdvertiserPage';
 import { AdvertisersPage } from './pages/AdvertisersPage';
+import { AlertRulesPage } from './pages/AlertRulesPage';
 import { ConversionPage } from './pages/ConversionPage';
 import { DeadLettersPage } from './pages/DeadLettersPage';
+import { DeliveriesPage } from './pages/DeliveriesPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OfferPage, OfferRejectionTab } from './pages/OfferPage';
 import { OffersPage } from './pages/OffersPage';
+import { PublisherPage } from './pages/PublisherPage';
+import { PublishersPage } from './pages/PublishersPage';
 import { RefusalsPage } from './pages/RefusalsPage';
 import { RejectionLogPage } from './pages/RejectionLogPage';
 import { Loading } from './components/QueryState';
@@ -42,7 +46,11 @@ export const router = createBrowserRouter(
             { path: 'rejection', element: <OfferRejectionTab /> },
           ],
         },
+        { path: 'publishers', element: <PublishersPage /> },
+        { path: 'publishers/:publisherId', element: <PublisherPage /> },
         { path: 'log', element: <RejectionLogPage /> },
+        { path: 'deliveries', element: <DeliveriesPage /> },
+        { path: 'alert-rules', element: <AlertRulesPage /> },
         { path: 'conversions/:transactionId', element: <ConversionPage /> },
         { path: 'refusals', element: <RefusalsPage /> },
         {

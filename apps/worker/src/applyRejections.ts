@@ -29,13 +29,15 @@ type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 interface LockedConversion extends ConversionStateRow {
   id: bigint;
   transaction_id: string;
+  publisher_id: number | null;
 }
 
 /**
  * Applies a batch of postbacks in one transaction and returns each one's outcome, in the order given.
  * The rules themselves are the pure decideBatch(); this file loads the state they need and writes what they
  * decide. Round trips in the transaction: BEGIN, the row locks, the log read, one statement writing every table
- * (the conversions, their history, the log with its console columns, the report counts), COMMIT.
+ * (the conversions, their history, the log with its console columns, the report counts, the affiliates'
+ * notifications), COMMIT.
  */
 export async function applyRejections(
   prisma: PrismaClient,
@@ -45,11 +47,12 @@ export async function applyRejections(
   // Exact revocation: each postback meets the seq at which its key was revoked, if it was, and its rotated key's
   // expiry. A bulk row has no key.
   const revoked = await keyRevocations(prisma, endpointIdsOf(postbacks), revocations);
-  const { outcomes, applied } = await prisma.$transaction(async (tx) => applyInTransaction(tx, postbacks, revoked), {
-    maxWait: 10_000,
-    timeout: 60_000,
-  });
+  const { outcomes, applied, notificationsDueNow } = await prisma.$transaction(
+    async (tx) => applyInTransaction(tx, postbacks, revoked),
+    { maxWait: 10_000, timeout: 60_000 },
+  );
   return {
+    notificationsDueNow,
     outcomes: postbacks.map((p) => outcomes.get(p.postbackId)!),
     applied: postbacks
       .filter((p) => applied.has(p))
@@ -71,27 +74,37 @@ function endpointIdsOf(postbacks: readonly PostbackToApply[]): number[] {
 export interface AppliedBatch {
   outcomes: Outcome[];
   applied: Array<{ receivedAt: number; outcome: Outcome; shard: string }>;
+  /** Affiliate notifications this batch wrote that are due already (delay 0): the relay is kicked to send them. */
+  notificationsDueNow: number;
+}
+
+interface AppliedInTransaction {
+  outcomes: Map<string, Outcome>;
+  applied: Set<PostbackToApply>;
+  notificationsDueNow: number;
 }
 
 async function applyInTransaction(
   tx: Tx,
   postbacks: PostbackToApply[],
   revoked: KeyRevocations,
-): Promise<{ outcomes: Map<string, Outcome>; applied: Set<PostbackToApply> }> {
+): Promise<AppliedInTransaction> {
   const transactionIds = [...new Set(postbacks.map((p) => p.transactionId))];
   // Row locks on every conversion the batch touches, taken in id order: batches of other workers that touch the
   // same conversions wait here, and two batches cannot deadlock on each other.
   const rows = await tx.$queryRaw<LockedConversion[]>`
     SELECT c.id, c.transaction_id, c.status::text AS status, c.rejected_reason, c.offer_id, o.advertiser_id,
-           c.last_postback_seq
+           c.last_postback_seq, c.publisher_id
     FROM conversions c JOIN offers o ON o.id = c.offer_id
     WHERE c.transaction_id = ANY(${transactionIds}::text[])
     ORDER BY c.id
     FOR UPDATE OF c`;
   const states = new Map<string, ConversionState>();
   const idOf = new Map<string, bigint>();
+  const publisherOf = new Map<string, number | null>();
   for (const r of rows) {
     idOf.set(r.transaction_id, r.id);
+    publisherOf.set(r.transaction_id, r.publisher_id);
     states.set(r.transaction_id, conversionStateOf(r));
   }
 
@@ -110,7 +123,7 @@ async function applyInTransaction(
   const outcomes = new Map(logged.map((r) => [r.postback_id, r.outcome]));
   const seen = new Set(outcomes.keys());
   const fresh = postbacks.filter((p) => !seen.has(p.postbackId) && seen.add(p.postbackId));
-  if (fresh.length === 0) return { outcomes, applied: new Set() };
+  if (fresh.length === 0) return { outcomes, applied: new Set(), notificationsDueNow: 0 };
 
   const withKeyState = (p: PostbackToApply) => {
     const endpointId = endpointIdOf(p);
@@ -128,7 +141,8 @@ async function applyInTransaction(
     seq: state.lastPostbackSeq,
   }));
   // One history row per change, in receipt order, so that a conversion's history read by id is the chain of its
-  // changes; the unique postback_id makes a second row for the same postback impossible.
+  // changes; the unique postback_id makes a second row for the same postback impossible. Each change carries its
+  // conversion's publisher, offer, transaction id and seq for the affiliates' notifications (below).
   const changes = results
     .filter((r) => r.decision.change)
     .sort((a, b) => a.postback.seq - b.postback.seq)
@@ -139,6 +153,10 @@ async function applyInTransaction(
       old_reason: decision.change!.oldReason,
       new_reason: decision.change!.newReason,
       postback_id: postback.postbackId,
+      publisher_id: publisherOf.get(postback.transactionId) ?? null,
+      offer_id: states.get(postback.transactionId)!.offerId,
+      transaction_id: postback.transactionId,
+      seq: postback.seq,
     }));
   // Every postback gets its log row, whatever its outcome: the answer to "why did my rejection do nothing?".
   // Its receipt time goes as epoch ms: exact, and no Date formatting per row. The console's columns come from what
@@ -171,8 +189,28 @@ async function applyInTransaction(
   // the same key wait for this one's commit. The worker's maintenance folds the deltas into the hourly and daily
   // rollups (packages/core/src/rejectionRollups/). Counted from `logged`, so a postback applied before is never
   // counted twice.
-  const written = await tx.$queryRaw<Array<{ postback_id: string }>>`
-    WITH updated AS (
+  // The affiliates' notifications (the transactional outbox, `notifications`) are written here too, so a change
+  // and its notification commit together or not at all; the relay (notifications/outboxRelay.ts) hands them to the
+  // delivery queue. One row per change and matching affiliate postback of the conversion's publisher (active, not
+  // deleted, of all its offers or this one, listening to the change's event and, when it names reasons, to its new
+  // reason), inserted in receipt order: a change that finds a `waiting` row of the same (postback, conversion)
+  // joins it (ON CONFLICT DO NOTHING on the partial unique index), so the changes within a delay give one
+  // notification whose previous_* is the state before the first of them. The same holds for rows earlier in this
+  // INSERT, since it inserts in the ORDER BY's order.
+  // Invariant: this part costs next to nothing when there is nothing to notify. A conversion with no publisher is
+  // filtered before the join, and the join probes affiliate_postbacks by publisher_id's index: with no affiliate
+  // postbacks (or none of these publishers) it reads no row and inserts none, within the same round trip.
+  // The id is the column's default, notification_id(): a UUIDv7 in time order, so the rows append at the primary
+  // key's right edge (a random UUID's were half of what the outbox cost the batch).
+  // Due now: delay 0, i.e. due_at = first_changed_at (both now() rounded alike to the column's milliseconds; against
+  // now() itself a rounded-up due_at would look a few hundred microseconds late).
+  const written = await tx.$queryRaw<Array<{ postback_id: string | null; due_now: number | null }>>`
+    WITH changes AS (
+      SELECT v.*, CASE WHEN v.from_status <> 'rejected' THEN 'rejected' ELSE 'reason_updated' END AS event
+      FROM json_to_recordset(${JSON.stringify(changes)}::json) AS v(conversion_id bigint,
+        from_status conversion_status, to_status conversion_status, old_reason text, new_reason text, postback_id uuid,
+        publisher_id int, offer_id int, transaction_id text, seq bigint)
+    ), updated AS (
       UPDATE conversions c
       SET status = 'rejected', rejected_reason = v.reason, last_postback_seq = v.seq, updated_at = now()
       FROM json_to_recordset(${JSON.stringify(updates)}::json) AS v(id bigint, reason text, seq bigint)
@@ -181,8 +219,23 @@ async function applyInTransaction(
       INSERT INTO conversion_status_history
         (conversion_id, from_status, to_status, old_reason, new_reason, postback_id)
       SELECT v.conversion_id, v.from_status, v.to_status, v.old_reason, v.new_reason, v.postback_id
-      FROM json_to_recordset(${JSON.stringify(changes)}::json) AS v(conversion_id bigint,
-        from_status conversion_status, to_status conversion_status, old_reason text, new_reason text, postback_id uuid)
+      FROM changes v
+    ), notified AS (
+      INSERT INTO notifications
+        (affiliate_postback_id, conversion_id, transaction_id, event, previous_status, previous_reason,
+         first_changed_at, due_at)
+      SELECT ap.id, v.conversion_id, v.transaction_id, v.event, v.from_status, v.old_reason,
+             now(), now() + ap.delay_seconds * interval '1 second'
+      FROM changes v
+      JOIN affiliate_postbacks ap ON ap.publisher_id = v.publisher_id
+      WHERE v.publisher_id IS NOT NULL
+        AND ap.status = 'active' AND ap.deleted_at IS NULL
+        AND (ap.offer_id IS NULL OR ap.offer_id = v.offer_id)
+        AND v.event = ANY(ap.events)
+        AND (cardinality(ap.reasons) = 0 OR v.new_reason = ANY(ap.reasons))
+      ORDER BY v.seq, ap.id
+      ON CONFLICT (affiliate_postback_id, conversion_id) WHERE state = 'waiting' DO NOTHING
+      RETURNING due_at, first_changed_at
     ), logged AS (
       INSERT INTO postback_log
         (postback_id, endpoint_id, bulk_id, transaction_id, reason, seq, received_at, outcome, attempts,
@@ -202,9 +255,16 @@ async function applyInTransaction(
       FROM logged
       GROUP BY 1, 2, 3, 4, 5
     )
-    SELECT postback_id::text FROM logged`;
+    SELECT postback_id::text, NULL::int AS due_now FROM logged
+    UNION ALL
+    SELECT NULL, count(*)::int FROM notified WHERE due_at <= first_changed_at`;
 
   for (const r of results) outcomes.set(r.postback.postbackId, r.decision.outcome);
-  const writtenIds = new Set(written.map((r) => r.postback_id));
-  return { outcomes, applied: new Set(fresh.filter((p) => writtenIds.has(p.postbackId))) };
+  const writtenIds = new Set<string>();
+  let notificationsDueNow = 0;
+  for (const r of written) {
+    if (r.postback_id === null) notificationsDueNow = r.due_now ?? 0;
+    else writtenIds.add(r.postback_id);
+  }
+  return { outcomes, applied: new Set(fresh.filter((p) => writtenIds.has(p.postbackId))), notificationsDueNow };
 }

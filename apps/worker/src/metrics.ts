@@ -5,6 +5,10 @@ import { OUTCOMES, type Outcome } from '@postback/core';
 const RECEIPT_TO_APPLIED_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 14_400];
 
 export type RetryKind = 'attempt' | 'split_off';
+/** What became of one delivery attempt of a notification, or of a notification skipped without one. */
+export type DeliveryMetricResult = 'delivered' | 'retrying' | 'failed' | 'skipped';
+// One attempt to an affiliate: from a fast local receiver's milliseconds to DELIVERY_TIMEOUT_MS's maximum.
+const DELIVERY_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 export type DatabaseErrorKind = 'unreachable' | 'other';
 
 export interface WorkerMetrics {
@@ -23,6 +27,8 @@ export interface WorkerMetrics {
    * consumer" reads it).
    */
   consumingWhile: (check: () => ReadonlyMap<string, boolean>) => void;
+  /** A notification's delivery attempt (with its duration, from send to answer) or its skip, by destination host. */
+  delivery: (result: DeliveryMetricResult, destination: string, seconds?: number) => void;
 }
 
 /** The worker's metrics, in a registry of its own (main.ts serves it on WORKER_METRICS_PORT). */
@@ -58,6 +64,19 @@ export function createWorkerMetrics(): WorkerMetrics {
     name: 'postback_worker_dead_lettered_total',
     help: "Jobs this worker moved to their shard's dead-letter queue",
     labelNames: ['shard'] as const,
+    registers: [registry],
+  });
+  const deliveries = new Counter({
+    name: 'postback_deliveries_total',
+    help: 'Delivery attempts of affiliate and alert notifications by result (delivered, retrying, failed), and notifications skipped, by destination host',
+    labelNames: ['result', 'destination'] as const,
+    registers: [registry],
+  });
+  const deliveryDuration = new Histogram({
+    name: 'postback_delivery_duration_seconds',
+    help: 'Time of one delivery attempt, from sending the request to its answer (or its error), by result',
+    labelNames: ['result'] as const,
+    buckets: DELIVERY_DURATION_BUCKETS,
     registers: [registry],
   });
   // One child per shard, looked up once: labelling each observation would hash its labels every time.
@@ -109,6 +128,10 @@ export function createWorkerMetrics(): WorkerMetrics {
     },
     consumingWhile(check) {
       consuming = check;
+    },
+    delivery(result, destination, seconds) {
+      deliveries.inc({ result, destination });
+      if (seconds !== undefined) deliveryDuration.observe({ result }, seconds);
     },
   };
 }

@@ -14,6 +14,10 @@ export interface PostbackApplierDeps {
   /** Where each batch reads the revocations Redis already has and Postgres may not yet (the key registry). */
   revocations: RevocationsInRedis;
   metrics: WorkerMetrics;
+  /** Kicked after a batch that wrote notifications already due (delay 0), so they leave right after the commit. */
+  relay?: { kick: () => void };
+  /** Told of every batch, so that deliveries give the drain the right of way (notifications/drainFirst.ts). */
+  drain?: { batchApplied: (postbacks: number) => void };
 }
 
 /**
@@ -24,9 +28,11 @@ export interface PostbackApplierDeps {
 export function createPostbackApplier(deps: PostbackApplierDeps): PostbackApplier {
   const { cfg, metrics } = deps;
   const apply = async (items: PostbackToApply[]): Promise<Outcome[]> => {
-    const { outcomes, applied } = await applyRejections(deps.prisma, items, deps.revocations);
+    deps.drain?.batchApplied(items.length);
+    const { outcomes, applied, notificationsDueNow } = await applyRejections(deps.prisma, items, deps.revocations);
     // Only what this batch applied: a redelivered or replayed postback was counted when it was first applied.
     metrics.applied(applied);
+    if (notificationsDueNow > 0) deps.relay?.kick();
     return outcomes;
   };
   return new ApplyBatcher<PostbackToApply, Outcome>(apply, {

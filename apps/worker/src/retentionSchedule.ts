@@ -13,6 +13,8 @@ import {
   type MaintenanceResult,
   type PrismaClient,
 } from '@postback/core';
+import { evaluateAlertRules, type AlertEvaluationResult } from './notifications/alertEvaluation.js';
+import { pruneNotifications } from './notifications/notificationRetention.js';
 
 /**
  * The id of the one job scheduler every worker upserts: the same id, so there is one entry however many start.
@@ -23,6 +25,12 @@ const RETENTION_JOB_NAME = 'maintain-postback-log';
 /** The report counts' compaction: a scheduler of its own, since it runs far more often than the retention. */
 export const ROLLUP_SCHEDULER_ID = 'rejection-rollups';
 const ROLLUP_JOB_NAME = 'compact-rejection-rollups';
+/** The rejection-rate alert rules, evaluated once per ALERT_EVALUATION_INTERVAL_MS across the fleet. */
+export const ALERT_SCHEDULER_ID = 'rejection-rate-alerts';
+const ALERT_JOB_NAME = 'evaluate-rejection-rate-alerts';
+/** The delivery log's retention: a scheduler of its own, so a failing postback-log run does not hold it up. */
+export const NOTIFICATION_RETENTION_SCHEDULER_ID = 'notification-retention';
+const NOTIFICATION_RETENTION_JOB_NAME = 'prune-notifications';
 
 type RetentionConfig = Pick<
   Config,
@@ -32,6 +40,8 @@ type RetentionConfig = Pick<
   | 'RETENTION_BATCH_SIZE'
   | 'RETENTION_INTERVAL_MS'
   | 'REJECTION_ROLLUP_INTERVAL_MS'
+  | 'ALERT_EVALUATION_INTERVAL_MS'
+  | 'DELIVERY_LOG_RETENTION_DAYS'
 >;
 
 export interface RetentionSchedule {
@@ -42,7 +52,7 @@ export interface RetentionSchedule {
 /**
  * Schedules the worker's maintenance and takes its jobs: the postback-log maintenance (the days ahead, the
  * retention; packages/core/src/postbackLog/) and the compaction of the report counts (packages/core/src/
- * rejectionRollups/). Every worker process upserts the same job schedulers (idempotent, so restarts and many
+ * rejectionRollups/), the rejection-rate alerts and the delivery log's retention (notifications/). Every worker process upserts the same job schedulers (idempotent, so restarts and many
  * workers leave one entry each) and listens on the maintenance queue; BullMQ hands each interval's job to one of
  * them, so each runs once per interval across the fleet.
  */
@@ -51,6 +61,8 @@ export function startRetentionSchedule(
   connection: ConnectionOptions,
   prisma: PrismaClient,
   logger: Logger,
+  /** Kicked after an alert evaluation that wrote notifications, so they leave at once. */
+  relay?: { kick: () => void },
 ): RetentionSchedule {
   const queue = createMaintenanceQueue(cfg, connection);
   queue.on('error', (err: Error) => logger.warn({ err: err.message }, 'maintenance queue error'));
@@ -58,15 +70,32 @@ export function startRetentionSchedule(
   const schedules = [
     scheduleEvery(queue, RETENTION_SCHEDULER_ID, RETENTION_JOB_NAME, cfg.RETENTION_INTERVAL_MS, stopping.signal, logger),
     scheduleEvery(queue, ROLLUP_SCHEDULER_ID, ROLLUP_JOB_NAME, cfg.REJECTION_ROLLUP_INTERVAL_MS, stopping.signal, logger),
+    scheduleEvery(queue, ALERT_SCHEDULER_ID, ALERT_JOB_NAME, cfg.ALERT_EVALUATION_INTERVAL_MS, stopping.signal, logger),
+    scheduleEvery(queue, NOTIFICATION_RETENTION_SCHEDULER_ID, NOTIFICATION_RETENTION_JOB_NAME, cfg.RETENTION_INTERVAL_MS, stopping.signal, logger),
   ];
 
-  const worker = new Worker<Record<string, never>, MaintenanceResult | CompactResult>(
+  const worker = new Worker<Record<string, never>, MaintenanceResult | CompactResult | AlertEvaluationResult | { deleted: number }>(
     MAINTENANCE_QUEUE_NAME,
     async (job) => {
       if (job.name === ROLLUP_JOB_NAME) {
         const result = await compactRejectionRollups(prisma, { ...compactOptionsOf(cfg), signal: stopping.signal });
         logger.debug(result, 'rejection rollups compacted');
         return result;
+      }
+      if (job.name === ALERT_JOB_NAME) {
+        const result = await evaluateAlertRules(prisma, { signal: stopping.signal });
+        if (result.notifications > 0) relay?.kick();
+        logger.debug(result, 'rejection-rate alerts evaluated');
+        return result;
+      }
+      if (job.name === NOTIFICATION_RETENTION_JOB_NAME) {
+        const deleted = await pruneNotifications(prisma, {
+          retentionDays: cfg.DELIVERY_LOG_RETENTION_DAYS,
+          batchSize: cfg.RETENTION_BATCH_SIZE,
+          signal: stopping.signal,
+        });
+        logger.info({ deleted }, 'delivery log maintained');
+        return { deleted };
       }
       const result = await maintainPostbackLog(prisma, { ...maintenanceOptionsOf(cfg), signal: stopping.signal, logger });
       logger.info(result, 'postback log maintained');

@@ -13,10 +13,22 @@ import {
 } from '@postback/core';
 import { startHeartbeat } from './heartbeat.js';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.js';
+import { startOutboxRelay } from './notifications/outboxRelay.js';
 import { createPostbackApplier } from './postbackApplier.js';
 import type { JobResult } from './postbackWorker.js';
 import { ShardConsumers } from './shardConsumers.js';
+import { startDeliveryWorker } from './notifications/deliveryWorker.js';
+import { DrainFirst } from './notifications/drainFirst.js';
 import { startRetentionSchedule } from './retentionSchedule.js';
+
+// Deliveries' database steps at once while the drain runs, and how long without a batch ends it. Chosen, not
+// tuned: bench --affiliates on a loaded machine was not run with other values (README "Performance").
+const DELIVERY_STEPS_WHILE_DRAINING = 2;
+const DRAIN_QUIET_MS = 500;
+// What counts as a drain under way: postbacks applied at this rate or more over the last DRAIN_QUIET_MS (a burst,
+// or a backlog being worked off; one worker applies tens of thousands a second). Steady traffic below it never
+// holds notifications back, however many arrive.
+const DRAIN_BURST_PER_SECOND = 1000;
 
 export interface WorkerProcess {
   /** The BullMQ worker of each shard consumed now (this process's layout's from the start; others once read). */
@@ -43,7 +55,12 @@ export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
   });
   const registry = new KeyRegistry(redis, cfg.QUEUE_PREFIX);
   const metrics = createWorkerMetrics();
-  const applier = createPostbackApplier({ cfg, prisma, revocations: registry, metrics });
+  // The affiliates' notifications the batches write are handed from the outbox to the delivery queue by the relay.
+  // The drain first: while batches are applied, deliveries take their database steps a few at a time, and the relay
+  // hands only DELIVERY_RATE_WHILE_DRAINING notifications a second.
+  const drainFirst = new DrainFirst(DELIVERY_STEPS_WHILE_DRAINING, DRAIN_QUIET_MS, undefined, cfg.DELIVERY_RATE_WHILE_DRAINING, DRAIN_BURST_PER_SECOND);
+  const relay = startOutboxRelay({ cfg, prisma, connection: redis, logger, metrics, drainFirst });
+  const applier = createPostbackApplier({ cfg, prisma, revocations: registry, metrics, relay, drain: drainFirst });
   const consumers = new ShardConsumers({ cfg, shards, connection: redis, applier, logger, metrics });
   // This process's own layout at once; the shards of other announced layouts (a resharding under way) as soon as
   // the first read of the layouts answers, and again on every housekeeping round.
@@ -87,7 +104,16 @@ export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
   };
   void housekeeping();
   const timer = setInterval(() => void housekeeping(), cfg.KEY_REGISTRY_SYNC_MS);
-  const retention = startRetentionSchedule(cfg, redis, prisma, logger);
+  const retention = startRetentionSchedule(cfg, redis, prisma, logger, relay);
+  // Affiliate and alert notifications: on connections of their own, apart from the postback consumers. Postgres
+  // too: with one shared pool, DELIVERY_CONCURRENCY deliveries' statements queued ahead of the batches'
+  // transactions and slowed the rejection drain (bench --affiliates). Committed without waiting for the WAL flush:
+  // each delivery commits two or three times, and its backends were seen waiting on WALSync beside the batches'
+  // commits; what a Postgres crash could lose of it is redone (a lost claim is claimed again, a lost `delivered`
+  // sent again under the same webhook-id once the relay hands it again: at least once, as ever), only the delivery
+  // log may then miss that attempt.
+  const deliveryPrisma = createPrisma(cfg.DATABASE_URL, cfg.DELIVERY_DATABASE_POOL_SIZE, { asyncCommit: true });
+  const delivery = startDeliveryWorker({ cfg, prisma: deliveryPrisma, logger, metrics, drainFirst });
 
   // Liveness is Redis and the consuming loops, not Postgres: during a Postgres outage the worker pauses on
   // purpose, and a restart would not help.
@@ -107,10 +133,12 @@ export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
     async close() {
       stopHeartbeat();
       clearInterval(timer);
-      await Promise.all([consumers.close(), retention.close()]);
+      await Promise.all([consumers.close(), retention.close(), delivery.close()]);
+      // After the consumers and the maintenance: nothing kicks it any more.
+      await relay.close();
       await shards.layouts.leave().catch(() => undefined);
       await shards.close();
-      await prisma.$disconnect();
+      await Promise.all([prisma.$disconnect(), deliveryPrisma.$disconnect()]);
       redis.disconnect();
     },
   };

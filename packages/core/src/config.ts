@@ -136,6 +136,36 @@ const envShape = z.object({
   // Rows of a bulk rejection upload the admin queues per second, so a million-row file leaves the workers room
   // for live postbacks (a file of 100,000 rows takes 100 s at the default).
   BULK_REJECTIONS_PER_SECOND: positiveInt.max(100_000).default(1000),
+  // Affiliate notifications (packages/core/src/notifications/): deliveries in flight per worker process, and at once
+  // to one destination host across every worker (a counter in Redis), so one slow affiliate never holds the others.
+  DELIVERY_CONCURRENCY: positiveInt.max(1000).default(50),
+  // The delivery worker's own Postgres connections, apart from the batches' DATABASE_POOL_SIZE: its many short
+  // statements never queue the rejection drain's transactions behind them, and take at most this many backends.
+  DELIVERY_DATABASE_POOL_SIZE: positiveInt.max(100).default(4),
+  DELIVERY_PER_DESTINATION: positiveInt.max(1000).default(4),
+  // An attempt gives up on connecting after the first, on the whole exchange after the second.
+  DELIVERY_CONNECT_TIMEOUT_MS: positiveInt.max(60_000).default(3000),
+  DELIVERY_TIMEOUT_MS: positiveInt.max(300_000).default(10_000),
+  // Attempts of a notification before it is dead-lettered; the wait before retry n is DELIVERY_BACKOFF_MS · 2^(n-1),
+  // with jitter, at most DELIVERY_BACKOFF_MAX_MS (a Retry-After longer than that is honoured, up to an hour).
+  DELIVERY_ATTEMPTS: positiveInt.max(100).default(12),
+  DELIVERY_BACKOFF_MS: positiveInt.default(5000),
+  DELIVERY_BACKOFF_MAX_MS: positiveInt.default(3_600_000),
+  // The relay hands due notifications from the outbox to the delivery queue this often (and at once after a commit
+  // that wrote one due now), and hands a pending one again once it was handed this long ago without being recorded.
+  OUTBOX_RELAY_INTERVAL_MS: positiveInt.min(50).default(1000),
+  OUTBOX_REHAND_AFTER_MS: positiveInt.min(1000).default(600_000),
+  // While a worker process is applying a burst (1,000 postbacks a second or more over the last half second), its relay
+  // hands at most this many notifications a second to the delivery queue; the rest stay pending in the outbox until
+  // the burst is applied. Steady traffic below that rate is never held back.
+  DELIVERY_RATE_WHILE_DRAINING: positiveInt.default(50),
+  // Destinations must resolve to public addresses (checked at connect time, redirects included); true allows
+  // loopback and private ranges (tests, an affiliate server inside the same network).
+  OUTBOUND_ALLOW_PRIVATE: z.stringbool().default(false),
+  // Notifications and their delivery attempts are kept this long after they were created.
+  DELIVERY_LOG_RETENTION_DAYS: positiveInt.default(90),
+  // How often the rejection-rate alert rules are evaluated, once per interval across all workers.
+  ALERT_EVALUATION_INTERVAL_MS: positiveInt.min(1000).default(60_000),
   // Where migrateMain finds prisma/migrations; by default, the repository's (and the image's) own folder.
   MIGRATIONS_DIR: z.string().min(1).optional(),
 });

@@ -27,3 +27,4 @@ export * from './deadLetter/index.js';
 export * from './authFailureLimiter.js';
 export * from './refusalLog.js';
 export * from './rejectionRollups/index.js';
+export * from './notifications/index.js';

@@ -38,7 +38,12 @@ export interface Burst {
  * a tracker's server does, and records each answer. No retries: a refused or failed request stays so.
  */
 export function startBurst(plan: readonly PlannedPostback[], opts: BurstOptions): Burst {
-  const agents = opts.targets.map(() => new http.Agent({ keepAlive: true, maxSockets: opts.concurrency }));
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  // Node's agent honours the server's `Keep-Alive: timeout=5` hint (closing an idle socket a second early) only
+  // when the agent has a timeout of its own; without one it reuses a socket the receiver is closing that very
+  // moment, and the request fails ECONNRESET though the receiver did nothing wrong (seen once in CI, scenario 7,
+  // after the failover's stall left deep sockets of the pool idle for 5 s).
+  const agents = opts.targets.map(() => new http.Agent({ keepAlive: true, maxSockets: opts.concurrency, timeout: timeoutMs }));
   const answers: Answer[] = new Array(plan.length);
   let next = 0;
   let finished = 0;
@@ -49,7 +54,7 @@ export function startBurst(plan: readonly PlannedPostback[], opts: BurstOptions)
       const wait = start + (index * 1000) / opts.perSecond - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const target = index % opts.targets.length;
-      answers[index] = await send(opts.targets[target]!, agents[target]!, plan[index]!, opts.timeoutMs ?? 30_000, index, target);
+      answers[index] = await send(opts.targets[target]!, agents[target]!, plan[index]!, timeoutMs, index, target);
       finished += 1;
     }
   };
@@ -64,7 +69,7 @@ function send(baseUrl: string, agent: http.Agent, p: PlannedPostback, timeoutMs:
   const query = new URLSearchParams({ key: p.key, new_rejected_reason: p.reason, transaction_id: p.transactionId });
   const startedAt = Date.now();
   return new Promise((resolve) => {
-    const req = http.get(`${baseUrl}/v1/rejections?${query}`, { agent, timeout: timeoutMs }, (res) => {
+    const req = http.get(`${baseUrl}/v1/rejections?${query}`, { agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', (err: NodeJS.ErrnoException) => resolve({ index, target, error: err.code ?? err.message, startedAt, endedAt: Date.now() }));
@@ -76,7 +81,9 @@ function send(baseUrl: string, agent: http.Agent, p: PlannedPostback, timeoutMs:
         resolve(answer);
       });
     });
-    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
+    // Set on the request, not as the `timeout` option: Node leaves a reused socket's timeout alone when the option
+    // equals the agent's, and the socket would keep the 4 s its idle spell in the pool gave it.
+    req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
     req.on('error', (err: NodeJS.ErrnoException) => resolve({ index, target, error: err.code ?? err.message, startedAt, endedAt: Date.now() }));
   });
 }

@@ -100,12 +100,16 @@ function servedWithoutExternalRequests(req: express.Request, res: express.Respon
 }
 
 // bull-board decodes some query values itself (queueName, activeQueue) and answers 500 for a broken %-escape in
-// them: a URL that does not decode is refused with 400 before bull-board sees it.
+// them, and for a control character (a NUL in `status`) that reaches the queue's job listing: a URL that does not
+// decode, or decodes to a control character, is refused with 400 before bull-board sees it.
 const refuseMalformedEscapes: express.RequestHandler = (req, res, next) => {
+  let decoded: string;
   try {
-    decodeURIComponent(req.originalUrl);
+    decoded = decodeURIComponent(req.originalUrl);
   } catch {
     return void res.status(400).json({ error: 'the URL has a malformed %-escape' });
   }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(decoded)) return void res.status(400).json({ error: 'the URL has a control character' });
   next();
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deadLetterListQuery, deleteDeadLetter, listDeadLetters, replayInput } from '../services/deadLetters.js';
+import { deadLetterListQuery, deadLetterQueueQuery, deleteDeadLetter, listDeadLetters, replayInput, showDeadLetter } from '../services/deadLetters.js';
 import { purgeRequestSchema } from '../services/dlqPurge.js';
 import { replayIdParam, replayListQuery, replayRequestSchema } from '../services/dlqReplays.js';
 import { jobId } from '../services/inputTypes.js';
@@ -24,7 +24,25 @@ const deadLetter = z
     errors: z.array(z.string()),
     dead_lettered_at: instantText,
   })
-  .meta({ id: 'DeadLetter' });
+  .meta({ id: 'DeadLetter', description: 'A dead-lettered postback job (queue=postbacks)' });
+
+const deadLetteredDelivery = z
+  .strictObject({
+    id: z.string(),
+    readable: z.boolean(),
+    notification_id: z.string().nullable(),
+    affiliate_postback_id: z.int().nullable(),
+    alert_rule_id: z.int().nullable(),
+    transaction_id: z.string().nullable(),
+    error: z.string(),
+    error_kind: z.string(),
+    attempts: z.int(),
+    errors: z.array(z.string()),
+    dead_lettered_at: instantText,
+  })
+  .meta({ id: 'DeadLetteredDelivery', description: "A notification whose delivery failed for good (queue=deliveries)" });
+
+const anyDeadLetter = z.union([deadLetter, deadLetteredDelivery]);
 
 const replayRecord = z
   .strictObject({
@@ -54,15 +72,25 @@ export const deadLetterRoutes: RouteDoc[] = [
   {
     method: 'get',
     path: '/admin/dlq',
-    summary: 'Dead-lettered jobs of every shard, newest first',
+    summary: "Dead-lettered jobs of a queue, newest first: every postback shard's (queue=postbacks, the default) or the deliveries'",
     query: deadLetterListQuery,
-    responses: { 200: { description: 'A page', schema: answeredBy(z.strictObject({ total: z.int(), jobs: z.array(deadLetter) }), listDeadLetters) } },
+    responses: { 200: { description: 'A page', schema: answeredBy(z.strictObject({ total: z.int(), jobs: z.array(anyDeadLetter) }), listDeadLetters) } },
+  },
+  {
+    method: 'get',
+    path: '/admin/dlq/:id',
+    summary: 'One dead-lettered job of a queue',
+    params: z.object({ id: jobId }),
+    query: deadLetterQueueQuery,
+    responses: { 200: { description: 'The entry', schema: answeredBy(anyDeadLetter, showDeadLetter) } },
+    errors: { 404: 'No such dead-lettered job' },
   },
   {
     method: 'delete',
     path: '/admin/dlq/:id',
-    summary: 'Drop one dead-lettered job',
+    summary: 'Drop one dead-lettered job of a queue',
     params: z.object({ id: jobId }),
+    query: deadLetterQueueQuery,
     responses: { 200: { description: 'Deleted', schema: answeredBy(z.strictObject({ deleted: z.string() }), deleteDeadLetter) } },
     errors: { 404: 'No such dead-lettered job' },
   },

@@ -16,6 +16,8 @@ const conversion = z
     transaction_id: z.string(),
     offer_id: z.int(),
     advertiser_id: z.int(),
+    publisher_id: z.int().nullable().meta({ description: 'The publisher (affiliate) who earned it; null when the import named none' }),
+    sub_id: z.string().nullable().meta({ description: "The affiliate's own click label; null when the import gave none" }),
     status,
     rejected_reason: z.string().nullable(),
     /** numeric(12,4) as text, so no digit is lost. */

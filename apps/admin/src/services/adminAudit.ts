@@ -17,6 +17,13 @@ export const AUDIT_ACTIONS = [
   'shard_layout.forget',
   'bulk_rejection.upload',
   'bulk_rejection.cancel',
+  'publisher.create',
+  'affiliate_postback.create',
+  'affiliate_postback.pause',
+  'affiliate_postback.resume',
+  'affiliate_postback.delete',
+  'alert_rule.create',
+  'alert_rule.delete',
   'login',
   'logout',
 ] as const;

@@ -1,69 +1,63 @@
 import type { Job } from 'bullmq';
 import { z } from 'zod';
-import { bulkIdOf, endpointIdOf, removeDeadLetter, type DeadLetterData, type ReplayOutcome } from '@postback/core';
+import { removeDeadLetter, type DeadLetterData, type ReplayOutcome } from '@postback/core';
 import { NotFoundError } from '../adminErrors.js';
 import type { AdminDeps } from '../wiring/adminDeps.js';
-import { deadLetterFactsOf } from './deadLetterFacts.js';
-import { replayRequestSchema, type DlqReplays, type ReplayEstimate, type ReplayRecord } from './dlqReplays.js';
+import { queueSelector, type DeadLetterEntry } from './deadLetterSource.js';
+import { deadLetterSourceIn } from './deadLetterSources.js';
+import { replayRequestFields, type DlqReplays, type ReplayEstimate, type ReplayRecord } from './dlqReplays.js';
 import { INT4_MAX, jobId, wholeNumber } from './inputTypes.js';
 import { parseInput } from './parseInput.js';
-import { deadLetterShards } from './scanDeadLetters.js';
 
-/** One dead-letter entry as `dlq list` and GET /admin/dlq show it. */
-function deadLetterSummaryOf(shard: string, job: Job<DeadLetterData>) {
-  const { errorKind, postbacks } = deadLetterFactsOf(job.data);
-  const single = postbacks !== 'unreadable' && postbacks.length === 1 ? postbacks[0]! : undefined;
-  return {
-    id: job.id!,
-    // The shard whose dead-letter queue holds it, and whose queue a replay puts it back on.
-    shard,
-    readable: postbacks !== 'unreadable',
-    postbacks: postbacks === 'unreadable' ? 0 : postbacks.length,
-    // For a single postback (the usual case: a postback that failed on its own) its transaction and endpoint.
-    transaction_id: single?.transactionId ?? null,
-    endpoint_id: single ? endpointIdOf(single) : null,
-    // Or the bulk upload it is a row of (apps/admin/src/bulk/).
-    bulk_id: single ? bulkIdOf(single) : null,
-    error: job.data.failedReason,
-    error_kind: errorKind,
-    attempts: job.data.attemptsMade,
-    errors: job.data.errors,
-    dead_lettered_at: new Date(job.data.deadLetteredAt).toISOString(),
-  };
-}
-
-export const deadLetterListQuery = z.object({ limit: wholeNumber(1, 1000).default(100), offset: wholeNumber(0, INT4_MAX).default(0) });
+export const deadLetterListQuery = z.object({
+  queue: queueSelector,
+  limit: wholeNumber(1, 1000).default(100),
+  offset: wholeNumber(0, INT4_MAX).default(0),
+});
+/** The query of one entry's show and delete: which queue's (postbacks when not given). */
+export const deadLetterQueueQuery = z.object({ queue: queueSelector });
 
 export async function listDeadLetters(deps: AdminDeps, input: unknown) {
   const { limit, offset } = parseInput(deadLetterListQuery, input);
-  const shards = await deadLetterShards(deps);
-  // With one shard its queue is the page. With more, each queue's newest offset + limit entries are merged by when
-  // each entered its queue (the order each queue lists them in, newest first), and the page is cut from them.
-  const from = shards.length === 1 ? offset : 0;
-  const perShard = await deps.withRedis(() =>
+  const source = deadLetterSourceIn(input);
+  const places = await source.places(deps);
+  // With one place (shard) its queue is the page. With more, each queue's newest offset + limit entries are merged by
+  // when each entered its queue (the order each queue lists them in, newest first), and the page is cut from them.
+  const from = places.length === 1 ? offset : 0;
+  const perPlace = await deps.withRedis(() =>
     Promise.all(
-      shards.map(async (shard) => {
-        const deadLetters = deps.shards.shard(shard).deadLetters;
-        const [jobs, count] = await Promise.all([deadLetters.getWaiting(from, offset + limit - 1), deadLetters.getWaitingCount()]);
+      places.map(async ({ shard, pair }) => {
+        const [jobs, count] = await Promise.all([pair.deadLetters.getWaiting(from, offset + limit - 1), pair.deadLetters.getWaitingCount()]);
         return { count, entries: jobs.filter((job) => job?.data !== undefined).map((job) => ({ shard, job })) };
       }),
     ),
   );
-  const total = perShard.reduce((sum, s) => sum + s.count, 0);
-  const entries = shards.length === 1 ? perShard[0]!.entries : mergeNewestFirst(perShard.map((s) => s.entries)).slice(offset, offset + limit);
-  return { total, jobs: entries.map(({ shard, job }) => deadLetterSummaryOf(shard, job)) };
+  const total = perPlace.reduce((sum, s) => sum + s.count, 0);
+  const entries = places.length === 1 ? perPlace[0]!.entries : mergeNewestFirst(perPlace.map((s) => s.entries)).slice(offset, offset + limit);
+  return { total, jobs: await source.summaries(deps, entries) };
 }
 
 /** Lists of entries, each newest first, as one list newest first (ties: by shard, so every call agrees). */
-function mergeNewestFirst<E extends { shard: string; job: Job<DeadLetterData> }>(lists: E[][]): E[] {
+function mergeNewestFirst(lists: DeadLetterEntry[][]): DeadLetterEntry[] {
   return lists.flat().sort((a, b) => b.job.timestamp - a.job.timestamp || (a.shard < b.shard ? -1 : a.shard > b.shard ? 1 : 0));
 }
 
-const howToReplay = { rate_per_second: replayRequestSchema.shape.rate_per_second, operator: replayRequestSchema.shape.operator };
+/** GET /admin/dlq/:id: one entry of the queue asked for, as the list shows it. */
+export async function showDeadLetter(deps: AdminDeps, rawId: unknown, query: unknown) {
+  const id = parseInput(jobId, rawId, 'id');
+  const source = deadLetterSourceIn(query);
+  const places = await source.places(deps);
+  const jobs = await deps.withRedis(() => Promise.all(places.map(({ pair }) => pair.deadLetters.getJob(id))));
+  const at = jobs.findIndex((job) => job?.data !== undefined);
+  if (at < 0) throw new NotFoundError(`${source.noun} ${id} not found`);
+  const [summary] = await source.summaries(deps, [{ shard: places[at]!.shard, job: jobs[at] as Job<DeadLetterData> }]);
+  return summary!;
+}
+
 export const replayInput = z.union(
   [
-    z.object({ ids: z.array(jobId).min(1).max(10_000), ...howToReplay }),
-    z.object({ all: z.literal(true), ...howToReplay }),
+    z.object({ queue: queueSelector, ids: z.array(jobId).min(1).max(10_000), ...replayRequestFields }),
+    z.object({ queue: queueSelector, all: z.literal(true), ...replayRequestFields }),
   ],
   { error: 'give {"ids": [...]} or {"all": true}' },
 );
@@ -81,14 +75,14 @@ function recordOf(result: ReplayEstimate | ReplayRecord): ReplayRecord {
  * answers its id, to poll. Replaying is never done off the record.
  */
 export async function replayDeadLetters(replays: DlqReplays, input: unknown, defaultOperator: string): Promise<ReplayAnswer> {
-  const { rate_per_second, operator, ...which } = parseInput(replayInput, input);
+  const { queue, rate_per_second, operator, ...which } = parseInput(replayInput, input);
   if ('all' in which) {
-    const started = recordOf(await replays.start({ filter: {}, rate_per_second, operator }, defaultOperator));
+    const started = recordOf(await replays.start({ queue, filter: {}, rate_per_second, operator }, defaultOperator));
     return { replay_id: started.id };
   }
   const outcomes = new Map<string, ReplayOutcome>();
   const done = recordOf(
-    await replays.run({ filter: { ids: which.ids }, rate_per_second, operator }, defaultOperator, {
+    await replays.run({ queue, filter: { ids: which.ids }, rate_per_second, operator }, defaultOperator, {
       rethrow: true,
       // An id names one entry (ids are UUIDs, unique across shards); should two shards hold it, it was replayed if
       // either entry was.
@@ -104,11 +98,12 @@ export async function replayDeadLetters(replays: DlqReplays, input: unknown, def
   return { replayed: ids.length, ids, missing, replay_id: done.id };
 }
 
-/** Drops the entry with this id from whichever shard's dead-letter queue holds it. */
-export async function deleteDeadLetter(deps: AdminDeps, rawId: unknown) {
+/** Drops the entry with this id from whichever place of the queue asked for holds it. */
+export async function deleteDeadLetter(deps: AdminDeps, rawId: unknown, query: unknown = {}) {
   const id = parseInput(jobId, rawId, 'id');
-  const shards = await deadLetterShards(deps);
-  const deleted = await deps.withRedis(() => Promise.all(shards.map((shard) => removeDeadLetter(deps.shards.shard(shard).pair, id))));
-  if (!deleted.includes(true)) throw new NotFoundError(`dead-lettered postback ${id} not found`);
+  const source = deadLetterSourceIn(query);
+  const places = await source.places(deps);
+  const deleted = await deps.withRedis(() => Promise.all(places.map(({ pair }) => removeDeadLetter(pair, id))));
+  if (!deleted.includes(true)) throw new NotFoundError(`${source.noun} ${id} not found`);
   return { deleted: id };
 }

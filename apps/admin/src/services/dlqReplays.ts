@@ -3,28 +3,45 @@ import { z } from 'zod';
 import { replayDeadLetter, type Logger, type ReplayOutcome } from '@postback/core';
 import { NotFoundError } from '../adminErrors.js';
 import type { AdminDeps } from '../wiring/adminDeps.js';
-import { deadLetterFilterSchema, type DeadLetterFilter } from './deadLetterFilter.js';
+import type { CommonDeadLetterFilter } from './deadLetterFilter.js';
+import type { DeadLetterQueue, DeadLetterSource } from './deadLetterSource.js';
+import { deadLetterSourceIn } from './deadLetterSources.js';
+import { deliveryDeadLetterSource } from './deliveryDeadLetterSource.js';
 import { text, wholeNumber } from './inputTypes.js';
 import { parseInput } from './parseInput.js';
+import { postbackDeadLetterSource } from './postbackDeadLetterSource.js';
 import { queuesNamed } from './queuesNamed.js';
 import { createRatePacer } from './ratePacer.js';
-import { deadLetterShards, scanDeadLetters } from './scanDeadLetters.js';
+import { scanDeadLetters } from './scanDeadLetters.js';
 
 // A running replay writes its progress (and so its heartbeat) about this often…
 const PROGRESS_EVERY_MS = 1000;
 // …and one whose heartbeat is this old was cut short: its process stopped without finishing it.
 const STALE_AFTER_SECONDS = 30;
 
-export const replayRequestSchema = z.strictObject({
-  filter: deadLetterFilterSchema.default({}),
-  /** Count what the filter matches; replay nothing, record nothing. */
-  dry_run: z.boolean().default(false),
+/** How a replay goes, whatever it takes: its rate, and who the record names. */
+export const replayRequestFields = {
   rate_per_second: wholeNumber(1, 100_000).optional(),
   operator: text(100, { trim: true }).optional(),
-});
+};
+
+/** A request's `queue` as a queue's own schema takes it: the postbacks' may be left out (the default). */
+export const queueFieldOf = (queue: DeadLetterQueue) => (queue === 'postbacks' ? z.literal('postbacks').optional() : z.literal(queue));
+
+/** A replay request of one queue: its filter is that queue's (no filter: every entry). */
+function replayRequestSchemaFor<F extends CommonDeadLetterFilter, S>(source: DeadLetterSource<F, S>) {
+  return z.strictObject({
+    queue: queueFieldOf(source.queue),
+    filter: source.filterSchema.optional(),
+    /** Count what the filter matches; replay nothing, record nothing. */
+    dry_run: z.boolean().default(false),
+    ...replayRequestFields,
+  });
+}
+/** Every queue's replay request (the body of POST /admin/dlq/replays, for the OpenAPI document). */
+export const replayRequestSchema = z.union([replayRequestSchemaFor(postbackDeadLetterSource), replayRequestSchemaFor(deliveryDeadLetterSource)]);
 export const replayIdParam = z.uuid();
 export const replayListQuery = z.object({ limit: wholeNumber(1, 1000).default(50) });
-export type ReplayRequest = z.infer<typeof replayRequestSchema>;
 
 type ReplayRow = NonNullable<Awaited<ReturnType<AdminDeps['prisma']['dlqReplay']['findUnique']>>>;
 
@@ -53,7 +70,7 @@ export interface ReplayRecord {
 export interface ReplayEstimate {
   dry_run: true;
   matched: number;
-  filter: DeadLetterFilter;
+  filter: CommonDeadLetterFilter;
 }
 
 function replayRecordOf(row: ReplayRow): ReplayRecord {
@@ -117,7 +134,7 @@ export function createDlqReplays(deps: AdminDeps, logger?: Logger): DlqReplays {
     UPDATE dlq_replays SET status = 'interrupted', finished_at = heartbeat_at, error = 'stopped before it finished'
     WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => ${STALE_AFTER_SECONDS})`;
 
-  async function execute(id: string, filter: DeadLetterFilter, rate: number, controller: AbortController, hooks: ReplayHooks): Promise<ReplayRecord> {
+  async function execute(id: string, source: DeadLetterSource, filter: CommonDeadLetterFilter, rate: number, controller: AbortController, hooks: ReplayHooks): Promise<ReplayRecord> {
     const signal = controller.signal;
     let lastWrite = Date.now();
     const progress = async (data: { matched?: number; replayed?: number; missing?: number; startedAt?: Date }, force = false) => {
@@ -134,14 +151,14 @@ export function createDlqReplays(deps: AdminDeps, logger?: Logger): DlqReplays {
     let replayed = 0;
     let missing = 0;
     try {
-      const found = await scanDeadLetters(deps, filter, { signal, onPage: ({ matched }) => progress({ matched }) });
+      const found = await scanDeadLetters(deps, source, filter, { signal, onPage: ({ matched }) => progress({ matched }) });
       if (signal.aborted) return replayRecordOf(await finish({ status: stoppedStatus() }));
       const startedAt = Date.now();
       await progress({ matched: found.length, startedAt: new Date(startedAt) }, true);
       const pace = createRatePacer(rate, startedAt, signal);
-      for (const { id, shard } of found) {
+      for (const { id, shard, place } of found) {
         if (!(await pace())) break;
-        const outcome = await deps.withRedis(() => replayDeadLetter(deps.shards.shard(shard).pair, id));
+        const outcome = await deps.withRedis(() => replayDeadLetter(place.pair, id));
         if (outcome === 'replayed') replayed += 1;
         else missing += 1;
         hooks.onJob?.(id, outcome, shard);
@@ -159,29 +176,33 @@ export function createDlqReplays(deps: AdminDeps, logger?: Logger): DlqReplays {
     }
   }
 
-  async function begin(input: unknown, defaultOperator: string): Promise<{ estimate: ReplayEstimate } | { row: ReplayRow; filter: DeadLetterFilter }> {
-    const request = parseInput(replayRequestSchema, input);
+  type Begun = { estimate: ReplayEstimate } | { row: ReplayRow; source: DeadLetterSource; filter: CommonDeadLetterFilter };
+  async function begin(input: unknown, defaultOperator: string): Promise<Begun> {
+    const source = deadLetterSourceIn(input);
+    const request = parseInput(replayRequestSchemaFor(source), input);
+    const filter = request.filter ?? {};
     if (request.dry_run) {
-      const found = await scanDeadLetters(deps, request.filter);
-      return { estimate: { dry_run: true, matched: found.length, filter: request.filter } };
+      const found = await scanDeadLetters(deps, source, filter);
+      return { estimate: { dry_run: true, matched: found.length, filter } };
     }
     // Refused while Redis is unreachable (503), rather than recorded as a replay that failed at once.
-    const shards = await deadLetterShards(deps);
+    const places = await source.places(deps);
     const row = await deps.prisma.dlqReplay.create({
       data: {
         id: randomUUID(),
-        queue: queuesNamed(shards.map((shard) => deps.shards.shard(shard).deadLetters.qualifiedName)),
-        filter: request.filter,
+        // The record names the dead-letter queues it replays: every shard's, or the deliveries'.
+        queue: queuesNamed(places.map(({ pair }) => pair.deadLetters.qualifiedName)),
+        filter,
         ratePerSecond: request.rate_per_second ?? deps.cfg.DLQ_REPLAY_RATE_PER_SECOND,
         operator: request.operator ?? defaultOperator,
       },
     });
-    return { row, filter: request.filter };
+    return { row, source, filter };
   }
 
-  function launch(row: ReplayRow, filter: DeadLetterFilter, hooks: ReplayHooks): Running {
+  function launch({ row, source, filter }: Exclude<Begun, { estimate: ReplayEstimate }>, hooks: ReplayHooks): Running {
     const controller = new AbortController();
-    const done = execute(row.id, filter, row.ratePerSecond, controller, hooks).finally(() => running.delete(row.id));
+    const done = execute(row.id, source, filter, row.ratePerSecond, controller, hooks).finally(() => running.delete(row.id));
     const handle = { controller, done };
     running.set(row.id, handle);
     return handle;
@@ -192,14 +213,14 @@ export function createDlqReplays(deps: AdminDeps, logger?: Logger): DlqReplays {
     async start(input: unknown, defaultOperator: string): Promise<ReplayEstimate | ReplayRecord> {
       const begun = await begin(input, defaultOperator);
       if ('estimate' in begun) return begun.estimate;
-      launch(begun.row, begun.filter, {});
+      launch(begun, {});
       return replayRecordOf(begun.row);
     },
     /** The same, run to its end in the foreground (the CLI, and POST /admin/dlq/replay for ids). */
     async run(input: unknown, defaultOperator: string, hooks: ReplayHooks = {}): Promise<ReplayEstimate | ReplayRecord> {
       const begun = await begin(input, defaultOperator);
       if ('estimate' in begun) return begun.estimate;
-      return launch(begun.row, begun.filter, hooks).done;
+      return launch(begun, hooks).done;
     },
     async get(id: string) {
       await markInterrupted();

@@ -1,5 +1,6 @@
 import type { AuthFailureLimiter, Config, KeyRegistry, Logger, PostbackShards, PrismaClient, RefusalLog } from '@postback/core';
 import type { RevokedSessions } from '../dashboard/revokedSessions.js';
+import type { DeliveryQueues } from './deliveryQueues.js';
 import type { Reads } from './reads.js';
 import type { RedisWork } from './redisGate.js';
 
@@ -15,6 +16,8 @@ export interface AdminDeps {
    * delete, with the lock the worker's moves hold), and the layouts announced.
    */
   shards: PostbackShards;
+  /** The affiliate notifications' delivery queue and its dead-letter queue (their depths); through withRedis. */
+  deliveryQueues: DeliveryQueues;
   /**
    * Takes a block of numbers from the receipt sequence and returns the first (a bulk upload's rows, when it is
    * staged), once ACK_REPLICAS replicas hold it. Through withRedis, like registry and shards.

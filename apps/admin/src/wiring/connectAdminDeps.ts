@@ -14,6 +14,7 @@ import {
 } from '@postback/core';
 import { RevokedSessions } from '../dashboard/revokedSessions.js';
 import type { AdminDeps } from './adminDeps.js';
+import { openDeliveryQueues } from './deliveryQueues.js';
 import { connectReads } from './reads.js';
 import { redisGate, redisUnreachable } from './redisGate.js';
 
@@ -30,6 +31,7 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
   // announces the admin's layout while it runs. Every admin write that answers success waits for ACK_REPLICAS replicas.
   const replicas = replicaPolicyOf(cfg);
   const shards = new PostbackShards(cfg, redis, { role: 'admin', replicas });
+  const deliveryQueues = openDeliveryQueues(cfg, redis, replicas);
   const variable = redisVariableOf(cfg);
   const probe = () => pingPrimary(redis, cfg.QUEUE_PREFIX);
   return {
@@ -37,6 +39,7 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
     reads,
     registry: new KeyRegistry(redis, cfg.QUEUE_PREFIX, replicas),
     shards,
+    deliveryQueues,
     reserveReceiptSeqs: (count) => reserveReceiptSeqs(redis, cfg.QUEUE_PREFIX, count, { connection: redis, policy: replicas }),
     withRedis: redisGate(redis, { variable, probe }),
     // At once, not after waiting for a reconnect as withRedis does: a readiness probe reports how things are now.
@@ -54,7 +57,7 @@ export function connectAdminDeps(cfg: Config, logger?: Logger): AdminDeps & { cl
     async close() {
       // Disconnecting first ends a connection attempt still in progress, so closing never waits for Redis.
       redis.disconnect();
-      await Promise.all([shards.close(), prisma.$disconnect(), reads.close()]);
+      await Promise.all([shards.close(), deliveryQueues.close(), prisma.$disconnect(), reads.close()]);
     },
   };
 }

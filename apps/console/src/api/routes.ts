@@ -6,6 +6,7 @@ import type {
   CreatedRejectionEndpoint,
   DeadLetterFilter,
   DeadLetterList,
+  DeadLetterQueue,
   Offer,
   OfferPage,
   PostbackLogPage,
@@ -68,15 +69,16 @@ export interface ReportQuery extends Query {
 export const rejectionReport = (q: ReportQuery) => request<RejectionReport>('GET', '/reports/rejections', { query: q });
 export const REPORT_CSV_PATH = '/reports/rejections.csv';
 
-export const listDeadLetters = (q: { limit?: number; offset?: number } = {}) => request<DeadLetterList>('GET', '/dlq', { query: q });
-export const deleteDeadLetter = (id: string) => request<{ deleted: string }>('DELETE', `/dlq/${encodeURIComponent(id)}`);
-export const estimateReplay = (filter: DeadLetterFilter) =>
-  request<ReplayEstimate>('POST', '/dlq/replays', { body: { filter, dry_run: true } });
-export const startReplay = (filter: DeadLetterFilter, ratePerSecond?: number) =>
-  request<Replay>('POST', '/dlq/replays', { body: { filter, rate_per_second: ratePerSecond } });
+export const listDeadLetters = (q: { queue: DeadLetterQueue; limit?: number; offset?: number }) => request<DeadLetterList>('GET', '/dlq', { query: q });
+export const deleteDeadLetter = (queue: DeadLetterQueue, id: string) =>
+  request<{ deleted: string }>('DELETE', `/dlq/${encodeURIComponent(id)}`, { query: { queue } });
+export const estimateReplay = (queue: DeadLetterQueue, filter: DeadLetterFilter) =>
+  request<ReplayEstimate>('POST', '/dlq/replays', { body: { queue, filter, dry_run: true } });
+export const startReplay = (queue: DeadLetterQueue, filter: DeadLetterFilter, ratePerSecond?: number) =>
+  request<Replay>('POST', '/dlq/replays', { body: { queue, filter, rate_per_second: ratePerSecond } });
 export const listReplays = (q: { limit?: number } = {}) => request<ReplayList>('GET', '/dlq/replays', { query: q });
 export const getReplay = (id: string) => request<Replay>('GET', `/dlq/replays/${encodeURIComponent(id)}`);
 export const cancelReplay = (id: string) => request<Replay>('POST', `/dlq/replays/${encodeURIComponent(id)}/cancel`);
 /** Without confirm the API answers 400 with would_purge: the count the confirmation dialog shows. */
-export const purgeDeadLetters = (filter: DeadLetterFilter, confirm: boolean) =>
-  request<{ purged: number }>('POST', '/dlq/purge', { body: confirm ? { filter, confirm: true } : { filter } });
+export const purgeDeadLetters = (queue: DeadLetterQueue, filter: DeadLetterFilter, confirm: boolean) =>
+  request<{ purged: number }>('POST', '/dlq/purge', { body: confirm ? { queue, filter, confirm: true } : { queue, filter } });

@@ -279,7 +279,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Dead-lettered jobs of every shard, newest first */
+        /** Dead-lettered jobs of a queue, newest first: every postback shard's (queue=postbacks, the default) or the deliveries' */
         get: operations["getDlq"];
         put?: never;
         post?: never;
@@ -296,10 +296,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** One dead-lettered job of a queue */
+        get: operations["getDlqById"];
         put?: never;
         post?: never;
-        /** Drop one dead-lettered job */
+        /** Drop one dead-lettered job of a queue */
         delete: operations["deleteDlqById"];
         options?: never;
         head?: never;
@@ -442,6 +443,167 @@ export interface paths {
         /** Cancel an upload: rows not queued yet are not */
         post: operations["postRejectionsBulkByIdCancel"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/publishers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List publishers, oldest first, optionally by a part of the name */
+        get: operations["getPublishers"];
+        put?: never;
+        /** Create a publisher (an affiliate) */
+        post: operations["postPublishers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/publishers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One publisher */
+        get: operations["getPublishersById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/affiliate-postbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List affiliate postbacks (not deleted), oldest first, optionally of one publisher, offer or status */
+        get: operations["getAffiliatePostbacks"];
+        put?: never;
+        /**
+         * Set up an affiliate postback: fired when one of the publisher's conversions (or one offer's) is rejected
+         * @description url and body are templates with macros ({transaction_id}, {status}, {previous_status}, {rejected_reason}, {previous_reason}, {payout}, {offer_id}, {publisher_id}, {sub_id}, {changed_at}); an unknown one is a 400 naming it. With signing, the answer holds the secret, shown this once.
+         */
+        post: operations["postAffiliatePostbacks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/affiliate-postbacks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One affiliate postback (never its secret) */
+        get: operations["getAffiliatePostbacksById"];
+        put?: never;
+        post?: never;
+        /** Delete an affiliate postback: never fired again, gone from the list; the delivery log still names it */
+        delete: operations["deleteAffiliatePostbacksById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/affiliate-postbacks/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause an affiliate postback: its pending notifications are skipped, not sent */
+        post: operations["postAffiliatePostbacksByIdPause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/affiliate-postbacks/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused affiliate postback (clears paused_reason and paused_at) */
+        post: operations["postAffiliatePostbacksByIdResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log: every attempt to deliver a notification, newest first */
+        get: operations["getDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/alert-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List alert rules (not deleted), oldest first */
+        get: operations["getAlertRules"];
+        put?: never;
+        /** Create a rejection-rate alert on an advertiser's conversions (advertiser_id) or one offer's (offer_id) */
+        post: operations["postAlertRules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/alert-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One alert rule, with its state and last evaluation */
+        get: operations["getAlertRulesById"];
+        put?: never;
+        post?: never;
+        /** Delete an alert rule: no longer evaluated */
+        delete: operations["deleteAlertRulesById"];
         options?: never;
         head?: never;
         patch?: never;
@@ -597,6 +759,10 @@ export interface components {
             transaction_id: string;
             offer_id: number;
             advertiser_id: number;
+            /** @description The publisher (affiliate) who earned it; null when the import named none */
+            publisher_id: number | null;
+            /** @description The affiliate's own click label; null when the import gave none */
+            sub_id: string | null;
             /** @enum {string} */
             status: "approved" | "pending" | "rejected";
             rejected_reason: string | null;
@@ -735,6 +901,7 @@ export interface components {
                 count: number;
             }[];
         };
+        /** @description A dead-lettered postback job (queue=postbacks) */
         DeadLetter: {
             id: string;
             shard: string;
@@ -743,6 +910,25 @@ export interface components {
             transaction_id: string | null;
             endpoint_id: number | null;
             bulk_id: string | null;
+            error: string;
+            error_kind: string;
+            attempts: number;
+            errors: string[];
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             * @example 2026-11-27T08:00:00.000Z
+             */
+            dead_lettered_at: string;
+        };
+        /** @description A notification whose delivery failed for good (queue=deliveries) */
+        DeadLetteredDelivery: {
+            id: string;
+            readable: boolean;
+            notification_id: string | null;
+            affiliate_postback_id: number | null;
+            alert_rule_id: number | null;
+            transaction_id: string | null;
             error: string;
             error_kind: string;
             attempts: number;
@@ -863,6 +1049,133 @@ export interface components {
              */
             created_at: string;
             finished_at: string | null;
+        };
+        Publisher: {
+            id: number;
+            name: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             * @example 2026-11-27T08:00:00.000Z
+             */
+            created_at: string;
+        };
+        NewAffiliatePostback: {
+            id: number;
+            publisher_id: number;
+            /** @description Only this offer's conversions; null for all of the publisher's */
+            offer_id: number | null;
+            /** @description The URL template, macros unrendered */
+            url: string;
+            /** @enum {string} */
+            method: "GET" | "POST" | "PUT";
+            headers: {
+                [key: string]: string;
+            };
+            body: string | null;
+            events: ("rejected" | "reason_updated")[];
+            /** @description Fires only for these rejection reasons; every reason when empty */
+            reasons: string[];
+            delay_seconds: number;
+            /** @description Deliveries carry Standard Webhooks signature headers */
+            signed: boolean;
+            /** @enum {string} */
+            status: "active" | "paused";
+            /** @description Why it is paused: an operator, or "410 Gone from <host> at <time>" */
+            paused_reason: string | null;
+            paused_at: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             * @example 2026-11-27T08:00:00.000Z
+             */
+            created_at: string;
+            /** @description The signing secret (whsec_…), with signing only: shown here once, never again */
+            secret?: string;
+        };
+        AffiliatePostback: {
+            id: number;
+            publisher_id: number;
+            /** @description Only this offer's conversions; null for all of the publisher's */
+            offer_id: number | null;
+            /** @description The URL template, macros unrendered */
+            url: string;
+            /** @enum {string} */
+            method: "GET" | "POST" | "PUT";
+            headers: {
+                [key: string]: string;
+            };
+            body: string | null;
+            events: ("rejected" | "reason_updated")[];
+            /** @description Fires only for these rejection reasons; every reason when empty */
+            reasons: string[];
+            delay_seconds: number;
+            /** @description Deliveries carry Standard Webhooks signature headers */
+            signed: boolean;
+            /** @enum {string} */
+            status: "active" | "paused";
+            /** @description Why it is paused: an operator, or "410 Gone from <host> at <time>" */
+            paused_reason: string | null;
+            paused_at: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             * @example 2026-11-27T08:00:00.000Z
+             */
+            created_at: string;
+        };
+        Delivery: {
+            /** @description The attempt (a bigint, as text) */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The webhook-id every attempt of the notification sent
+             */
+            notification_id: string;
+            affiliate_postback_id: number | null;
+            alert_rule_id: number | null;
+            transaction_id: string | null;
+            attempt: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             * @example 2026-11-27T08:00:00.000Z
+             */
+            attempted_at: string;
+            /** @description The URL sent to, values of secret-looking query parameters masked (****) */
+            url: string;
+            status_code: number | null;
+            latency_ms: number | null;
+            /** @description The first kilobyte of the answer */
+            response_head: string | null;
+            error: string | null;
+            /** @enum {string} */
+            result: "delivered" | "retrying" | "failed";
+        };
+        AlertRule: {
+            id: number;
+            advertiser_id: number | null;
+            offer_id: number | null;
+            window_minutes: number;
+            min_conversions: number;
+            max_rejection_rate_percent: number;
+            webhook_url: string;
+            notify_resolved: boolean;
+            /**
+             * @description What was last notified
+             * @enum {string}
+             */
+            state: "ok" | "firing";
+            last_conversions: number | null;
+            last_rejected: number | null;
+            last_evaluated_at: string | null;
+            state_changed_at: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             * @example 2026-11-27T08:00:00.000Z
+             */
+            created_at: string;
         };
         AuditRecord: {
             id: string;
@@ -1328,6 +1641,9 @@ export interface operations {
                         status: "approved" | "pending" | "rejected";
                         payout?: number;
                         rejected_reason?: string;
+                        /** @description A whole number from 1 to 2147483647, as a number or a string of digits */
+                        publisher_id?: number | string;
+                        sub_id?: string;
                     }[];
                 };
             };
@@ -1591,6 +1907,7 @@ export interface operations {
     getDlq: {
         parameters: {
             query?: {
+                queue?: "postbacks" | "deliveries";
                 limit?: number | string;
                 offset?: number | string;
             };
@@ -1608,7 +1925,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         total: number;
-                        jobs: components["schemas"]["DeadLetter"][];
+                        jobs: (components["schemas"]["DeadLetter"] | components["schemas"]["DeadLetteredDelivery"])[];
                     };
                 };
             };
@@ -1618,9 +1935,48 @@ export interface operations {
             503: components["responses"]["StoreUnavailable"];
         };
     };
+    getDlqById: {
+        parameters: {
+            query?: {
+                queue?: "postbacks" | "deliveries";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetter"] | components["schemas"]["DeadLetteredDelivery"];
+                };
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No such dead-lettered job */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyFailures"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
     deleteDlqById: {
         parameters: {
-            query?: never;
+            query?: {
+                queue?: "postbacks" | "deliveries";
+            };
             header?: never;
             path: {
                 id: string;
@@ -1665,11 +2021,21 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /**
+                     * @default postbacks
+                     * @enum {string}
+                     */
+                    queue?: "postbacks" | "deliveries";
                     ids: string[];
                     /** @description A whole number from 1 to 100000, as a number or a string of digits */
                     rate_per_second?: number | string;
                     operator?: string;
                 } | {
+                    /**
+                     * @default postbacks
+                     * @enum {string}
+                     */
+                    queue?: "postbacks" | "deliveries";
                     /** @constant */
                     all: true;
                     /** @description A whole number from 1 to 100000, as a number or a string of digits */
@@ -1750,6 +2116,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @constant */
+                    queue?: "postbacks";
                     filter?: {
                         ids?: string[];
                         error_kind?: string | string[];
@@ -1764,6 +2132,28 @@ export interface operations {
                         offer_id?: number | string;
                         /** @description A whole number from 1 to 2147483647, as a number or a string of digits */
                         endpoint_id?: number | string;
+                    };
+                    /** @default false */
+                    dry_run?: boolean;
+                    /** @description A whole number from 1 to 100000, as a number or a string of digits */
+                    rate_per_second?: number | string;
+                    operator?: string;
+                } | {
+                    /** @constant */
+                    queue: "deliveries";
+                    filter?: {
+                        ids?: string[];
+                        error_kind?: string | string[];
+                        /** Format: date-time */
+                        from?: string;
+                        /** Format: date-time */
+                        to?: string;
+                        older_than?: string;
+                        /** @description A whole number from 1 to 2147483647, as a number or a string of digits */
+                        affiliate_postback_id?: number | string;
+                        /** @description A whole number from 1 to 2147483647, as a number or a string of digits */
+                        alert_rule_id?: number | string;
+                        transaction_id?: string;
                     };
                     /** @default false */
                     dry_run?: boolean;
@@ -1878,6 +2268,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @constant */
+                    queue?: "postbacks";
                     filter: {
                         ids?: string[];
                         error_kind?: string | string[];
@@ -1892,6 +2284,25 @@ export interface operations {
                         offer_id?: number | string;
                         /** @description A whole number from 1 to 2147483647, as a number or a string of digits */
                         endpoint_id?: number | string;
+                    };
+                    /** @default false */
+                    confirm?: boolean;
+                } | {
+                    /** @constant */
+                    queue: "deliveries";
+                    filter: {
+                        ids?: string[];
+                        error_kind?: string | string[];
+                        /** Format: date-time */
+                        from?: string;
+                        /** Format: date-time */
+                        to?: string;
+                        older_than?: string;
+                        /** @description A whole number from 1 to 2147483647, as a number or a string of digits */
+                        affiliate_postback_id?: number | string;
+                        /** @description A whole number from 1 to 2147483647, as a number or a string of digits */
+                        alert_rule_id?: number | string;
+                        transaction_id?: string;
                     };
                     /** @default false */
                     confirm?: boolean;
@@ -2099,6 +2510,523 @@ export interface operations {
             503: components["responses"]["StoreUnavailable"];
         };
     };
+    getPublishers: {
+        parameters: {
+            query?: {
+                name?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        publishers: components["schemas"]["Publisher"][];
+                        /** @description Pass as cursor for the next page; null on the last one */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyFailures"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    postPublishers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publisher"];
+                };
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyFailures"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    getPublishersById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number | string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The publisher */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Publisher"];
+                };
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No such publisher */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyFailures"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    getAffiliatePostbacks: {
+        parameters: {
+            query?: {
+                publisher_id?: number | string;
+                offer_id?: number | string;
+                status?: "active" | "paused";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        affiliate_postbacks: components["schemas"]["AffiliatePostback"][];
+                        /** @description Pass as cursor for the next page; null on the last one */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyFailures"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    postAffiliatePostbacks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A whole number from 1 to 2147483647, as a number or a string of digits */
+                    publisher_id: number | string;
+                    /** @description A whole number from 1 to 2147483647, as a number or a string of digits */
+                    offer_id?: number | string;
+                    /** Format: uri */
+                    url: string;
+                    method?: string;
+                    /**
+                     * @description Header names to values, sent with every delivery; not webhook-*, no CR or LF
+                     * @default {}
+                     */
+                    headers?: {
+                        [key: string]: string;
+                    };
+                    body?: string;
+                    events: ("rejected" | "reason_updated")[];
+                    reasons?: string[];
+                    /** @description A whole number from 0 to 604800, as a number or a string of digits */
+                    delay_seconds?: number | string;
+                    /** @default false */
+                    signing?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewAffiliatePostback"];
+                };
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No such publisher or offer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyFailures"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    getAffiliatePostbacksById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number | string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The affiliate postback */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AffiliatePostback"];
+                };
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No such affiliate postback, or it was deleted */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyFailures"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    deleteAffiliatePostbacksById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number | string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No such affiliate postback, or it was deleted already */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyFailures"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    postAffiliatePostbacksByIdPause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number | string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Paused (already paused: unchanged) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AffiliatePostback"];
+                };
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No such affiliate postback, or it was deleted */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyFailures"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    postAffiliatePostbacksByIdResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number | string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Active */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AffiliatePostback"];
+                };
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No such affiliate postback, or it was deleted */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyFailures"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    getDeliveries: {
+        parameters: {
+            query?: {
+                affiliate_postback_id?: number | string;
+                alert_rule_id?: number | string;
+                transaction_id?: string;
+                status?: "delivered" | "retrying" | "failed";
+                limit?: number | string;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deliveries: components["schemas"]["Delivery"][];
+                        /** @description Pass as cursor for the next page; null on the last one */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyFailures"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    getAlertRules: {
+        parameters: {
+            query?: {
+                advertiser_id?: number | string;
+                offer_id?: number | string;
+                state?: "ok" | "firing";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        alert_rules: components["schemas"]["AlertRule"][];
+                        /** @description Pass as cursor for the next page; null on the last one */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyFailures"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    postAlertRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A whole number from 1 to 2147483647, as a number or a string of digits */
+                    advertiser_id?: number | string;
+                    /** @description A whole number from 1 to 2147483647, as a number or a string of digits */
+                    offer_id?: number | string;
+                    /** @description A whole number from 1 to 10080, as a number or a string of digits */
+                    window_minutes: number | string;
+                    /** @description A whole number from 1 to 2147483647, as a number or a string of digits */
+                    min_conversions: number | string;
+                    /** @description A number from 0 to 100 (two decimals kept) */
+                    max_rejection_rate_percent: number | string;
+                    /** Format: uri */
+                    webhook_url: string;
+                    /** @default false */
+                    notify_resolved?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No such advertiser or offer */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyFailures"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    getAlertRulesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number | string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The alert rule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No such alert rule, or it was deleted */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyFailures"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    deleteAlertRulesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number | string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadInput"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No such alert rule, or it was deleted already */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyFailures"];
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
     getShardLayouts: {
         parameters: {
             query?: never;
@@ -2192,7 +3120,7 @@ export interface operations {
         parameters: {
             query?: {
                 operator?: string;
-                action?: "advertiser.create" | "offer.create" | "rejection_url.create" | "rejection_url.rotate" | "rejection_url.revoke" | "conversions.import" | "postbacks.prune" | "dlq.replay" | "dlq.replay_cancel" | "dlq.purge" | "dlq.delete" | "shard_layout.forget" | "bulk_rejection.upload" | "bulk_rejection.cancel" | "login" | "logout";
+                action?: "advertiser.create" | "offer.create" | "rejection_url.create" | "rejection_url.rotate" | "rejection_url.revoke" | "conversions.import" | "postbacks.prune" | "dlq.replay" | "dlq.replay_cancel" | "dlq.purge" | "dlq.delete" | "shard_layout.forget" | "bulk_rejection.upload" | "bulk_rejection.cancel" | "publisher.create" | "affiliate_postback.create" | "affiliate_postback.pause" | "affiliate_postback.resume" | "affiliate_postback.delete" | "alert_rule.create" | "alert_rule.delete" | "login" | "logout";
                 since?: string;
                 until?: string;
                 limit?: number;

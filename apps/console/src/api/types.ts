@@ -1,17 +1,7 @@
-import type { components, operations } from './schema';
+import type { Answer, Body, Schemas } from './schemaShapes';
 
 // The admin API's shapes as the console reads them: names for the entries of schema.d.ts, which `npm run openapi`
 // makes from the admin API's OpenAPI document. A field changed there changes here, and tsc finds every use.
-
-type Schemas = components['schemas'];
-
-/** The JSON body an operation answers with `status`. */
-type Answer<Op extends keyof operations, Status extends number = 200> =
-  operations[Op]['responses'] extends Record<Status, { content: { 'application/json': infer Body } }> ? Body : never;
-
-/** The JSON body an operation takes. */
-type Body<Op extends keyof operations> =
-  operations[Op]['requestBody'] extends { content: { 'application/json': infer B } } | undefined ? B : never;
 
 export type PostbackLogEntry = Schemas['PostbackLogEntry'];
 export type Outcome = PostbackLogEntry['outcome'];
@@ -55,8 +45,13 @@ export type ReportBucket = RejectionReport['bucket'];
 /** A reason or an outcome (text), or an offer's or advertiser's id (a number). */
 export type ReportKey = RejectionReport['groups'][number]['key'];
 
+/** A dead-lettered postback job (queue postbacks). */
 export type DeadLetter = Schemas['DeadLetter'];
+/** A notification whose delivery failed for good (queue deliveries). */
+export type DeadLetteredDelivery = Schemas['DeadLetteredDelivery'];
 export type DeadLetterList = Answer<'getDlq'>;
+/** The dead-letter queues: the postback shards' and the affiliate notifications' deliveries'. */
+export type DeadLetterQueue = NonNullable<Body<'postDlqPurge'>['queue']>;
 /** Which dead letters a replay or purge takes; every field narrows, none means all. */
 export type DeadLetterFilter = NonNullable<Body<'postDlqReplays'>['filter']>;
 

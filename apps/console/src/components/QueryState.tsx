@@ -8,8 +8,12 @@ function useLoginHref(): string {
   return `/admin/login?next=${encodeURIComponent(`/admin/console${location.pathname}${location.search}`)}`;
 }
 
-/** What went wrong, in words that say what to do next. */
-export function ErrorNotice({ error, retry }: { error: unknown; retry?: () => void }) {
+/**
+ * What went wrong, in words that say what to do next. `action`: the error of something the operator did (a create,
+ * a pause), whose 404 is about an id the action named (an offer chosen, a postback someone else deleted), not about
+ * the page's address.
+ */
+export function ErrorNotice({ error, retry, action = false }: { error: unknown; retry?: () => void; action?: boolean }) {
   const loginHref = useLoginHref();
   const status = error instanceof ApiError ? error.status : undefined;
   let text: ReactNode;
@@ -23,7 +27,7 @@ export function ErrorNotice({ error, retry }: { error: unknown; retry?: () => vo
     text = 'A store is unreachable (Postgres or Redis), retry in a moment.';
   } else if (status === 0) {
     text = 'The admin server cannot be reached: check that it runs, then retry.';
-  } else if (status === 404) {
+  } else if (status === 404 && !action) {
     text = `The admin API answered 404 (${(error as Error).message}): check the id in the address, or update the admin app if this page is newer than it.`;
   } else if (status !== undefined && status < 500) {
     text = `The admin API refused this: ${(error as Error).message}.`;

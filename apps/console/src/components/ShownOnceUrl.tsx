@@ -1,23 +1,11 @@
-import { useRef, useState } from 'react';
+import { useCopyText } from './useCopyText';
 
 /**
  * A rejection URL just made: shown whole, once (only its key's hash is stored, so nobody can show it again), with
- * a Copy button. Without the Clipboard API (a page served over plain HTTP from another host is not a secure
- * context) the URL is selected for the operator to copy by hand.
+ * a Copy button.
  */
 export function ShownOnceUrl({ title, url, children }: { title: string; url: string; children?: React.ReactNode }) {
-  const input = useRef<HTMLInputElement>(null);
-  const [copied, setCopied] = useState<string>('');
-  async function copy() {
-    try {
-      if (!navigator.clipboard) throw new Error('no clipboard');
-      await navigator.clipboard.writeText(url);
-      setCopied('Copied to the clipboard.');
-    } catch {
-      input.current?.select();
-      setCopied('Selected: press Ctrl+C (⌘C) to copy.');
-    }
-  }
+  const { input, copied, copy } = useCopyText(url);
   return (
     <section className="shown-once" aria-label={title}>
       <h3>{title}</h3>

@@ -1,3 +1,4 @@
+import { DELIVERY_RESULTS } from '../api/affiliateTypes';
 import { OUTCOMES } from '../api/types';
 import type { FilterSpec } from './queryFilter';
 
@@ -27,6 +28,16 @@ export const REPORT_FILTER = {
   offer_id: 'id',
 } as const satisfies FilterSpec;
 
+/** The dead-letter page's replay / purge filter of the deliveries' queue (error_kind as below). */
+export const DELIVERY_DEAD_LETTER_FILTER = {
+  error_kind: 'text',
+  from: 'instant',
+  to: 'instant',
+  affiliate_postback_id: 'id',
+  alert_rule_id: 'id',
+  transaction_id: 'text',
+} as const satisfies FilterSpec;
+
 /** The dead-letter page's replay / purge filter (error_kind: one or more, space or comma separated). */
 export const DEAD_LETTER_FILTER = {
   error_kind: 'text',
@@ -35,4 +46,12 @@ export const DEAD_LETTER_FILTER = {
   advertiser_id: 'id',
   offer_id: 'id',
   endpoint_id: 'id',
+} as const satisfies FilterSpec;
+
+/** The delivery log's filters, as GET /admin/deliveries takes them (its `status` is an attempt's result). */
+export const DELIVERY_FILTER = {
+  affiliate_postback_id: 'id',
+  alert_rule_id: 'id',
+  transaction_id: 'text',
+  status: { oneOf: DELIVERY_RESULTS },
 } as const satisfies FilterSpec;

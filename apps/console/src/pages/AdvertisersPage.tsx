@@ -1,10 +1,11 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { createAdvertiser, listAdvertisers } from '../api/routes';
 import type { Advertiser } from '../api/types';
 import { DataTable, type Column } from '../components/DataTable';
 import { LoadMore } from '../components/LoadMore';
+import { useNameSearch } from '../components/NameSearch';
 import { Empty, ErrorNotice, Loading } from '../components/QueryState';
 import { formatTime } from '../format/format';
 
@@ -16,8 +17,7 @@ const columns: Column<Advertiser>[] = [
 ];
 
 export function AdvertisersPage() {
-  const [params, setParams] = useSearchParams();
-  const name = params.get('name') ?? '';
+  const { name, form: search } = useNameSearch();
   const query = useInfiniteQuery({
     queryKey: ['advertisers', name],
     queryFn: ({ pageParam }) => listAdvertisers({ name: name || undefined, cursor: pageParam }),
@@ -29,21 +29,7 @@ export function AdvertisersPage() {
     <>
       <h1>Advertisers</h1>
       <CreateAdvertiser />
-      <form
-        role="search"
-        className="filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const value = String(new FormData(e.currentTarget).get('name') ?? '').trim();
-          setParams(value ? { name: value } : {});
-        }}
-      >
-        <label>
-          Name contains
-          <input name="name" type="search" defaultValue={name} key={name} />
-        </label>
-        <button type="submit">Search</button>
-      </form>
+      {search}
       {query.isPending ? (
         <Loading what="advertisers" />
       ) : query.isError ? (

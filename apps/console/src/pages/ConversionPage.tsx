@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { getConversion } from '../api/routes';
 import type { ConversionChange } from '../api/types';
+import { ConversionDeliveries } from '../components/ConversionDeliveries';
 import { DataTable, type Column } from '../components/DataTable';
 import { Empty, ErrorNotice, Loading } from '../components/QueryState';
 import { formatTime, orDash } from '../format/format';
@@ -15,7 +16,10 @@ const historyColumns: Column<ConversionChange>[] = [
   { id: 'postback', header: 'Postback', cell: ({ row }) => <code>{orDash(row.original.postback_id)}</code> },
 ];
 
-/** A conversion with its status history, opened from a transaction id in the rejection log. */
+/**
+ * A conversion with its status history and what its publisher was told of it, opened from a transaction id in the
+ * rejection log or the delivery log.
+ */
 export function ConversionPage() {
   const transactionId = useParams().transactionId ?? '';
   const conversion = useQuery({ queryKey: ['conversion', transactionId], queryFn: () => getConversion(transactionId) });
@@ -44,6 +48,10 @@ export function ConversionPage() {
             </dd>
             <dt>Advertiser</dt>
             <dd>{conversion.data.advertiser_id ? <Link to={`/advertisers/${conversion.data.advertiser_id}`}>{conversion.data.advertiser_id}</Link> : '—'}</dd>
+            <dt>Publisher</dt>
+            <dd>{conversion.data.publisher_id ? <Link to={`/publishers/${conversion.data.publisher_id}`}>{conversion.data.publisher_id}</Link> : '—'}</dd>
+            <dt>Sub id</dt>
+            <dd>{conversion.data.sub_id ? <code>{conversion.data.sub_id}</code> : '—'}</dd>
             <dt>Payout</dt>
             <dd>{orDash(conversion.data.payout)}</dd>
             <dt>Created / updated (UTC)</dt>
@@ -57,6 +65,8 @@ export function ConversionPage() {
           ) : (
             <DataTable label="Status history" columns={historyColumns} rows={conversion.data.history} rowKey={(h) => `${h.changed_at}-${h.postback_id}`} />
           )}
+          <h2>Deliveries</h2>
+          <ConversionDeliveries transactionId={transactionId} />
         </>
       )}
     </>

@@ -3,24 +3,46 @@ import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { ApiError } from '../api/http';
 import { cancelReplay, deleteDeadLetter, estimateReplay, getReplay, listDeadLetters, listReplays, purgeDeadLetters, startReplay } from '../api/routes';
-import type { DeadLetter, DeadLetterFilter, Replay } from '../api/types';
+import type { DeadLetterFilter, DeadLetterQueue, Replay } from '../api/types';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { DataTable, type Column } from '../components/DataTable';
 import { FilterForm } from '../components/FilterForm';
 import { Empty, ErrorNotice, Loading } from '../components/QueryState';
-import { deadLetterFilterOf, replayProgress } from '../deadLetters/deadLetterFilter';
+import { deliveryColumns, isDeliveryDeadLetter, isPostbackDeadLetter, postbackColumns } from '../deadLetters/deadLetterColumns';
+import { deadLetterFilterOf, deadLetterQueueOf, replayProgress } from '../deadLetters/deadLetterFilter';
+import { QueueSwitch } from '../deadLetters/QueueSwitch';
 import { filterFromForm, filterFromSearch, searchFromFilter } from '../filters/queryFilter';
-import { DEAD_LETTER_FILTER } from '../filters/specs';
+import { DEAD_LETTER_FILTER, DELIVERY_DEAD_LETTER_FILTER } from '../filters/specs';
 import { formatTime, orDash } from '../format/format';
 
-const FIELDS = [
+const WHEN_AND_KIND = [
   { name: 'error_kind', label: 'Error kind (23514, P0001, unreadable…)' },
   { name: 'from', label: 'Dead-lettered from (UTC)' },
   { name: 'to', label: 'Dead-lettered before (UTC)' },
-  { name: 'advertiser_id', label: 'Advertiser id' },
-  { name: 'offer_id', label: 'Offer id' },
-  { name: 'endpoint_id', label: 'Rejection URL id' },
 ];
+// Each queue's filter form: its spec (what the address may hold) and its fields.
+const FILTERS = {
+  postbacks: {
+    spec: DEAD_LETTER_FILTER,
+    fields: [
+      ...WHEN_AND_KIND,
+      { name: 'advertiser_id', label: 'Advertiser id' },
+      { name: 'offer_id', label: 'Offer id' },
+      { name: 'endpoint_id', label: 'Rejection URL id' },
+    ],
+    empty: 'No dead letters: every postback was applied.',
+  },
+  deliveries: {
+    spec: DELIVERY_DEAD_LETTER_FILTER,
+    fields: [
+      ...WHEN_AND_KIND,
+      { name: 'affiliate_postback_id', label: 'Affiliate postback id' },
+      { name: 'alert_rule_id', label: 'Alert rule id' },
+      { name: 'transaction_id', label: 'Transaction id' },
+    ],
+    empty: 'No dead letters: every notification was delivered.',
+  },
+};
 
 type Confirming = { kind: 'purge'; count: number } | { kind: 'delete'; id: string };
 
@@ -31,14 +53,21 @@ type Confirming = { kind: 'purge'; count: number } | { kind: 'delete'; id: strin
 export function DeadLettersPage() {
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
-  const formFilter = filterFromSearch(DEAD_LETTER_FILTER, params);
+  const queue = deadLetterQueueOf(params);
+  const form = FILTERS[queue];
+  const formFilter = filterFromSearch<typeof form.spec>(form.spec, params);
   const filter = deadLetterFilterOf(formFilter);
+  // The queue stays in the address with the filter; switching queues starts with no filter.
+  const withQueue = (search: URLSearchParams, q: DeadLetterQueue = queue) => {
+    if (q !== 'postbacks') search.set('queue', q);
+    return search;
+  };
   const [rate, setRate] = useState('');
   const [message, setMessage] = useState('');
   const [following, setFollowing] = useState<string | undefined>();
   const [confirming, setConfirming] = useState<Confirming | undefined>();
 
-  const deadLetters = useQuery({ queryKey: ['dlq'], queryFn: () => listDeadLetters({ limit: 200 }) });
+  const deadLetters = useQuery({ queryKey: ['dlq', queue], queryFn: () => listDeadLetters({ queue, limit: 200 }) });
   const replays = useQuery({ queryKey: ['dlq-replays'], queryFn: () => listReplays({ limit: 20 }) });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['dlq'] }).then(() => queryClient.invalidateQueries({ queryKey: ['dlq-replays'] }));
   const followed = useQuery({
@@ -57,7 +86,7 @@ export function DeadLettersPage() {
 
   const fail = (what: string) => (err: unknown) => setMessage(`${what}: ${err instanceof Error ? err.message : String(err)}`);
   const replay = useMutation({
-    mutationFn: (target: DeadLetterFilter) => startReplay(target, rate ? Number(rate) : undefined),
+    mutationFn: (target: DeadLetterFilter) => startReplay(queue, target, rate ? Number(rate) : undefined),
     onSuccess: (started: Replay) => {
       setMessage('');
       setFollowing(started.id);
@@ -66,12 +95,12 @@ export function DeadLettersPage() {
     onError: fail('Replay refused'),
   });
   const estimate = useMutation({
-    mutationFn: () => estimateReplay(filter),
+    mutationFn: () => estimateReplay(queue, filter),
     onSuccess: (answer) => setMessage(`${answer.matched} dead-lettered jobs match`),
     onError: fail('Estimate refused'),
   });
   const purgeAsk = useMutation({
-    mutationFn: () => purgeDeadLetters(filter, false),
+    mutationFn: () => purgeDeadLetters(queue, filter, false),
     onError: (err) => {
       const wouldPurge = err instanceof ApiError ? err.body.would_purge : undefined;
       if (typeof wouldPurge === 'number') setConfirming({ kind: 'purge', count: wouldPurge });
@@ -79,7 +108,7 @@ export function DeadLettersPage() {
     },
   });
   const purge = useMutation({
-    mutationFn: () => purgeDeadLetters(filter, true),
+    mutationFn: () => purgeDeadLetters(queue, filter, true),
     onSuccess: (answer) => {
       setMessage(`Purged ${answer.purged}`);
       setConfirming(undefined);
@@ -91,7 +120,7 @@ export function DeadLettersPage() {
     },
   });
   const remove = useMutation({
-    mutationFn: (id: string) => deleteDeadLetter(id),
+    mutationFn: (id: string) => deleteDeadLetter(queue, id),
     onSuccess: (answer) => {
       setMessage(`Deleted ${answer.deleted}`);
       setConfirming(undefined);
@@ -104,32 +133,12 @@ export function DeadLettersPage() {
   });
   const cancel = useMutation({ mutationFn: (id: string) => cancelReplay(id), onSuccess: () => void refresh(), onError: fail('Cancel failed') });
 
-  const deadLetterColumns: Column<DeadLetter>[] = [
-    { id: 'id', header: 'Id', cell: ({ row }) => <code>{row.original.id}</code> },
-    { id: 'shard', header: 'Shard', cell: ({ row }) => row.original.shard },
-    { id: 'kind', header: 'Kind', cell: ({ row }) => row.original.error_kind },
-    { id: 'at', header: 'Dead-lettered (UTC)', cell: ({ row }) => formatTime(row.original.dead_lettered_at) },
-    { id: 'transaction', header: 'Transaction', cell: ({ row }) => orDash(row.original.transaction_id) },
-    { id: 'endpoint', header: 'URL id', cell: ({ row }) => orDash(row.original.endpoint_id) },
-    { id: 'error', header: 'Error', cell: ({ row }) => <span className="wrap reason">{row.original.error}</span> },
-    {
-      id: 'actions',
-      header: () => <span className="visually-hidden">Actions</span>,
-      cell: ({ row }) => (
-        <span className="row-actions">
-          <button type="button" onClick={() => replay.mutate({ ids: [row.original.id] })} aria-label={`Replay ${row.original.id}`}>
-            Replay
-          </button>
-          <button type="button" className="danger" onClick={() => setConfirming({ kind: 'delete', id: row.original.id })} aria-label={`Delete ${row.original.id}`}>
-            Delete…
-          </button>
-        </span>
-      ),
-    },
-  ];
+  const rowActions = { replay: (id: string) => replay.mutate({ ids: [id] }), remove: (id: string) => setConfirming({ kind: 'delete', id }) };
+  const jobs = deadLetters.data?.jobs ?? [];
   const replayColumns: Column<Replay>[] = [
     { id: 'created', header: 'Started (UTC)', cell: ({ row }) => formatTime(row.original.created_at) },
     { id: 'operator', header: 'Operator', cell: ({ row }) => row.original.operator },
+    { id: 'queue', header: 'Queue', cell: ({ row }) => <code className="wrap">{orDash(row.original.queue)}</code> },
     { id: 'status', header: 'Status', cell: ({ row }) => row.original.status },
     { id: 'matched', header: 'Matched', cell: ({ row }) => orDash(row.original.matched) },
     { id: 'replayed', header: 'Replayed', cell: ({ row }) => row.original.replayed },
@@ -149,12 +158,25 @@ export function DeadLettersPage() {
   return (
     <>
       <h1>Dead letters</h1>
+      <QueueSwitch
+        queue={queue}
+        onChange={(q) => {
+          setMessage('');
+          setParams(withQueue(new URLSearchParams(), q));
+        }}
+      />
       <p className="status-line" role="status">
         {message || progress}
       </p>
       <section>
         <h2 id="filter-heading">Replay or purge by filter</h2>
-        <FilterForm spec={DEAD_LETTER_FILTER} fields={FIELDS} filter={formFilter} onApply={(form) => setParams(searchFromFilter(DEAD_LETTER_FILTER, filterFromForm(DEAD_LETTER_FILTER, form)))} />
+        <FilterForm
+          key={queue}
+          spec={form.spec}
+          fields={form.fields}
+          filter={formFilter}
+          onApply={(values) => setParams(withQueue(searchFromFilter(form.spec, filterFromForm(form.spec, values))))}
+        />
         <div className="actions">
           <label>
             Rate per second
@@ -179,10 +201,17 @@ export function DeadLettersPage() {
           <Loading what="dead letters" />
         ) : deadLetters.isError ? (
           <ErrorNotice error={deadLetters.error} retry={() => void deadLetters.refetch()} />
-        ) : deadLetters.data.jobs.length === 0 ? (
-          <Empty>No dead letters: every postback was applied.</Empty>
+        ) : jobs.length === 0 ? (
+          <Empty>{form.empty}</Empty>
+        ) : queue === 'deliveries' ? (
+          <DataTable label="Dead-lettered deliveries" columns={deliveryColumns(rowActions)} rows={jobs.filter(isDeliveryDeadLetter)} rowKey={(j) => j.id} />
         ) : (
-          <DataTable label="Dead-lettered jobs" columns={deadLetterColumns} rows={deadLetters.data.jobs} rowKey={(j) => `${j.shard}/${j.id}`} />
+          <DataTable
+            label="Dead-lettered jobs"
+            columns={postbackColumns(rowActions)}
+            rows={jobs.filter(isPostbackDeadLetter)}
+            rowKey={(j) => `${j.shard}/${j.id}`}
+          />
         )}
       </section>
 

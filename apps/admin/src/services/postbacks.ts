@@ -12,6 +12,7 @@ import {
 } from '@postback/core';
 import { NotFoundError } from '../adminErrors.js';
 import type { AdminDeps } from '../wiring/adminDeps.js';
+import { lookUpAcrossMoves } from './lookUpAcrossMoves.js';
 import { parseInput } from './parseInput.js';
 
 export interface PostbackStatus {
@@ -32,22 +33,27 @@ export const postbackIdParam = z.uuid();
 
 export async function showPostback(deps: AdminDeps, rawId: unknown): Promise<PostbackStatus> {
   const postbackId = parseInput(postbackIdParam, rawId, 'postback_id');
-  const row = await loggedRow(deps.prisma, postbackId);
-  if (row) {
-    return {
-      postback_id: row.postbackId,
-      transaction_id: row.transactionId,
-      received_at: row.receivedAt.toISOString(),
-      processed_at: row.processedAt.toISOString(),
-      outcome: row.outcome,
-      attempts: row.attempts,
-      error: null,
-    };
-  }
-  // Not processed yet: find the job that carries it.
-  const queued = await deps.withRedis(() => findQueued(deps, postbackId));
-  if (!queued) throw new NotFoundError(`postback ${postbackId} not found`);
-  return queued;
+  const found = await lookUpAcrossMoves(3, [
+    () => loggedStatus(deps.prisma, postbackId),
+    // Not processed yet: find the job that carries it.
+    () => deps.withRedis(() => findQueued(deps, postbackId)),
+  ]);
+  if (!found) throw new NotFoundError(`postback ${postbackId} not found`);
+  return found;
+}
+
+async function loggedStatus(prisma: PrismaClient, postbackId: string): Promise<PostbackStatus | undefined> {
+  const row = await loggedRow(prisma, postbackId);
+  if (!row) return undefined;
+  return {
+    postback_id: row.postbackId,
+    transaction_id: row.transactionId,
+    received_at: row.receivedAt.toISOString(),
+    processed_at: row.processedAt.toISOString(),
+    outcome: row.outcome,
+    attempts: row.attempts,
+    error: null,
+  };
 }
 
 // The receiver stamps received_at when a request arrives and mints the postback's id (UUIDv7: the time in front) when

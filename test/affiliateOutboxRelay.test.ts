@@ -125,30 +125,35 @@ describe('a relay round', () => {
   });
 });
 
-describe('the relay while its process drains a burst', () => {
-  it('hands only the allowance while batches are applied, and the rest once the drain is quiet', async () => {
+describe('the relay while its process works off a backlog', () => {
+  it('hands only the allowance while there is a backlog, and the rest once it is worked off', async () => {
     const ids = await Promise.all(Array.from({ length: 40 }, () => givenNotification({ due: '-1 minute' })));
-    // A bucket of 10 a second, spent before the drain starts; the drain stays under way while the test says so.
+    // A bucket of 10 a second, spent before the drain starts; the backlog is what the test says.
     let now = 0;
-    const drainFirst = new DrainFirst(2, 500, () => now, 10);
+    let backlog = 5000;
+    const drainFirst = new DrainFirst({
+      whileDraining: 2,
+      quietMs: 500,
+      backlog: () => backlog,
+      backlogThreshold: 1000,
+      handsPerSecond: 10,
+      now: () => now,
+    });
     drainFirst.handed(10);
-    drainFirst.batchApplied();
     const handed = () => t.prisma.notification.count({ where: { handedAt: { not: null } } });
     startRelay({ OUTBOX_RELAY_INTERVAL_MS: 60_000 }, drainFirst);
     await new Promise((r) => setTimeout(r, 300));
     expect(await handed()).toBe(0);
 
     // A second of the drain accrues ten, handed at once.
-    now += 400;
-    drainFirst.batchApplied();
-    now += 600;
-    drainFirst.batchApplied();
+    now += 1000;
     relay!.kick();
     await eventually(async () => (await handed()) === 10, 20_000, 'ten handed');
     await new Promise((r) => setTimeout(r, 300));
     expect(await handed()).toBe(10);
 
-    // The drain goes quiet: the relay, which held rows back, tries again on its own and hands the rest.
+    // The backlog is worked off: the relay, which held rows back, tries again on its own and hands the rest.
+    backlog = 0;
     now += 2000;
     await eventually(async () => (await handed()) === ids.length, 20_000, 'the rest handed');
     expect(await deliveries.queue.getJobCountByTypes('delayed', 'waiting')).toBe(ids.length);

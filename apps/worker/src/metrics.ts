@@ -27,6 +27,8 @@ export interface WorkerMetrics {
    * consumer" reads it).
    */
   consumingWhile: (check: () => ReadonlyMap<string, boolean>) => void;
+  /** What the backlog gauges report on each scrape: postbacks yet to apply, and whether deliveries give way to them. */
+  backlogWhile: (check: () => { postbacks: number; draining: boolean }) => void;
   /** A notification's delivery attempt (with its duration, from send to answer) or its skip, by destination host. */
   delivery: (result: DeliveryMetricResult, destination: string, seconds?: number) => void;
 }
@@ -98,6 +100,23 @@ export function createWorkerMetrics(): WorkerMetrics {
       for (const [shard, up] of consuming()) this.set({ shard }, up ? 1 : 0);
     },
   });
+  let backlog: () => { postbacks: number; draining: boolean } = () => ({ postbacks: 0, draining: false });
+  new Gauge({
+    name: 'postback_worker_backlog_postbacks',
+    help: 'Postbacks this worker has yet to apply: held by its running jobs, plus the jobs waiting in its shards (at their mean size)',
+    registers: [registry],
+    collect() {
+      this.set(backlog().postbacks);
+    },
+  });
+  new Gauge({
+    name: 'postback_worker_draining',
+    help: "1 while this worker's backlog holds its affiliate deliveries back (DELIVERY_RATE_WHILE_DRAINING), else 0",
+    registers: [registry],
+    collect() {
+      this.set(backlog().draining ? 1 : 0);
+    },
+  });
   // Every series exists from the start, so rates and alerts see a 0 rather than no data.
   for (const kind of ['unreachable', 'other'] as const) databaseErrors.inc({ kind }, 0);
 
@@ -128,6 +147,9 @@ export function createWorkerMetrics(): WorkerMetrics {
     },
     consumingWhile(check) {
       consuming = check;
+    },
+    backlogWhile(check) {
+      backlog = check;
     },
     delivery(result, destination, seconds) {
       deliveries.inc({ result, destination });

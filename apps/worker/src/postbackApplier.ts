@@ -16,8 +16,6 @@ export interface PostbackApplierDeps {
   metrics: WorkerMetrics;
   /** Kicked after a batch that wrote notifications already due (delay 0), so they leave right after the commit. */
   relay?: { kick: () => void };
-  /** Told of every batch, so that deliveries give the drain the right of way (notifications/drainFirst.ts). */
-  drain?: { batchApplied: (postbacks: number) => void };
 }
 
 /**
@@ -28,7 +26,6 @@ export interface PostbackApplierDeps {
 export function createPostbackApplier(deps: PostbackApplierDeps): PostbackApplier {
   const { cfg, metrics } = deps;
   const apply = async (items: PostbackToApply[]): Promise<Outcome[]> => {
-    deps.drain?.batchApplied(items.length);
     const { outcomes, applied, notificationsDueNow } = await applyRejections(deps.prisma, items, deps.revocations);
     // Only what this batch applied: a redelivered or replayed postback was counted when it was first applied.
     metrics.applied(applied);

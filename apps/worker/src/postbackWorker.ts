@@ -14,6 +14,7 @@ import {
   type PostbackShard,
   type PostbackShards,
 } from '@postback/core';
+import type { Backlog } from './backlog.js';
 import type { WorkerMetrics } from './metrics.js';
 import type { PostbackApplier } from './postbackApplier.js';
 import { decideSplit } from './splitDecision.js';
@@ -31,6 +32,8 @@ export interface PostbackWorkerDeps {
   store: Pick<PostbackShards, 'store'>;
   /** The process's apply batcher, shared by every shard it consumes. */
   applier: PostbackApplier;
+  /** Told of each job's postbacks while it runs, so that deliveries give a backlog the right of way. */
+  backlog?: Pick<Backlog, 'jobTaken' | 'jobDone'>;
   logger: Logger;
   metrics: WorkerMetrics;
   autorun?: boolean;
@@ -62,9 +65,10 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
     const postbacks = postbacksOf(parsed.data);
     const attempts = job.attemptsMade + 1;
     const replayed = parsed.data.replayed === true;
+    deps.backlog?.jobTaken(postbacks.length);
     const settled = await Promise.allSettled(
       postbacks.map((p) => deps.applier.submit({ ...p, attempts, shard: shard.tag, replayed })),
-    );
+    ).finally(() => deps.backlog?.jobDone(postbacks.length));
 
     const decision = decideSplit(settled, parsed.data.v);
     if (decision.kind === 'outage' || decision.kind === 'retry') throw decision.error;

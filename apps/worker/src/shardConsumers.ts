@@ -1,6 +1,7 @@
 import type { Worker } from 'bullmq';
 import type { RedisConnection } from '@postback/core';
 import type { Config, Logger, PostbackJob, PostbackShards } from '@postback/core';
+import type { Backlog } from './backlog.js';
 import type { WorkerMetrics } from './metrics.js';
 import { concurrencyPerShard } from './concurrencyPerShard.js';
 import type { PostbackApplier } from './postbackApplier.js';
@@ -11,6 +12,7 @@ export interface ShardConsumersDeps {
   shards: PostbackShards;
   connection: RedisConnection;
   applier: PostbackApplier;
+  backlog?: Backlog;
   logger: Logger;
   metrics: WorkerMetrics;
 }
@@ -51,9 +53,9 @@ export class ShardConsumers {
   }
 
   private start(tag: string, concurrency: number): Worker<PostbackJob, JobResult> {
-    const { cfg, shards, connection, applier, logger, metrics } = this.deps;
+    const { cfg, shards, connection, applier, backlog, logger, metrics } = this.deps;
     metrics.shardConsumed(tag);
-    return createPostbackWorker({ cfg, connection, shard: shards.shard(tag), concurrency, store: shards, applier, logger, metrics });
+    return createPostbackWorker({ cfg, connection, shard: shards.shard(tag), concurrency, store: shards, applier, backlog, logger, metrics });
   }
 
   /** The shards consumed now. */
@@ -64,6 +66,12 @@ export class ShardConsumers {
   /** The worker of each shard consumed now. */
   all(): Array<Worker<PostbackJob, JobResult>> {
     return [...this.workers.values()];
+  }
+
+  /** The jobs waiting in the queues of the shards consumed now (one read per shard). */
+  async waitingJobs(): Promise<number> {
+    const counts = await Promise.all(this.tags().map((tag) => this.deps.shards.shard(tag).queue.getWaitingCount()));
+    return counts.reduce((sum, n) => sum + n, 0);
   }
 
   /** Per shard: whether its worker takes jobs (running, and Redis connected). */

@@ -20,15 +20,18 @@ import { ShardConsumers } from './shardConsumers.js';
 import { startDeliveryWorker } from './notifications/deliveryWorker.js';
 import { DrainFirst } from './notifications/drainFirst.js';
 import { startRetentionSchedule } from './retentionSchedule.js';
+import { Backlog } from './backlog.js';
 
-// Deliveries' database steps at once while the drain runs, and how long without a batch ends it. Chosen, not
-// tuned: bench --affiliates on a loaded machine was not run with other values (README "Performance").
+// Deliveries' database steps at once while the drain runs, and how long the backlog must stay small to end it.
+// Chosen, not tuned: bench --affiliates was not run with other values (README "Performance").
 const DELIVERY_STEPS_WHILE_DRAINING = 2;
 const DRAIN_QUIET_MS = 500;
-// What counts as a drain under way: postbacks applied at this rate or more over the last DRAIN_QUIET_MS (a burst,
-// or a backlog being worked off; one worker applies tens of thousands a second). Steady traffic below it never
-// holds notifications back, however many arrive.
-const DRAIN_BURST_PER_SECOND = 1000;
+// What counts as a drain under way: this many postbacks or more yet to apply (held by the running jobs, or in the
+// jobs waiting in the shard queues). Two full batches: traffic one worker keeps up with holds fewer (it applies tens
+// of thousands a second, each batch within a few tens of milliseconds), however heavy; a backlog holds more.
+const DRAIN_BACKLOG_BATCHES = 2;
+// How often the wait lists of the consumed shards are read (one LLEN each).
+const BACKLOG_READ_MS = 250;
 
 export interface WorkerProcess {
   /** The BullMQ worker of each shard consumed now (this process's layout's from the start; others once read). */
@@ -56,12 +59,28 @@ export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
   const registry = new KeyRegistry(redis, cfg.QUEUE_PREFIX);
   const metrics = createWorkerMetrics();
   // The affiliates' notifications the batches write are handed from the outbox to the delivery queue by the relay.
-  // The drain first: while batches are applied, deliveries take their database steps a few at a time, and the relay
-  // hands only DELIVERY_RATE_WHILE_DRAINING notifications a second.
-  const drainFirst = new DrainFirst(DELIVERY_STEPS_WHILE_DRAINING, DRAIN_QUIET_MS, undefined, cfg.DELIVERY_RATE_WHILE_DRAINING, DRAIN_BURST_PER_SECOND);
+  // The drain first: while there is a backlog of postbacks to apply, deliveries take their database steps a few at a
+  // time, and the relay hands only DELIVERY_RATE_WHILE_DRAINING notifications a second.
+  const backlog = new Backlog();
+  const drainFirst = new DrainFirst({
+    whileDraining: DELIVERY_STEPS_WHILE_DRAINING,
+    quietMs: DRAIN_QUIET_MS,
+    backlog: () => backlog.postbacks(),
+    backlogThreshold: DRAIN_BACKLOG_BATCHES * cfg.WORKER_BATCH_SIZE,
+    handsPerSecond: cfg.DELIVERY_RATE_WHILE_DRAINING,
+  });
   const relay = startOutboxRelay({ cfg, prisma, connection: redis, logger, metrics, drainFirst });
-  const applier = createPostbackApplier({ cfg, prisma, revocations: registry, metrics, relay, drain: drainFirst });
-  const consumers = new ShardConsumers({ cfg, shards, connection: redis, applier, logger, metrics });
+  const applier = createPostbackApplier({ cfg, prisma, revocations: registry, metrics, relay });
+  const consumers = new ShardConsumers({ cfg, shards, connection: redis, applier, backlog, logger, metrics });
+  // The waiting jobs are read, not counted: other processes' receivers add them. A failed read keeps the last count.
+  const readBacklog = setInterval(() => {
+    consumers.waitingJobs().then(
+      (jobs) => backlog.waitingInQueues(jobs),
+      (err: unknown) => logger.debug({ err }, 'shard wait lists not read'),
+    );
+  }, BACKLOG_READ_MS);
+  readBacklog.unref();
+  metrics.backlogWhile(() => ({ postbacks: backlog.postbacks(), draining: drainFirst.draining() }));
   // This process's own layout at once; the shards of other announced layouts (a resharding under way) as soon as
   // the first read of the layouts answers, and again on every housekeeping round.
   void consumers.consume(shards.catalog.ownShards());
@@ -133,6 +152,7 @@ export function startWorker(cfg: Config, logger: Logger): WorkerProcess {
     async close() {
       stopHeartbeat();
       clearInterval(timer);
+      clearInterval(readBacklog);
       await Promise.all([consumers.close(), retention.close(), delivery.close()]);
       // After the consumers and the maintenance: nothing kicks it any more.
       await relay.close();

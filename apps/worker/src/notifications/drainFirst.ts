@@ -1,58 +1,68 @@
+export interface DrainFirstOptions {
+  /** Delivery database steps at once while the drain is under way. */
+  whileDraining: number;
+  /** How long the backlog must stay under the threshold before the drain counts as over. */
+  quietMs: number;
+  /** The postbacks this process has yet to apply (Backlog.postbacks). */
+  backlog: () => number;
+  /** A backlog of this many postbacks or more is a drain under way. */
+  backlogThreshold: number;
+  /** The relay's rate while draining (DELIVERY_RATE_WHILE_DRAINING); unlimited when absent. */
+  handsPerSecond?: number;
+  now?: () => number;
+}
+
 /**
- * The rejection drain comes first in a worker process: while it is under way (at least `burstPerSecond` postbacks a
- * second applied over the last `quietMs`), the delivery worker's database steps (reading and claiming
- * notifications, recording attempts) take turns, at most `whileDraining` at once, and the outbox relay hands only
- * `handsPerSecond`; below that, they run as freely as DELIVERY_CONCURRENCY lets them. Steady traffic is not a drain:
- * a worker applying a few postbacks a second never holds its notifications back. A
- * delivery costs the single-threaded process tens of times what one rejection does (bench --affiliates), so with
- * notifications due at once (delay 0) and a backlog of them, fifty deliveries in flight beside the batches took half
- * the drain's speed. The HTTP exchange is never gated: a slow affiliate holds no turn, and a turn is a few
- * milliseconds, so a delivery still advances while the drain runs, only fewer at once.
+ * The rejection drain comes first in a worker process: while it is under way (a backlog of at least
+ * `backlogThreshold` postbacks yet to apply, or such a backlog within the last `quietMs`), the delivery worker's
+ * database steps (reading and claiming notifications, recording attempts) take turns, at most `whileDraining` at
+ * once, and the outbox relay hands only `handsPerSecond`; otherwise they run as freely as DELIVERY_CONCURRENCY lets
+ * them. A backlog, not a rate: traffic the worker keeps up with, however heavy, never holds notifications back; a
+ * queue that grew while the workers were down, or a burst faster than they apply, does. A delivery costs the
+ * single-threaded process tens of times what one rejection does (bench --affiliates), so with notifications due at
+ * once (delay 0) and a backlog of them, fifty deliveries in flight beside the batches took half the drain's speed.
+ * The HTTP exchange is never gated: a slow affiliate holds no turn, and a turn is a few milliseconds, so a delivery
+ * still advances while the drain runs, only fewer at once.
  */
 export class DrainFirst {
-  /** The batches applied within the last quietMs, oldest first, and their postbacks in all. */
-  private readonly recent: Array<{ at: number; count: number }> = [];
-  private recentCount = 0;
+  private readonly whileDraining: number;
+  private readonly quietMs: number;
+  private readonly backlog: () => number;
+  private readonly backlogThreshold: number;
+  private readonly handsPerSecond: number;
+  private readonly now: () => number;
+  /** When the backlog was last seen at or over the threshold. */
+  private backlogSeenAt: number | undefined;
   private running = 0;
   private readonly waiting: Array<() => void> = [];
   /** The relay's allowance while draining: a token bucket of handsPerSecond, holding at most a second's worth. */
   private tokens: number;
   private refilledAt: number;
 
-  constructor(
-    private readonly whileDraining: number,
-    private readonly quietMs: number,
-    private readonly now: () => number = () => performance.now(),
-    private readonly handsPerSecond = Number.POSITIVE_INFINITY,
-    private readonly burstPerSecond = 0,
-  ) {
-    this.tokens = Number.isFinite(handsPerSecond) ? handsPerSecond : 0;
-    this.refilledAt = now();
-  }
-
-  /** Told by the applier at every batch, with its postbacks. */
-  batchApplied(count = 1): void {
-    this.forgetOld();
-    this.recent.push({ at: this.now(), count });
-    this.recentCount += count;
+  constructor(options: DrainFirstOptions) {
+    this.whileDraining = options.whileDraining;
+    this.quietMs = options.quietMs;
+    this.backlog = options.backlog;
+    this.backlogThreshold = options.backlogThreshold;
+    this.handsPerSecond = options.handsPerSecond ?? Number.POSITIVE_INFINITY;
+    this.now = options.now ?? (() => performance.now());
+    this.tokens = Number.isFinite(this.handsPerSecond) ? this.handsPerSecond : 0;
+    this.refilledAt = this.now();
   }
 
   draining(): boolean {
-    this.forgetOld();
-    return this.recent.length > 0 && this.recentCount >= (this.burstPerSecond * this.quietMs) / 1000;
-  }
-
-  private forgetOld(): void {
-    const since = this.now() - this.quietMs;
-    while (this.recent.length > 0 && this.recent[0]!.at <= since) this.recentCount -= this.recent.shift()!.count;
+    const now = this.now();
+    if (this.backlog() >= this.backlogThreshold) this.backlogSeenAt = now;
+    return this.backlogSeenAt !== undefined && now - this.backlogSeenAt < this.quietMs;
   }
 
   /**
    * How many notifications the outbox relay may hand to the delivery queue now, of the `wanted` it would: all of
    * them while the drain is quiet; while it is under way, a second's worth of handsPerSecond
    * (DELIVERY_RATE_WHILE_DRAINING) once a second. The rest stay pending in the outbox, in Postgres, until a later
-   * round: every notification handed is a delivery this process makes, and a delivery costs it what a dozen rejections do, so a burst's notifications due
-   * at once would take the drain's place. With the default delay (120 s) they are rarely due during the burst.
+   * round: every notification handed is a delivery this process makes, and a delivery costs it what a dozen
+   * rejections do, so a burst's notifications due at once would take the drain's place. With the default delay
+   * (120 s) they are rarely due during the burst.
    */
   handAllowance(wanted: number): number {
     if (!Number.isFinite(this.handsPerSecond)) return wanted;

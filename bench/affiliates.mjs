@@ -22,6 +22,7 @@ import { EnqueueBatcher } from '../apps/receiver/dist/enqueueBatcher.js';
 import { queueDrain, timeDrain } from './drain.mjs';
 import { ADVERTISERS, databaseUrl, OFFERS_PER_ADVERTISER } from './seed.mjs';
 import { startApp } from './services.mjs';
+import { settle } from './settle.mjs';
 
 const PUBLISHERS = 50;
 const DEFAULT_DELAY_SECONDS = 120;
@@ -57,7 +58,7 @@ export async function benchAffiliates({ quick, env, log }) {
     await db.query('ANALYZE');
 
     const drain = async (round) => {
-      await settle(db);
+      await settle(db, ROUND_TABLES);
       log(`affiliates ${round}: queueing ${count}`);
       const since = await queueDrain(batcher, { from: 0, to: count }, (j) => `aff-${round}-${j}`);
       log(`affiliates ${round}: draining`);
@@ -120,16 +121,9 @@ export async function benchAffiliates({ quick, env, log }) {
   }
 }
 
-/**
- * Each round starts on a settled database: what the round before left for autovacuum (an on round's deliveries
- * update every notification several times) vacuumed now rather than during the next drain, which it would slow by
- * a share that depends on the order of the rounds, and a checkpoint, so every round pays the same first writes of
- * its pages after one.
- */
-async function settle(db) {
-  await db.query('VACUUM (ANALYZE) conversions, conversion_status_history, postback_log, notifications, delivery_attempts, rejection_rollup_deltas');
-  await db.query('CHECKPOINT');
-}
+// What each round writes, vacuumed before the next (an on round's deliveries update every notification several
+// times): vacuumed then, not during the next drain, which it would slow by a share that depends on the rounds' order.
+const ROUND_TABLES = ['conversions', 'conversion_status_history', 'postback_log', 'notifications', 'delivery_attempts', 'rejection_rollup_deltas'];
 
 /**
  * Leaves no notification for a later phase's worker to deliver (the delayed round's, any lost): the pending rows

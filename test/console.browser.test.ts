@@ -380,25 +380,31 @@ describe('dead letters in the console', () => {
 describe('the console in a browser', () => {
   it("folds its navigation behind Menu at a phone's width, and its tables scroll inside their own box", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${api}/admin/console/log`);
-    const menu = page.getByRole('button', { name: 'Menu' });
-    await menu.waitFor();
-    expect(await page.getByRole('link', { name: 'Reports' }).isVisible()).toBe(false);
-    await menu.click();
-    await page.getByRole('link', { name: 'Reports' }).click();
-    await page.waitForURL(`${api}/admin/console/reports`);
-    expect(await page.getByRole('link', { name: 'Reports' }).isVisible()).toBe(false);
-    await page.goto(`${api}/admin/console/log`);
-    const table = page.getByRole('region', { name: 'Rejection log' });
-    await table.waitFor();
-    const { scrollWidth, clientWidth } = await table.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
-    expect(scrollWidth).toBeGreaterThan(clientWidth);
-    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
-    // The Rejection tab too, where the URL is made and shared.
-    await page.goto(`${api}/admin/console/offers/${story.offerId}/rejection`);
-    await page.getByRole('region', { name: 'Rejection URLs' }).waitFor();
-    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
-    await page.setViewportSize({ width: 1280, height: 900 });
+    try {
+      await page.goto(`${api}/admin/console/log`);
+      const menu = page.getByRole('button', { name: 'Menu' });
+      await menu.waitFor();
+      const reports = page.getByRole('link', { name: 'Reports' });
+      expect(await reports.isVisible()).toBe(false);
+      await menu.click();
+      await reports.click();
+      await page.waitForURL(`${api}/admin/console/reports`);
+      // The menu folds again once the page changed: React renders that after the URL changes, so wait for it.
+      await reports.waitFor({ state: 'hidden' });
+      await page.goto(`${api}/admin/console/log`);
+      const table = page.getByRole('region', { name: 'Rejection log' });
+      await table.waitFor();
+      const { scrollWidth, clientWidth } = await table.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
+      expect(scrollWidth).toBeGreaterThan(clientWidth);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+      // The Rejection tab too, where the URL is made and shared.
+      await page.goto(`${api}/admin/console/offers/${story.offerId}/rejection`);
+      await page.getByRole('region', { name: 'Rejection URLs' }).waitFor();
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    } finally {
+      // Whatever happened above, the next steps run at a desktop's width.
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
   });
 
   it('says the session ended, with a link back to the login that returns to the page, when the API answers 401', async () => {

@@ -74,6 +74,8 @@ const env = {
   ...Object.fromEntries(Object.entries(process.env).filter(([name]) => /^(WORKER|DELIVERY)_/.test(name))),
 };
 const cfg = loadConfig(env);
+// Node flags for the drains' worker process (as in affiliates.mjs), e.g. BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
+const workerArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 
 async function main() {
   const mode = `${quick ? 'quick' : 'full'}${growthOnly ? ', growth only' : ''}`;
@@ -120,7 +122,7 @@ async function main() {
     // Settled after the SQL floor's updates, as the pre-filled drain is after the pre-fill (growth, below).
     await settle(db, ['conversions']);
     log('worker drain on an empty log: draining');
-    const worker = startApp('worker', env);
+    const worker = startApp('worker', env, workerArgs);
     results.drain_empty_log_per_s = await timeDrain(db, { since, count: DRAIN });
     workerRss.push(peakRssMb(worker.child.pid));
     results.redis_completed_jobs_left = await queue.getCompletedCount();
@@ -250,7 +252,7 @@ async function growth(results, db, batcher, workerRss) {
   // last of that is written out during the drain, a cost of the bench's setup, not of the history's size.
   await settle(db, ['conversions']);
   log('worker drain on the pre-filled log: draining');
-  const worker = startApp('worker', env);
+  const worker = startApp('worker', env, workerArgs);
   results.drain_full_log_per_s = await timeDrain(db, { since, count: DRAIN });
   workerRss.push(peakRssMb(worker.child.pid));
   await worker.stop();

@@ -11,6 +11,7 @@ import {
   type PrismaClient,
 } from '@postback/core';
 import { keyRevocations, type KeyRevocations, type RevocationsInRedis } from './keyRevocations.js';
+import { pgArrayLiteral as column, type ArrayElement } from './pgArrayLiteral.js';
 
 /** A postback as the worker applies it, with which attempt of its job this is and the shard its job came from. */
 export type PostbackToApply = Postback & {
@@ -21,7 +22,7 @@ export type PostbackToApply = Postback & {
 };
 
 // Why a postback changed nothing, passed once per batch as one parameter and looked up by outcome in SQL, rather
-// than repeated in every row's JSON.
+// than repeated in every row.
 const OUTCOME_ERRORS_JSON = JSON.stringify(OUTCOME_ERRORS);
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
@@ -96,7 +97,7 @@ async function applyInTransaction(
     SELECT c.id, c.transaction_id, c.status::text AS status, c.rejected_reason, c.offer_id, o.advertiser_id,
            c.last_postback_seq, c.publisher_id
     FROM conversions c JOIN offers o ON o.id = c.offer_id
-    WHERE c.transaction_id = ANY(${transactionIds}::text[])
+    WHERE c.transaction_id = ANY(${column(transactionIds)}::text[])
     ORDER BY c.id
     FOR UPDATE OF c`;
   const states = new Map<string, ConversionState>();
@@ -112,14 +113,17 @@ async function applyInTransaction(
   // lost lock, a replay). Read after the locks, so a concurrent delivery of it has either committed or not begun.
   // Looked up by the log's key, (received_at, postback_id): a postback's received_at never changes, since it travels
   // in the job and a retry or replay re-adds the same job data, so an earlier delivery's row has the same pair. The
-  // BETWEEN lets Postgres prune to the partitions of the batch's days instead of probing every one.
+  // BETWEEN lets Postgres prune to the partitions of the batch's days instead of probing every one. Receipt times
+  // travel as epoch ms and become timestamps by the same expression as the log's INSERT below.
   const receivedAts = postbacks.map((p) => p.receivedAt);
   const logged = await tx.$queryRaw<Array<{ postback_id: string; outcome: Outcome }>>`
     SELECT postback_id::text, outcome::text FROM postback_log
     WHERE received_at BETWEEN ${new Date(Math.min(...receivedAts)).toISOString()}::timestamptz
                           AND ${new Date(Math.max(...receivedAts)).toISOString()}::timestamptz
       AND (received_at, postback_id) IN (
-        SELECT * FROM unnest(${receivedAts.map((t) => new Date(t).toISOString())}::timestamptz[], ${postbacks.map((p) => p.postbackId)}::uuid[]))`;
+        SELECT timestamptz 'epoch' + v.received_at_ms * interval '1 millisecond', v.postback_id
+        FROM unnest(${column(receivedAts)}::bigint[], ${column(postbacks.map((p) => p.postbackId))}::uuid[])
+          AS v(received_at_ms, postback_id))`;
   const outcomes = new Map(logged.map((r) => [r.postback_id, r.outcome]));
   const seen = new Set(outcomes.keys());
   const fresh = postbacks.filter((p) => !seen.has(p.postbackId) && seen.add(p.postbackId));
@@ -174,16 +178,19 @@ async function applyInTransaction(
     attempts: postback.attempts,
     advertiser_id: postback.scope.advertiserId,
     offer_id: states.get(postback.transactionId)?.offerId ?? null,
-    // Absent (null in SQL) unless true: no bytes per row for the common case.
-    ...(postback.replayed ? { replayed: true } : {}),
+    replayed: postback.replayed === true ? true : null,
   }));
+  const change = columnsOf(changes);
+  const update = columnsOf(updates);
+  const log = columnsOf(logRows);
 
   // The conversions, their history, the log and the report counts in one statement: one round trip, its parts run
-  // to completion whatever the last one returns, and all commit or none with the transaction. Each table's rows
-  // travel as one JSON parameter (json_to_recordset keeps their order): one value for the client to pass on, not one
-  // per row and column. RETURNING says which log rows this transaction wrote: for a conversion that does not exist
-  // no row lock orders two deliveries of one postback, so both may have read an empty log above, and only the one
-  // whose row lands applied it.
+  // to completion whatever the last one returns, and all commit or none with the transaction. Each column of each
+  // table's rows travels as one array literal (see pgArrayLiteral), unnested side by side in the rows' order: one
+  // string for the client to pass on per column, not one value per row and column, and none of the escaping that
+  // JSON rows cost (their keys' quotes alone were most of it). RETURNING says which log rows this transaction wrote:
+  // for a conversion that does not exist no row lock orders two deliveries of one postback, so both may have read an
+  // empty log above, and only the one whose row lands applied it.
   // The counts are appended, one delta row per (hour, advertiser, offer, reason, outcome) of the rows that landed,
   // never added to a shared counter row: an UPDATE of a hot rollup row would make every concurrent batch touching
   // the same key wait for this one's commit. The worker's maintenance folds the deltas into the hourly and daily
@@ -207,13 +214,16 @@ async function applyInTransaction(
   const written = await tx.$queryRaw<Array<{ postback_id: string | null; due_now: number | null }>>`
     WITH changes AS (
       SELECT v.*, CASE WHEN v.from_status <> 'rejected' THEN 'rejected' ELSE 'reason_updated' END AS event
-      FROM json_to_recordset(${JSON.stringify(changes)}::json) AS v(conversion_id bigint,
-        from_status conversion_status, to_status conversion_status, old_reason text, new_reason text, postback_id uuid,
-        publisher_id int, offer_id int, transaction_id text, seq bigint)
+      FROM unnest(${change('conversion_id')}::bigint[], ${change('from_status')}::conversion_status[],
+        ${change('to_status')}::conversion_status[], ${change('old_reason')}::text[], ${change('new_reason')}::text[],
+        ${change('postback_id')}::uuid[], ${change('publisher_id')}::int[], ${change('offer_id')}::int[],
+        ${change('transaction_id')}::text[], ${change('seq')}::bigint[])
+        AS v(conversion_id, from_status, to_status, old_reason, new_reason, postback_id, publisher_id, offer_id,
+          transaction_id, seq)
     ), updated AS (
       UPDATE conversions c
       SET status = 'rejected', rejected_reason = v.reason, last_postback_seq = v.seq, updated_at = now()
-      FROM json_to_recordset(${JSON.stringify(updates)}::json) AS v(id bigint, reason text, seq bigint)
+      FROM unnest(${update('id')}::bigint[], ${update('reason')}::text[], ${update('seq')}::bigint[]) AS v(id, reason, seq)
       WHERE c.id = v.id
     ), history AS (
       INSERT INTO conversion_status_history
@@ -244,9 +254,12 @@ async function applyInTransaction(
              timestamptz 'epoch' + v.received_at_ms * interval '1 millisecond', v.outcome, v.attempts,
              v.advertiser_id, v.offer_id, ${OUTCOME_ERRORS_JSON}::jsonb ->> v.outcome::text,
              CASE WHEN v.replayed THEN 'replay' WHEN v.bulk_id IS NULL THEN 'url' ELSE 'bulk' END
-      FROM json_to_recordset(${JSON.stringify(logRows)}::json) AS v(postback_id uuid, endpoint_id int, bulk_id uuid,
-        transaction_id text, reason text, seq bigint, received_at_ms bigint, outcome postback_outcome, attempts int,
-        advertiser_id int, offer_id int, replayed boolean)
+      FROM unnest(${log('postback_id')}::uuid[], ${log('endpoint_id')}::int[], ${log('bulk_id')}::uuid[],
+        ${log('transaction_id')}::text[], ${log('reason')}::text[], ${log('seq')}::bigint[], ${log('received_at_ms')}::bigint[],
+        ${log('outcome')}::postback_outcome[], ${log('attempts')}::int[], ${log('advertiser_id')}::int[], ${log('offer_id')}::int[],
+        ${log('replayed')}::boolean[])
+        AS v(postback_id, endpoint_id, bulk_id, transaction_id, reason, seq, received_at_ms, outcome, attempts,
+          advertiser_id, offer_id, replayed)
       ON CONFLICT (received_at, postback_id) DO NOTHING
       RETURNING postback_id, received_at, advertiser_id, offer_id, reason, outcome
     ), counted AS (
@@ -267,4 +280,9 @@ async function applyInTransaction(
     else writtenIds.add(r.postback_id);
   }
   return { outcomes, applied: new Set(fresh.filter((p) => writtenIds.has(p.postbackId))), notificationsDueNow };
+}
+
+/** The rows' fields as array literals: `column('seq')` is every row's seq, in the rows' order ('{}' with no row). */
+function columnsOf<R extends Record<string, ArrayElement>>(rows: readonly R[]): (key: keyof R & string) => string {
+  return (key) => column(rows.map((r) => r[key]));
 }

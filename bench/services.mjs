@@ -44,9 +44,14 @@ export async function startExpressFloor() {
   return { child, url: `http://127.0.0.1:${port}`, stop: () => stop(child) };
 }
 
+// Each app runs with the node flags its `npm run start:<app>` gives it (the worker's young generation), as in production.
+const NPM_SCRIPTS = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts;
+const nodeFlagsOf = (app) =>
+  new RegExp(`node ((?:--\\S+ )*)apps/${app}/dist/main\\.js`).exec(NPM_SCRIPTS[`start:${app}`] ?? '')?.[1]?.trim().split(' ').filter(Boolean) ?? [];
+
 /** One of the built apps as its own process; its (JSON) log goes nowhere, but is still written. */
 export function startApp(app, env, nodeArgs = []) {
-  const child = spawn(process.execPath, [...nodeArgs, `apps/${app}/dist/main.js`], {
+  const child = spawn(process.execPath, [...nodeFlagsOf(app), ...nodeArgs, `apps/${app}/dist/main.js`], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -76,11 +76,20 @@ describe('docker-compose.yml', () => {
   });
 
   it.each(appServices)('%s runs a built file whose TypeScript source exists', (_name, service) => {
-    const [node, script] = service.command ?? [];
+    const [node, ...args] = service.command ?? [];
     expect(node).toBe('node');
+    const script = args.find((arg) => !arg.startsWith('-'));
     const source = /^apps\/(\w+)\/dist\/(\w+)\.js$/.exec(script ?? '');
     expect(source, `${script} is not an apps/<app>/dist/<file>.js`).not.toBeNull();
     expect(existsSync(new URL(`apps/${source![1]}/src/${source![2]}.ts`, root))).toBe(true);
+  });
+
+  it('runs the worker with the node flags npm start gives it', () => {
+    const flagsIn = (command: string) => /node ((?:--\S+ )*)apps\/worker\/dist\/main\.js/.exec(command)?.[1]?.trim().split(' ');
+    const composed = services.worker!.command!.slice(1, -1);
+    expect(composed).toContain('--max-semi-space-size=64');
+    expect(flagsIn(npmScripts['start:worker']!)).toEqual(composed);
+    expect(flagsIn(npmScripts.start!)).toEqual(composed);
   });
 
   it.each(appServices)('%s sets only env vars that loadConfig knows, with values it accepts', (_name, service) => {
@@ -246,7 +255,8 @@ describe('Dockerfile', () => {
   it('copies into the runtime stage the dist of every command, the migrations and production node_modules', () => {
     const copied = (path: string) => runtimeCopies().some((line) => line.trim().endsWith(` ${path}`));
     for (const [, service] of appServices) {
-      expect(copied(service.command![1]!.replace(/\/[^/]+\.js$/, '')), service.command![1]).toBe(true);
+      const script = service.command!.at(-1)!;
+      expect(copied(script.replace(/\/[^/]+\.js$/, '')), script).toBe(true);
     }
     expect(copied('packages/core/dist')).toBe(true);
     expect(copied('prisma/migrations')).toBe(true);

@@ -46,8 +46,14 @@ export async function startExpressFloor() {
 
 // Each app runs with the node flags its `npm run start:<app>` gives it (the worker's young generation), as in production.
 const NPM_SCRIPTS = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts;
-const nodeFlagsOf = (app) =>
-  new RegExp(`node ((?:--\\S+ )*)apps/${app}/dist/main\\.js`).exec(NPM_SCRIPTS[`start:${app}`] ?? '')?.[1]?.trim().split(' ').filter(Boolean) ?? [];
+function nodeFlagsOf(app) {
+  const script = NPM_SCRIPTS[`start:${app}`];
+  if (script === undefined) return [];
+  const flags = new RegExp(`node ((?:--\\S+ )*)apps/${app}/dist/main\\.js`).exec(script);
+  // A script this cannot read would have the bench measure the app without its production flags: say so instead.
+  if (!flags) throw new Error(`bench/services.mjs cannot read the node flags of "npm run start:${app}": ${script}`);
+  return flags[1].trim().split(' ').filter(Boolean);
+}
 
 /** One of the built apps as its own process; its (JSON) log goes nowhere, but is still written. */
 export function startApp(app, env, nodeArgs = []) {

@@ -37,7 +37,7 @@ describe('ApplyBatcher', () => {
     expect(calls).toEqual([range(10)]);
   });
 
-  it('isolates one refused item in a full batch in about 2·log2(n) calls, and applies the rest once, in order', async () => {
+  it('isolates one refused item in a full batch in about 2·log2(n) calls, and applies every other item once', async () => {
     const { batcher, calls, applied } = storeRefusing(new Set([617]));
     const settled = await Promise.allSettled(range(1000).map((i) => batcher.submit(i)));
 
@@ -45,7 +45,7 @@ describe('ApplyBatcher', () => {
     expect(refused).toHaveLength(1);
     expect(settled[617]).toMatchObject({ status: 'rejected', reason: expect.any(PermanentJobError) });
     expect((settled[617] as PromiseRejectedResult).reason.message).toContain('refused 617');
-    expect(applied).toEqual(range(1000).filter((i) => i !== 617));
+    expect(applied.toSorted((a, b) => a - b)).toEqual(range(1000).filter((i) => i !== 617));
     // One item at a time would take 1,001 calls; halving takes 1 + 2 per level, 10 levels for 1,000.
     expect(calls.length).toBeLessThanOrEqual(1 + 2 * Math.ceil(Math.log2(1000)));
   });
@@ -56,7 +56,7 @@ describe('ApplyBatcher', () => {
     const settled = await Promise.allSettled(range(1000).map((i) => batcher.submit(i)));
     const refused = settled.flatMap((s, i) => (s.status === 'rejected' ? [i] : []));
     expect(refused).toEqual([...poison]);
-    expect(applied).toEqual(range(1000).filter((i) => !poison.has(i)));
+    expect(applied.toSorted((a, b) => a - b)).toEqual(range(1000).filter((i) => !poison.has(i)));
   });
 
   it('hands an item failing alone for a reason a retry may cure its own error, not a PermanentJobError', async () => {
@@ -71,6 +71,38 @@ describe('ApplyBatcher', () => {
     const settled = await Promise.allSettled(range(8).map((i) => batcher.submit(i)));
     expect(settled[3]).toEqual({ status: 'rejected', reason: flaky });
     expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(7);
+  });
+
+  it('stops halving when both halves fail for a reason not of the data, failing each item with its error', async () => {
+    const timeout = new Error('canceling statement due to lock timeout');
+    const calls: number[][] = [];
+    const batcher = new ApplyBatcher<number, string>(
+      async (items) => {
+        calls.push(items);
+        throw timeout;
+      },
+      { maxSize: 1000, maxWaitMs: 5, maxInFlight: 1, isUnreachable: async () => false, isPermanent: () => false },
+    );
+    const settled = await Promise.allSettled(range(1000).map((i) => batcher.submit(i)));
+    expect(settled.every((s) => s.status === 'rejected' && s.reason === timeout)).toBe(true);
+    // The whole batch, then each half once: not 1,999 calls down to every single item.
+    expect(calls.map((c) => c.length)).toEqual([1000, 500, 500]);
+  });
+
+  it('fails every item not yet applied with a TransientStoreError once a half finds the store unreachable', async () => {
+    let reachable = true;
+    const batcher = new ApplyBatcher<number, string>(
+      async (items) => {
+        if (items.includes(1)) throw new Error('refused');
+        if (items.includes(6)) reachable = false;
+        if (!reachable) throw new Error('connect ECONNREFUSED');
+        return items.map(String);
+      },
+      { maxSize: 100, maxWaitMs: 5, maxInFlight: 1, isUnreachable: async () => !reachable, isPermanent: (err) => (err as Error).message === 'refused' },
+    );
+    const settled = await Promise.allSettled(range(8).map((i) => batcher.submit(i)));
+    // [0-3] failed (item 1), then [4-7] found the store gone: both halves wait for it, the failed one included.
+    expect(settled.every((s) => s.status === 'rejected' && s.reason instanceof TransientStoreError)).toBe(true);
   });
 
   it('fails every item with a TransientStoreError when the store is unreachable, without splitting', async () => {

@@ -23,10 +23,12 @@ export interface ApplyBatcherOptions {
 /**
  * Gathers the items of concurrently running jobs into batches for one `apply` call each, and hands every item
  * its own result. When the store is unreachable every item fails with a TransientStoreError; when a batch fails
- * for any other reason it is split in two halves, applied one after the other, and so on down to the items that
- * fail alone: one bad item among n costs about 2·log2(n) transactions, not n, and fails alone, not its neighbours
- * (with a PermanentJobError when its failure is one no retry can cure). The halves keep the batch's order, so a
- * later postback of a conversion is still applied after an earlier one.
+ * for any other reason it is split in two halves, each applied in one call, and a failing half again, down to the
+ * items that fail alone: one bad item among n costs about 2·log2(n) calls, not n, and fails alone, not its
+ * neighbours (with a PermanentJobError when its failure is one no retry can cure). When both halves fail for a
+ * reason that is not the data's, the halving stops there (see isolate). The halves are applied one after the other,
+ * so a batch holding two postbacks of one conversion may apply the later before the earlier: the earlier is then
+ * superseded, as one arriving late would be.
  */
 export class ApplyBatcher<I, O> {
   private pending: Pending<I, O>[] = [];
@@ -60,25 +62,62 @@ export class ApplyBatcher<I, O> {
   }
 
   private async run(batch: Pending<I, O>[]): Promise<void> {
+    const failure = await this.attempt(batch);
+    if (failure === undefined) return;
+    if (failure.unreachable) rejectAll(batch, unreachable(failure.err));
+    else await this.isolate(batch, failure.err);
+  }
+
+  /** Applies the batch in one call and resolves its items; or answers how the call failed, settling nothing. */
+  private async attempt(batch: Pending<I, O>[]): Promise<Failure | undefined> {
     try {
       const results = await this.apply(batch.map((p) => p.item));
       batch.forEach((p, i) => p.resolve(results[i]!));
+      return undefined;
     } catch (err) {
-      const unreachable = await this.options.isUnreachable(err);
-      this.options.onFailure?.(unreachable);
-      if (unreachable) {
-        const failure = new TransientStoreError('the database is unreachable', { cause: err });
-        for (const p of batch) p.reject(failure);
-      } else if (batch.length === 1) {
-        // Failing alone, in a transaction of its own: the failure is this item's, so its kind decides.
-        batch[0]!.reject(this.options.isPermanent(err) ? new PermanentJobError(permanentMessage(err), { cause: err }) : err);
-      } else {
-        const half = Math.ceil(batch.length / 2);
-        await this.run(batch.slice(0, half));
-        await this.run(batch.slice(half));
-      }
+      const isUnreachable = await this.options.isUnreachable(err);
+      this.options.onFailure?.(isUnreachable);
+      return { err, unreachable: isUnreachable };
     }
   }
+
+  /** Settles every item of a batch that failed with `err` (the store reachable): the halves, then their halves. */
+  private async isolate(batch: Pending<I, O>[], err: unknown): Promise<void> {
+    if (batch.length === 1) {
+      // Failing alone, in a transaction of its own: the failure is this item's, so its kind decides.
+      batch[0]!.reject(this.options.isPermanent(err) ? new PermanentJobError(permanentMessage(err), { cause: err }) : err);
+      return;
+    }
+    const half = Math.ceil(batch.length / 2);
+    const [first, second] = [batch.slice(0, half), batch.slice(half)];
+    const firstFailure = await this.attempt(first);
+    if (firstFailure?.unreachable) return rejectAll(batch, unreachable(firstFailure.err));
+    const secondFailure = await this.attempt(second);
+    if (secondFailure?.unreachable) return rejectAll(firstFailure ? batch : second, unreachable(secondFailure.err));
+    if (firstFailure && secondFailure && !this.options.isPermanent(firstFailure.err) && !this.options.isPermanent(secondFailure.err)) {
+      // Both halves failed, and not for a reason of the data (a lock or statement timeout, no connection to be had):
+      // halving further would most likely fail the same way, one transaction after another. Each item fails with
+      // its half's error, and retries as a job of its own.
+      rejectAll(first, firstFailure.err);
+      rejectAll(second, secondFailure.err);
+      return;
+    }
+    if (firstFailure) await this.isolate(first, firstFailure.err);
+    if (secondFailure) await this.isolate(second, secondFailure.err);
+  }
+}
+
+interface Failure {
+  err: unknown;
+  unreachable: boolean;
+}
+
+function rejectAll(batch: ReadonlyArray<Pick<Pending<unknown, unknown>, 'reject'>>, err: unknown): void {
+  for (const p of batch) p.reject(err);
+}
+
+function unreachable(cause: unknown): TransientStoreError {
+  return new TransientStoreError('the database is unreachable', { cause });
 }
 
 function permanentMessage(err: unknown): string {

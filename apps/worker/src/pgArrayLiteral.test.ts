@@ -24,5 +24,8 @@ describe('pgArrayLiteral', () => {
   it('refuses a number Postgres could not read back', () => {
     expect(() => pgArrayLiteral([Number.NaN])).toThrow(RangeError);
     expect(() => pgArrayLiteral([Number.POSITIVE_INFINITY])).toThrow(RangeError);
+    expect(() => pgArrayLiteral([2 ** 53])).toThrow(RangeError);
+    expect(() => pgArrayLiteral([1e21])).toThrow(RangeError);
+    expect(pgArrayLiteral([Number.MAX_SAFE_INTEGER])).toBe('{9007199254740991}');
   });
 });

@@ -13,7 +13,7 @@ const NEEDS_QUOTES = /^$|[{}",\\\s]|^null$/i;
  * before the driver sees them, walking each element of an array parameter and escaping every quote of a string one.
  * A literal is one string, and the values the worker passes (uuids, numbers, outcomes, transaction ids and reasons
  * as most advertisers send them) need no quotes, so it passes with no escaping at all; Postgres reads it with
- * array_in. null and undefined are NULL; numbers must be finite.
+ * array_in. null and undefined are NULL; numbers must be finite, and integers safe (within 2^53).
  */
 export function pgArrayLiteral(values: readonly ArrayElement[]): string {
   let out = '{';
@@ -27,7 +27,10 @@ export function pgArrayLiteral(values: readonly ArrayElement[]): string {
 function element(value: ArrayElement): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
+    // Past 2^53 an integer has already lost its last digits, and from 1e21 String() writes an exponent int[] refuses.
+    if (!Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value))) {
+      throw new RangeError(`not a number Postgres would read back as given: ${value}`);
+    }
     return String(value);
   }
   if (typeof value === 'boolean') return value ? 't' : 'f';

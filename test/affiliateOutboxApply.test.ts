@@ -27,8 +27,11 @@ afterAll(async () => {
 
 function postbackFor(conversion: { transactionId: string }, advertiserId: number, reason: string): PostbackToApply {
   return {
-    postbackId: randomUUID(), endpointId: 1, scope: globalScope(advertiserId), transactionId: conversion.transactionId,
-    reason, seq: ++seq, receivedAt: Date.now(), attempts: 1, shard: t.cfg.QUEUE_PREFIX,
+    postback: {
+      postbackId: randomUUID(), endpointId: 1, scope: globalScope(advertiserId), transactionId: conversion.transactionId,
+      reason, seq: ++seq, receivedAt: Date.now(),
+    },
+    attempts: 1, shard: t.cfg.QUEUE_PREFIX,
   };
 }
 

@@ -50,15 +50,18 @@ it('applies postbacks whose transaction ids and reasons hold any character, each
   const conversions = await Promise.all(texts.map((text) => givenConversion(t.prisma, { offerId: offer.id, transactionId: `tx ${text}` })));
   const receivedAt = Date.now();
   const postbacks: PostbackToApply[] = conversions.map((c, i) => ({
-    postbackId: randomUUID(), endpointId: 1, scope: globalScope(offer.advertiserId),
-    // Each reason differs from its neighbours', so a value landing on the wrong row shows.
-    transactionId: c.transactionId, reason: `${texts[i]}|${i}`, seq: 1000 + i, receivedAt, attempts: 1, shard: t.cfg.QUEUE_PREFIX,
+    postback: {
+      postbackId: randomUUID(), endpointId: 1, scope: globalScope(offer.advertiserId),
+      // Each reason differs from its neighbours', so a value landing on the wrong row shows.
+      transactionId: c.transactionId, reason: `${texts[i]}|${i}`, seq: 1000 + i, receivedAt,
+    },
+    attempts: 1, shard: t.cfg.QUEUE_PREFIX,
   }));
 
   const { outcomes } = await applyRejections(t.prisma, postbacks, registry);
   expect(outcomes).toEqual(postbacks.map(() => 'rejected'));
 
-  for (const [i, p] of postbacks.entries()) {
+  for (const [i, { postback: p }] of postbacks.entries()) {
     const conversion = await t.prisma.conversion.findUniqueOrThrow({ where: { id: conversions[i]!.id } });
     expect(conversion).toMatchObject({ status: 'rejected', rejectedReason: p.reason, lastPostbackSeq: BigInt(p.seq) });
     const history = await t.prisma.conversionStatusHistory.findUniqueOrThrow({ where: { postbackId: p.postbackId } });

@@ -28,17 +28,16 @@ afterAll(async () => {
 describe('two deliveries of one postback at once', () => {
   it('only the delivery whose log row is written reports the postback as applied', async () => {
     const offer = await givenOffer(t.prisma);
-    const postback: PostbackToApply = {
+    const postback = {
       postbackId: randomUUID(),
       endpointId: 1,
-      scope: { kind: 'offer', advertiserId: offer.advertiserId, offerId: offer.id },
+      scope: { kind: 'offer' as const, advertiserId: offer.advertiserId, offerId: offer.id },
       transactionId: `tx-nobody-knows-${randomUUID()}`,
       reason: 'fraud',
       seq: 1,
       receivedAt: Date.now(),
-      attempts: 1,
-      shard: t.cfg.QUEUE_PREFIX,
     };
+    const item: PostbackToApply = { postback, attempts: 1, shard: t.cfg.QUEUE_PREFIX };
     // The other delivery: past its read of postback_log, its log row written, not yet committed.
     const other = new pg.Client({ connectionString: t.databaseUrl });
     await other.connect();
@@ -49,7 +48,7 @@ describe('two deliveries of one postback at once', () => {
          VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0), 'not_found', 1)`,
         [postback.postbackId, postback.endpointId, postback.transactionId, postback.reason, postback.seq, postback.receivedAt],
       );
-      const applying = applyRejections(t.prisma, [postback], registry);
+      const applying = applyRejections(t.prisma, [item], registry);
       // This delivery reads an empty log and then waits on the other's row (the unique postback_id).
       await eventually(async () => {
         const waiting = await other.query(

@@ -149,13 +149,15 @@ describe('partitioning a postback_log that has rows', () => {
     const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
     try {
       const result = await applyRejections(prisma, [{
-        postbackId: old.postback_id,
-        endpointId: old.endpoint_id,
-        scope: { kind: 'global', advertiserId: 1, offerId: null },
-        transactionId: old.transaction_id,
-        reason: old.reason,
-        seq: Number(old.seq),
-        receivedAt: old.received_at.getTime(),
+        postback: {
+          postbackId: old.postback_id,
+          endpointId: old.endpoint_id,
+          scope: { kind: 'global', advertiserId: 1, offerId: null },
+          transactionId: old.transaction_id,
+          reason: old.reason,
+          seq: Number(old.seq),
+          receivedAt: old.received_at.getTime(),
+        },
         attempts: 2,
         shard: '{postback}',
       }], new KeyRegistry(redis, '{pp-test-cutover-nothing-revoked}'));

@@ -29,8 +29,11 @@ async function givenPostback(receivedAt: number, seq: number): Promise<PostbackT
   const offer = await givenOffer(t.prisma);
   const conversion = await givenConversion(t.prisma, { offerId: offer.id });
   return {
-    postbackId: randomUUID(), endpointId: 1, scope: globalScope(offer.advertiserId),
-    transactionId: conversion.transactionId, reason: 'fraud', seq, receivedAt, attempts: 1, shard: t.cfg.QUEUE_PREFIX,
+    postback: {
+      postbackId: randomUUID(), endpointId: 1, scope: globalScope(offer.advertiserId),
+      transactionId: conversion.transactionId, reason: 'fraud', seq, receivedAt,
+    },
+    attempts: 1, shard: t.cfg.QUEUE_PREFIX,
   };
 }
 
@@ -53,6 +56,6 @@ describe('a postback delivered again', () => {
 
     const batch = await applyRejections(t.prisma, [fresh, { ...old, attempts: 2 }], registry);
     expect(batch.outcomes).toEqual(['rejected', 'rejected']);
-    expect(batch.applied).toEqual([{ receivedAt: fresh.receivedAt, outcome: 'rejected', shard: fresh.shard }]);
+    expect(batch.applied).toEqual([{ receivedAt: fresh.postback.receivedAt, outcome: 'rejected', shard: fresh.shard }]);
   });
 });

@@ -39,13 +39,15 @@ async function givenPostback(receivedAt: number): Promise<PostbackToApply> {
   const offer = await givenOffer(t.prisma);
   const conversion = await givenConversion(t.prisma, { offerId: offer.id, status: 'approved' });
   return {
-    postbackId: batchIds(1, receivedAt).postbackIds[0]!,
-    endpointId: 1,
-    scope: { kind: 'global', advertiserId: offer.advertiserId, offerId: null },
-    transactionId: conversion.transactionId,
-    reason: 'fraud',
-    seq: receivedAt,
-    receivedAt,
+    postback: {
+      postbackId: batchIds(1, receivedAt).postbackIds[0]!,
+      endpointId: 1,
+      scope: { kind: 'global', advertiserId: offer.advertiserId, offerId: null },
+      transactionId: conversion.transactionId,
+      reason: 'fraud',
+      seq: receivedAt,
+      receivedAt,
+    },
     attempts: 1,
     shard: '{postback}',
   };
@@ -65,15 +67,15 @@ describe('a postback delivered twice', () => {
       const first = await applyRejections(t.prisma, [postback], registry);
       expect(first.outcomes).toEqual(['rejected']);
       expect(first.applied).toHaveLength(1);
-      expect(await partitionOf(postback.postbackId)).toEqual([partition()]);
+      expect(await partitionOf(postback.postback.postbackId)).toEqual([partition()]);
 
       // Applied afresh, it would now be `unchanged` (the conversion is rejected with this reason): the outcome of
       // the first delivery comes back only if its row was found.
       const again = await applyRejections(t.prisma, [{ ...postback, attempts: 2 }], registry);
       expect(again.outcomes).toEqual(['rejected']);
       expect(again.applied).toEqual([]);
-      expect(await partitionOf(postback.postbackId)).toEqual([partition()]);
-      const history = await t.prisma.conversionStatusHistory.findMany({ where: { postbackId: postback.postbackId } });
+      expect(await partitionOf(postback.postback.postbackId)).toEqual([partition()]);
+      const history = await t.prisma.conversionStatusHistory.findMany({ where: { postbackId: postback.postback.postbackId } });
       expect(history).toHaveLength(1);
     });
   }
@@ -84,6 +86,6 @@ describe('a postback delivered twice', () => {
     await applyRejections(t.prisma, [old], registry);
     const batch = await applyRejections(t.prisma, [{ ...old, attempts: 2 }, recent], registry);
     expect(batch.outcomes).toEqual(['rejected', 'rejected']);
-    expect(batch.applied.map((a) => a.receivedAt)).toEqual([recent.receivedAt]);
+    expect(batch.applied.map((a) => a.receivedAt)).toEqual([recent.postback.receivedAt]);
   });
 });

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compactRejectionRollups, KeyRegistry, OUTCOME_ERRORS, type Outcome, type Scope } from '@postback/core';
+import { compactRejectionRollups, KeyRegistry, OUTCOME_ERRORS, type Outcome, type Postback, type Scope } from '@postback/core';
 import { applyRejections, type PostbackToApply } from '../apps/worker/src/applyRejections.js';
 import { useAdminApi } from './helpers/adminApiFixture.js';
 import { givenAdvertiser, givenConversion, givenOffer, givenRejectionUrl } from './helpers/fixtures.js';
@@ -34,20 +34,28 @@ afterAll(() => {
 });
 
 /** A postback as the worker takes it off a job: through a rejection URL unless it names a bulk upload. */
-function postback(scope: Scope, transactionId: string, reason: string, opts: Partial<PostbackToApply> & { bulkId?: string } = {}) {
-  const { bulkId, ...rest } = opts;
+function postback(
+  scope: Scope,
+  transactionId: string,
+  reason: string,
+  opts: { bulkId?: string; endpointId?: number; receivedAt?: number; replayed?: boolean } = {},
+): PostbackToApply {
+  const { bulkId, replayed, ...rest } = opts;
   return {
-    postbackId: randomUUID(),
-    ...(bulkId ? { bulkId } : { endpointId: liveUrlId }),
-    scope,
-    transactionId,
-    reason,
-    seq: ++seq,
-    receivedAt: Date.now(),
+    postback: {
+      postbackId: randomUUID(),
+      ...(bulkId ? { bulkId } : { endpointId: liveUrlId }),
+      scope,
+      transactionId,
+      reason,
+      seq: ++seq,
+      receivedAt: Date.now(),
+      ...rest,
+    } as Postback,
     attempts: 1,
     shard: t.cfg.QUEUE_PREFIX,
-    ...rest,
-  } as PostbackToApply;
+    ...(replayed ? { replayed } : {}),
+  };
 }
 
 const apply = (postbacks: PostbackToApply[]) => applyRejections(t.prisma, postbacks, registry);
@@ -115,9 +123,9 @@ describe('the console columns of postback_log', () => {
     const { outcomes } = await apply(batch);
     expect(outcomes).toEqual(['rejected', 'reason_updated', 'unchanged', 'not_found', 'out_of_scope', 'superseded', 'revoked', 'rejected', 'rejected']);
 
-    const logged = await t.prisma.postbackLog.findMany({ where: { postbackId: { in: batch.map((p) => p.postbackId) } } });
+    const logged = await t.prisma.postbackLog.findMany({ where: { postbackId: { in: batch.map((p) => p.postback.postbackId) } } });
     const row = (i: number) => {
-      const r = logged.find((l) => l.postbackId === batch[i]!.postbackId)!;
+      const r = logged.find((l) => l.postbackId === batch[i]!.postback.postbackId)!;
       return { advertiser_id: r.advertiserId, offer_id: r.offerId, error: r.error, source: r.source };
     };
     const fromUrl = (offerId: number | null, outcome: Outcome) => ({ advertiser_id: advertiser.id, offer_id: offerId, error: OUTCOME_ERRORS[outcome], source: 'url' });

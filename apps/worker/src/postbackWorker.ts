@@ -67,7 +67,7 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
     const replayed = parsed.data.replayed === true;
     deps.backlog?.jobTaken(postbacks.length);
     const settled = await Promise.allSettled(
-      postbacks.map((p) => deps.applier.submit({ ...p, attempts, shard: shard.tag, replayed })),
+      postbacks.map((postback) => deps.applier.submit({ postback, attempts, shard: shard.tag, replayed })),
     ).finally(() => deps.backlog?.jobDone(postbacks.length));
 
     const decision = decideSplit(settled, parsed.data.v);

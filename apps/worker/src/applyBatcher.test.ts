@@ -37,6 +37,18 @@ describe('ApplyBatcher', () => {
     expect(calls).toEqual([range(10)]);
   });
 
+  it('answers items submitted together in their order, once all are settled, across batches and failures', async () => {
+    const { batcher, calls } = storeRefusing(new Set([7]), { maxSize: 4 });
+    // Two jobs' worth at once: the first spans three batches (of 4, as maxSize says), the second shares the last.
+    const [first, second] = await Promise.all([batcher.submitAll(range(10)), batcher.submitAll([10, 11])]);
+    expect(first).toEqual(range(10).map((i) => (i === 7 ? expect.objectContaining({ status: 'rejected', reason: expect.any(PermanentJobError) }) : { status: 'fulfilled', value: `ok ${i}` })));
+    expect(second).toEqual([{ status: 'fulfilled', value: 'ok 10' }, { status: 'fulfilled', value: 'ok 11' }]);
+    expect(calls[0]).toEqual([0, 1, 2, 3]);
+    expect(calls).toContainEqual([8, 9, 10, 11]);
+    expect(calls.every((c) => c.length <= 4)).toBe(true);
+    expect(await batcher.submitAll([])).toEqual([]);
+  });
+
   it('isolates one refused item in a full batch in about 2·log2(n) calls, and applies every other item once', async () => {
     const { batcher, calls, applied } = storeRefusing(new Set([617]));
     const settled = await Promise.allSettled(range(1000).map((i) => batcher.submit(i)));

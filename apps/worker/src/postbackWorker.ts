@@ -66,9 +66,9 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
     const attempts = job.attemptsMade + 1;
     const replayed = parsed.data.replayed === true;
     deps.backlog?.jobTaken(postbacks.length);
-    const settled = await Promise.allSettled(
-      postbacks.map((postback) => deps.applier.submit({ postback, attempts, shard: shard.tag, replayed })),
-    ).finally(() => deps.backlog?.jobDone(postbacks.length));
+    const settled = await deps.applier
+      .submitAll(postbacks.map((postback) => ({ postback, attempts, shard: shard.tag, replayed })))
+      .finally(() => deps.backlog?.jobDone(postbacks.length));
 
     const decision = decideSplit(settled, parsed.data.v);
     if (decision.kind === 'outage' || decision.kind === 'retry') throw decision.error;

@@ -102,9 +102,9 @@ const envShape = z.object({
   KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(5000).default(2000),
   // Jobs in flight per worker process; a job carries up to 500 postbacks (the receiver batches them).
   WORKER_CONCURRENCY: positiveInt.default(32),
-  // 1000 and 3 measured fastest on two cores (README "Performance"): fewer round trips per postback, and the Node
-  // process overlaps its work with the Postgres backends of the other batches.
-  WORKER_BATCH_SIZE: positiveInt.max(5000).default(1000),
+  // 2000 and 3 measured fastest on two cores (README "Performance"): fewer statements to parse and plan per
+  // postback, and the Node process overlaps its work with the Postgres backends of the other batches.
+  WORKER_BATCH_SIZE: positiveInt.max(5000).default(2000),
   WORKER_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(2),
   // Batches one worker applies at once, each in its own transaction (and database connection).
   WORKER_BATCHES_IN_FLIGHT: positiveInt.max(64).default(3),

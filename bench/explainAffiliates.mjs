@@ -79,8 +79,10 @@ try {
   let seq = 1;
   const batchOf = (kind) => Array.from({ length: BATCH }, (_, i) => ({
     // Conversion i is on offer 1 + (i % 100), as seed() lays tx-i: its advertiser's global URL is in scope.
-    postbackId: randomUUID(), endpointId: advertiserOf(i), scope: { kind: 'global', advertiserId: advertiserOf(i), offerId: null },
-    transactionId: `${kind}-${i}`, reason: REASONS[i % REASONS.length], seq: seq++, receivedAt: Date.now(),
+    postback: {
+      postbackId: randomUUID(), endpointId: advertiserOf(i), scope: { kind: 'global', advertiserId: advertiserOf(i), offerId: null },
+      transactionId: `${kind}-${i}`, reason: REASONS[i % REASONS.length], seq: seq++, receivedAt: Date.now(),
+    },
     attempts: 1, shard: 'explain',
   }));
   // Which conversions a kind's batch rejects ('on, random ids' rejects the same as 'on').

@@ -58,4 +58,16 @@ describe('a postback delivered again', () => {
     expect(batch.outcomes).toEqual(['rejected', 'rejected']);
     expect(batch.applied).toEqual([{ receivedAt: fresh.postback.receivedAt, outcome: 'rejected', shard: fresh.shard }]);
   });
+
+  it('logs each fresh postback with its own attempt and replay mark when one before it in the batch was logged already', async () => {
+    const old = await givenPostback(Date.now() - 60_000, 300);
+    await applyRejections(t.prisma, [old], registry);
+    const fresh = await givenPostback(Date.now(), 301);
+
+    await applyRejections(t.prisma, [{ ...old, attempts: 2 }, { ...fresh, attempts: 3, replayed: true }], registry);
+    const logged = await t.prisma.postbackLog.findFirstOrThrow({ where: { postbackId: fresh.postback.postbackId } });
+    expect(logged).toMatchObject({ attempts: 3, source: 'replay' });
+    const first = await t.prisma.postbackLog.findFirstOrThrow({ where: { postbackId: old.postback.postbackId } });
+    expect(first).toMatchObject({ attempts: 1, source: 'url' });
+  });
 });

@@ -24,7 +24,7 @@ import { benchReplicas, replicaRows } from './replicas.mjs';
 import { benchReports, reportRows } from './reports.mjs';
 import { retainOldestDay } from './retention.mjs';
 import { settle } from './settle.mjs';
-import { advertiserOf, databaseUrl, dropAll, PREFIX, REASONS, REDIS_URL, seed } from './seed.mjs';
+import { advertiserOf, createEmptyTwin, databaseUrl, dropAll, dropEmptyTwin, PREFIX, REASONS, REDIS_URL, seed } from './seed.mjs';
 import { freePort, peakRssMb, startApp, startExpressFloor, waitForHttp } from './services.mjs';
 import { printRows, printTable } from './table.mjs';
 
@@ -44,21 +44,24 @@ const REPORT_POSTBACKS = 20_000_000;
 const CONNECTIONS = 64;
 const SECONDS = quick ? 6 : 30;
 const ROUNDS = 3;
-const CONVERSIONS = quick ? 100_000 : 1_000_000;
+const CONVERSIONS = quick ? 140_000 : 1_400_000;
 const DRAIN = quick ? 20_000 : 200_000;
 const E2E_POSTBACKS = quick ? 40_000 : 1_000_000;
 // The pre-fill's span: the default retention, so that retention finds exactly its oldest day past the cutoff.
 const GROWTH_DAYS = 90;
+// Growth compares drains on the empty and the pre-filled log in this many rounds, alternating which goes first.
+const GROWTH_ROUNDS = 3;
 const log = (...a) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
 
-// Conversions tx-0 … tx-N-1 are split into disjoint ranges so that no phase sees another's effects; the two
-// drains get ranges of the same size and shape.
+// Conversions tx-0 … tx-N-1 are split into disjoint ranges so that no phase sees another's effects; the drains get
+// ranges of the same size and shape. Each growth round drains its range in the pre-filled database and in its empty
+// twin, which holds the same conversions.
 const range = (from, to) => ({ from, to });
 const RANGES = {
   sqlFloor: range(0, DRAIN),
   drain: range(DRAIN, 2 * DRAIN),
-  growthDrain: range(2 * DRAIN, 3 * DRAIN),
-  http: range(3 * DRAIN, CONVERSIONS),
+  growthDrains: Array.from({ length: GROWTH_ROUNDS }, (_, r) => range((2 + r) * DRAIN, (3 + r) * DRAIN)),
+  http: range((2 + GROWTH_ROUNDS) * DRAIN, CONVERSIONS),
 };
 const randomIn = ({ from, to }) => from + Math.floor(Math.random() * (to - from));
 
@@ -86,6 +89,8 @@ async function main() {
   log(`seeding ${CONVERSIONS} conversions`);
   const { keys } = await seed(CONVERSIONS);
   await maintainedLog(databaseUrl(), cfg);
+  // Copied before any phase writes to the database: growth's drains on an empty log run in this twin.
+  const emptyTwinUrl = await createEmptyTwin();
   const keyOf = (i) => keys[advertiserOf(i) - 1];
   const httpPostback = () => {
     const i = randomIn(RANGES.http);
@@ -103,31 +108,21 @@ async function main() {
   const workerRss = [];
 
   try {
-    let receiver;
-    let sqlSeconds;
+    const drains = { batcher, workerRss };
     if (!growthOnly) {
-      receiver = await receiverRounds(results, httpPostback, redis);
+      const receiver = await receiverRounds(results, httpPostback, redis);
       await queue.obliterate({ force: true });
 
       // SQL floor: the same conditional rejections, straight to Postgres, 10,000 per statement.
       log('sql floor');
       await settle(db, ['conversions']);
-      sqlSeconds = await sqlFloor(db);
-    }
+      const sqlSeconds = await sqlFloor(db);
 
-    // Worker drain: DRAIN postbacks queued the way the receiver queues them, then one worker process, on a log
-    // that holds nothing yet.
-    log(`worker drain on an empty log: queueing ${DRAIN}`);
-    const since = await queueDrain(batcher, RANGES.drain);
-    // Settled after the SQL floor's updates, as the pre-filled drain is after the pre-fill (growth, below).
-    await settle(db, ['conversions']);
-    log('worker drain on an empty log: draining');
-    const worker = startApp('worker', env, workerArgs);
-    results.drain_empty_log_per_s = await timeDrain(db, { since, count: DRAIN });
-    workerRss.push(peakRssMb(worker.child.pid));
-    results.redis_completed_jobs_left = await queue.getCompletedCount();
+      // Worker drain: DRAIN postbacks queued the way the receiver queues them, then one worker process, on a log
+      // that holds nothing yet. Settled after the SQL floor's updates, as every measured drain is.
+      const { worker, perSecond } = await drain(drains, { url: databaseUrl(), db }, RANGES.drain, 'worker drain on an empty log');
+      results.redis_completed_jobs_left = await queue.getCompletedCount();
 
-    if (!growthOnly) {
       // End to end: E2E_POSTBACKS through the receiver at full speed while the worker runs.
       log(`end to end: ${E2E_POSTBACKS} postbacks`);
       const e2e = await endToEnd({ url: receiver.url, connections: CONNECTIONS, amount: E2E_POSTBACKS, next: httpPostback, queue, db });
@@ -136,8 +131,8 @@ async function main() {
       await receiver.app.stop();
       Object.assign(results, {
         sql_floor_per_s: Math.round(DRAIN / sqlSeconds),
-        drain_per_s: results.drain_empty_log_per_s,
-        drain_ratio: round(results.drain_empty_log_per_s / (DRAIN / sqlSeconds), 3),
+        drain_per_s: perSecond,
+        drain_ratio: round(perSecond / (DRAIN / sqlSeconds), 3),
         e2e_sent: e2e.sent,
         e2e_acked: e2e.acked,
         e2e_applied: e2e.applied,
@@ -147,10 +142,10 @@ async function main() {
         e2e_applied_ratio: round(e2e.allAppliedSeconds / e2e.ackSeconds, 2),
         e2e_burst_rps: Math.round(e2e.acked / e2e.ackSeconds),
       });
+      await worker.stop();
     }
-    await worker.stop();
 
-    await growth(results, db, batcher, workerRss);
+    await growth(results, { ...drains, db, emptyTwinUrl });
     results.worker_rss_mb = Math.max(...workerRss);
 
     if (!growthOnly) {
@@ -239,23 +234,55 @@ async function sqlFloor(db) {
 }
 
 /**
- * Growth: months of history pre-filled in SQL, then the same drain as on the empty log (its own conversions, a
- * fresh worker process), then retention of the oldest day.
+ * Queues DRAIN postbacks for the conversions of `range`, settles `target`'s database and starts a worker on it; returns
+ * the worker, still running, and its rate (timeDrain). The settling (VACUUM ANALYZE of conversions, a checkpoint)
+ * leaves no earlier phase's writes to be paid during the measurement.
  */
-async function growth(results, db, batcher, workerRss) {
+async function drain({ batcher, workerRss }, target, range, what) {
+  log(`${what}: queueing ${DRAIN}`);
+  const since = await queueDrain(batcher, range);
+  await settle(target.db, ['conversions']);
+  log(`${what}: draining`);
+  const worker = startApp('worker', { ...env, DATABASE_URL: target.url }, workerArgs);
+  const perSecond = await timeDrain(target.db, { since, count: DRAIN });
+  workerRss.push(peakRssMb(worker.child.pid));
+  return { worker, perSecond };
+}
+
+/**
+ * Growth: months of history pre-filled in SQL, then the drain on the pre-filled log and on an empty one in
+ * alternating rounds (see RANGES), then retention of the oldest day. The empty log is the seeded database's twin
+ * (createEmptyTwin), so both sides of a round reject the same conversions from the same state, a minute apart: on this
+ * shared machine the same code's rate moves by up to a fifth within the hour, so one drain before the pre-fill and
+ * one after it measured that drift as much as the history (ratios 0.83 to 1.22 over nine runs until 2026-12-02).
+ * Each side's rate is its drains' together (their postbacks over their time: the harmonic mean of their rates), and
+ * the ratio is the pre-filled side's over the empty side's.
+ */
+async function growth(results, { db, emptyTwinUrl, ...drains }) {
   const days = pastDays(GROWTH_DAYS);
   const filled = await prefill(databaseUrl(), { rows: PREFILL_ROWS, days, log });
   log(`pre-filled in ${filled.insertSeconds.toFixed(1)} s, VACUUM ANALYZE ${filled.vacuumSeconds.toFixed(1)} s`);
-  log(`worker drain on the pre-filled log: queueing ${DRAIN}`);
-  const since = await queueDrain(batcher, RANGES.growthDrain);
-  // The pre-fill wrote gigabytes in minutes and its VACUUM set hint bits on every page: without a checkpoint here the
-  // last of that is written out during the drain, a cost of the bench's setup, not of the history's size.
-  await settle(db, ['conversions']);
-  log('worker drain on the pre-filled log: draining');
-  const worker = startApp('worker', env, workerArgs);
-  results.drain_full_log_per_s = await timeDrain(db, { since, count: DRAIN });
-  workerRss.push(peakRssMb(worker.child.pid));
-  await worker.stop();
+  const twin = new pg.Client({ connectionString: emptyTwinUrl });
+  await twin.connect();
+  const sides = { empty: { url: emptyTwinUrl, db: twin }, full: { url: databaseUrl(), db } };
+  const rounds = [];
+  try {
+    for (const [r, range] of RANGES.growthDrains.entries()) {
+      const rates = {};
+      for (const side of r % 2 === 0 ? ['empty', 'full'] : ['full', 'empty']) {
+        const what = `growth round ${r + 1} of ${GROWTH_ROUNDS}: worker drain on the ${side === 'empty' ? 'empty' : 'pre-filled'} log`;
+        const { worker, perSecond } = await drain(drains, sides[side], range, what);
+        await worker.stop();
+        rates[side] = perSecond;
+      }
+      rounds.push({ empty_log_per_s: rates.empty, full_log_per_s: rates.full, ratio: round(rates.full / rates.empty, 3) });
+    }
+  } finally {
+    await twin.end();
+    await dropEmptyTwin();
+  }
+  const empty = harmonicMean(rounds.map((r) => r.empty_log_per_s));
+  const full = harmonicMean(rounds.map((r) => r.full_log_per_s));
   log('retention of the oldest day');
   const retention = await retainOldestDay(databaseUrl(), cfg, days[0]);
   Object.assign(results, {
@@ -264,7 +291,10 @@ async function growth(results, db, batcher, workerRss) {
     growth_history_rows: filled.historyRows,
     growth_prefill_seconds: round(filled.insertSeconds, 1),
     growth_vacuum_seconds: round(filled.vacuumSeconds, 1),
-    growth_drain_ratio: round(results.drain_full_log_per_s / results.drain_empty_log_per_s, 3),
+    drain_empty_log_per_s: Math.round(empty),
+    drain_full_log_per_s: Math.round(full),
+    growth_drain_ratio: round(full / empty, 3),
+    growth_rounds: rounds,
     retention_day_rows: retention.rows,
     retention_day_seconds: round(retention.seconds, 2),
   });
@@ -277,6 +307,9 @@ async function usedMemory(redis) {
 }
 
 const round = (n, digits) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** The rate of equal amounts of work done at each of `rates`, one after the other. */
+const harmonicMean = (rates) => rates.length / rates.reduce((sum, r) => sum + 1 / r, 0);
 
 /** The run whose `field` is the median of the runs. */
 function median(runs, field) {

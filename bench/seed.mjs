@@ -9,6 +9,8 @@ export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
 // Named for this process: benchmarks run side by side on a shared machine must not drop each other's data.
 export const PREFIX = `{pp-bench-${process.pid}}`;
 const DATABASE = `pp_bench_${process.pid}`;
+// The growth phase's copy of the seeded database, whose log stays as empty as the pre-filled one's is full.
+const EMPTY_TWIN = `${DATABASE}_empty`;
 const MIGRATIONS = fileURLToPath(new URL('../prisma/migrations', import.meta.url));
 
 /** The rejection reasons every phase sends. */
@@ -16,9 +18,9 @@ export const REASONS = ['bot_traffic', 'duplicate', 'chargeback', 'fraud', 'inva
 export const ADVERTISERS = 10;
 export const OFFERS_PER_ADVERTISER = 10;
 
-export function databaseUrl() {
+export function databaseUrl(name = DATABASE) {
   const u = new URL(SERVER_URL);
-  u.pathname = `/${DATABASE}`;
+  u.pathname = `/${name}`;
   return u.toString();
 }
 
@@ -89,7 +91,23 @@ export async function seed(conversions) {
   return { keys };
 }
 
+/**
+ * A copy of the bench's database as it stands (call it right after seed(), while no one is connected to it): the
+ * same conversions, offers and URLs, so a drain of the same transaction ids does the same work in either. Returns
+ * its URL; dropEmptyTwin() or dropAll() removes it.
+ */
+export async function createEmptyTwin() {
+  await dropEmptyTwin();
+  await onServer(`CREATE DATABASE ${EMPTY_TWIN} TEMPLATE ${DATABASE}`);
+  return databaseUrl(EMPTY_TWIN);
+}
+
+export async function dropEmptyTwin() {
+  await onServer(`DROP DATABASE IF EXISTS ${EMPTY_TWIN} WITH (FORCE)`);
+}
+
 export async function dropAll() {
+  await dropEmptyTwin();
   await onServer(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
   await deleteRedisKeys();
 }

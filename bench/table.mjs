@@ -16,7 +16,8 @@ export function printTable(r, { mode, connections, seconds, rounds }) {
     ['Redis bytes per queued postback', r.redis_bytes_per_job, () => `${r.redis_bytes_per_job}`, `target ≤ 1000; completed jobs left: ${r.redis_completed_jobs_left}`],
     ['Peak RSS receiver / worker', r.worker_rss_mb, () => `${r.receiver_rss_mb ?? '-'} / ${r.worker_rss_mb} MB`, ''],
     ['Growth: pre-fill log / history rows', r.growth_prefill_rows, () => `${r.growth_prefill_rows} / ${r.growth_history_rows}`, `${r.growth_prefill_seconds} s + VACUUM ANALYZE ${r.growth_vacuum_seconds} s (${r.postback_log_shape} log)`],
-    ['Growth: drain on empty / pre-filled log', r.drain_full_log_per_s, () => `${r.drain_empty_log_per_s} / ${r.drain_full_log_per_s} postbacks/s`, `ratio ${r.growth_drain_ratio} (target ≥ 0.90)`],
+    ['Growth: drain on empty / pre-filled log', r.drain_full_log_per_s, () => `${r.drain_empty_log_per_s} / ${r.drain_full_log_per_s} postbacks/s`, `ratio ${r.growth_drain_ratio} (target ≥ 0.90), ${r.growth_rounds?.length} rounds together`],
+    ['Growth: each round, empty / pre-filled', r.growth_rounds, () => r.growth_rounds.map((g) => `${g.empty_log_per_s} / ${g.full_log_per_s}`).join(', '), `ratios ${r.growth_rounds?.map((g) => g.ratio).join(', ')}`],
     ['Retention of one day at that size', r.retention_day_seconds, () => `${r.retention_day_seconds} s`, `${r.retention_day_rows} rows (target < 1 s)`],
   ].filter(([, measured]) => measured !== undefined);
   const cells = [...rows.map(([label, , value, note]) => [label, value(), note]), ...affiliateRows(r), ...reportRows(r), ...bulkRows(r), ...replicaRows(r.replicas)];

@@ -38,6 +38,9 @@ describe('two deliveries of one postback at once', () => {
       receivedAt: Date.now(),
     };
     const item: PostbackToApply = { postback, attempts: 1, shard: t.cfg.QUEUE_PREFIX };
+    // A postback of the same batch that no one else delivers: its log row lands, so it is applied.
+    const alone = { ...postback, postbackId: randomUUID(), transactionId: `tx-nobody-knows-${randomUUID()}`, receivedAt: postback.receivedAt + 1 };
+    const aloneItem: PostbackToApply = { postback: alone, attempts: 1, shard: t.cfg.QUEUE_PREFIX };
     // The other delivery: past its read of postback_log, its log row written, not yet committed.
     const other = new pg.Client({ connectionString: t.databaseUrl });
     await other.connect();
@@ -48,7 +51,7 @@ describe('two deliveries of one postback at once', () => {
          VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0), 'not_found', 1)`,
         [postback.postbackId, postback.endpointId, postback.transactionId, postback.reason, postback.seq, postback.receivedAt],
       );
-      const applying = applyRejections(t.prisma, [item], registry);
+      const applying = applyRejections(t.prisma, [item, aloneItem], registry);
       // This delivery reads an empty log and then waits on the other's row (the unique postback_id).
       await eventually(async () => {
         const waiting = await other.query(
@@ -59,8 +62,9 @@ describe('two deliveries of one postback at once', () => {
       await other.query('COMMIT');
 
       const result = await applying;
-      expect(result.outcomes).toEqual(['not_found']);
-      expect(result.applied).toEqual([]);
+      expect(result.outcomes).toEqual(['not_found', 'not_found']);
+      expect(result.applied).toEqual([{ receivedAt: alone.receivedAt, outcome: 'not_found', shard: t.cfg.QUEUE_PREFIX }]);
+      expect(await t.prisma.postbackLog.count({ where: { postbackId: alone.postbackId } })).toBe(1);
       expect(await t.prisma.postbackLog.count({ where: { postbackId: postback.postbackId } })).toBe(1);
     } finally {
       await other.end();

@@ -72,13 +72,15 @@ export function createPostbackWorker(deps: PostbackWorkerDeps): Worker<PostbackJ
 
     const decision = decideSplit(settled, parsed.data.v);
     if (decision.kind === 'outage' || decision.kind === 'retry') throw decision.error;
+    // A line per postback at debug level only when it is on: its fields would be built for each of 500 otherwise.
+    const debug = logger.isLevelEnabled('debug');
     settled.forEach((s, i) => {
       if (s.status !== 'fulfilled') return;
       const p = postbacks[i]!;
       // Worth a line each: a revoked key still being used is the operator's business (and rare).
       if (s.value === 'revoked') {
         logger.warn({ postback_id: p.postbackId, endpoint_id: endpointIdOf(p) }, 'postback received after its key was revoked: not applied');
-      } else {
+      } else if (debug) {
         logger.debug({ postback_id: p.postbackId, outcome: s.value }, 'postback applied');
       }
     });

@@ -48,7 +48,7 @@ const DRAIN = quick ? 20_000 : 200_000;
 const E2E_POSTBACKS = quick ? 40_000 : 1_000_000;
 // The pre-fill's span: the default retention, so that retention finds exactly its oldest day past the cutoff.
 const GROWTH_DAYS = 90;
-// Growth compares drains on the empty and the pre-filled log in this many rounds, alternating which goes first.
+// Growth compares drains on the empty and the pre-filled log in this many rounds, the two taking turns.
 const GROWTH_ROUNDS = 3;
 // Conversions: a range of DRAIN for each SQL floor, drain and growth round, and twice that for the HTTP phases.
 const CONVERSIONS = (2 * ROUNDS + GROWTH_ROUNDS + 2) * DRAIN;
@@ -269,7 +269,10 @@ async function drain({ batcher, workerRss }, target, range, what) {
  * shared machine the same code's rate moves by up to a fifth within the hour, so one drain before the pre-fill and
  * one after it measured that drift as much as the history (ratios 0.83 to 1.22 over nine runs until 2026-12-02).
  * Each side's rate is its drains' together (their postbacks over their time: the harmonic mean of their rates), and
- * the ratio is the pre-filled side's over the empty side's.
+ * the ratio is the pre-filled side's over the empty side's. The sides take turns (empty, pre-filled, empty, …), so
+ * each drain follows the other database's: with the order reversed every other round, the second of two drains in a
+ * row on one database found its pages still in Postgres's 128 MB of buffers and ran faster, and the third round's
+ * pre-filled drain, following two on the twin, was the slowest of its side in each of three full runs.
  */
 async function growth(results, { db, emptyTwinUrl, ...drains }) {
   const days = pastDays(GROWTH_DAYS);
@@ -282,7 +285,7 @@ async function growth(results, { db, emptyTwinUrl, ...drains }) {
   try {
     for (const [r, range] of RANGES.growthDrains.entries()) {
       const rates = {};
-      for (const side of r % 2 === 0 ? ['empty', 'full'] : ['full', 'empty']) {
+      for (const side of ['empty', 'full']) {
         const what = `growth round ${r + 1} of ${GROWTH_ROUNDS}: worker drain on the ${side === 'empty' ? 'empty' : 'pre-filled'} log`;
         const { worker, perSecond } = await drain(drains, sides[side], range, what);
         await worker.stop();

@@ -270,9 +270,8 @@ async function drain({ batcher, workerRss }, target, range, what) {
  * one after it measured that drift as much as the history (ratios 0.83 to 1.22 over nine runs until 2026-12-02).
  * Each side's rate is its drains' together (their postbacks over their time: the harmonic mean of their rates), and
  * the ratio is the pre-filled side's over the empty side's. The sides take turns (empty, pre-filled, empty, …), so
- * each drain follows the other database's: with the order reversed every other round, the second of two drains in a
- * row on one database found its pages still in Postgres's 128 MB of buffers and ran faster, and the third round's
- * pre-filled drain, following two on the twin, was the slowest of its side in each of three full runs.
+ * each drain but the first follows one on the other database. In full runs the third round's pre-filled drain has
+ * been the slowest of its side whatever the order (README, "What changed later on 2026-12-02"): not yet explained.
  */
 async function growth(results, { db, emptyTwinUrl, ...drains }) {
   const days = pastDays(GROWTH_DAYS);

@@ -91,15 +91,13 @@ async function main() {
   log(`seeding ${CONVERSIONS} conversions`);
   const { keys } = await seed(CONVERSIONS);
   await maintainedLog(databaseUrl(), cfg);
-  // Copied before any phase writes to the database: growth's drains on an empty log run in this twin.
-  const emptyTwinUrl = await createEmptyTwin();
   const keyOf = (i) => keys[advertiserOf(i) - 1];
   const httpPostback = () => {
     const i = randomIn(RANGES.http);
     return { key: keyOf(i), transactionId: `tx-${i}` };
   };
   const redis = new Redis(REDIS_URL);
-  const db = new pg.Client({ connectionString: databaseUrl() });
+  let db = new pg.Client({ connectionString: databaseUrl() });
   await db.connect();
   const queueRedis = createFailFastRedis(cfg);
   await new Promise((r) => queueRedis.once('ready', r));
@@ -157,6 +155,13 @@ async function main() {
       await worker.stop();
     }
 
+    // Growth's drains on an empty log run in a twin copied now, when the earlier phases are done with the database:
+    // its conversions have been through the same updates and vacuums as the pre-filled side's (createEmptyTwin).
+    await db.end();
+    log('copying the database, its log emptied, for growth\'s drains on an empty log');
+    const emptyTwinUrl = await createEmptyTwin();
+    db = new pg.Client({ connectionString: databaseUrl() });
+    await db.connect();
     await growth(results, { ...drains, db, emptyTwinUrl });
     results.worker_rss_mb = Math.max(...workerRss);
 
@@ -264,14 +269,16 @@ async function drain({ batcher, workerRss }, target, range, what) {
 
 /**
  * Growth: months of history pre-filled in SQL, then the drain on the pre-filled log and on an empty one in
- * alternating rounds (see RANGES), then retention of the oldest day. The empty log is the seeded database's twin
- * (createEmptyTwin), so both sides of a round reject the same conversions from the same state, a minute apart: on this
- * shared machine the same code's rate moves by up to a fifth within the hour, so one drain before the pre-fill and
- * one after it measured that drift as much as the history (ratios 0.83 to 1.22 over nine runs until 2026-12-02).
- * Each side's rate is its drains' together (their postbacks over their time: the harmonic mean of their rates), and
- * the ratio is the pre-filled side's over the empty side's. The sides take turns (empty, pre-filled, empty, …), so
- * each drain but the first follows one on the other database. In full runs the third round's pre-filled drain has
- * been the slowest of its side whatever the order (README, "What changed later on 2026-12-02"): not yet explained.
+ * alternating rounds (see RANGES), then retention of the oldest day. The empty log is a twin of the database copied
+ * just before the pre-fill with its log emptied (createEmptyTwin), so both sides of a round reject the same conversions
+ * from the same pages, a minute apart: on this shared machine the same code's rate moves by up to a fifth within the
+ * hour, so one drain before the pre-fill and one after it measured that drift as much as the history (ratios 0.83 to
+ * 1.22 over nine runs until 2026-12-02). Each side's rate is its drains' together (their postbacks over their time:
+ * the harmonic mean of their rates), and the ratio is the pre-filled side's over the empty side's. The sides take
+ * turns (empty, pre-filled, empty, …), so each drain but the first follows one on the other database. A twin copied
+ * before the earlier phases lacked their churn of `conversions` (1.6 million updated rows, whose new versions the
+ * third growth range's pages share): its third round ran faster than the pre-filled side's in every full run
+ * (README, "What changed later on 2026-12-02").
  */
 async function growth(results, { db, emptyTwinUrl, ...drains }) {
   const days = pastDays(GROWTH_DAYS);

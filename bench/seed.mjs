@@ -91,15 +91,42 @@ export async function seed(conversions) {
   return { keys };
 }
 
+// What the worker writes per postback (the log, the history, rollups, affiliate postbacks and notifications): the
+// twin starts with these empty.
+const PER_POSTBACK_TABLES = [
+  'postback_log', 'conversion_status_history', 'rejection_rollup_deltas', 'rejection_rollups_hourly',
+  'rejection_rollups_daily', 'affiliate_postbacks', 'notifications', 'delivery_attempts',
+];
+
 /**
- * A copy of the bench's database as it stands (call it right after seed(), while no one is connected to it): the
- * same conversions, offers and URLs, so a drain of the same transaction ids does the same work in either. Returns
- * its URL; dropEmptyTwin() or dropAll() removes it.
+ * A copy of the bench's database as it stands, with the tables the worker writes per postback emptied: the same
+ * conversions in the same pages, offers and URLs, so a drain of the same transaction ids does the same work in
+ * either but for the log's size. Call it while no one is connected to the bench's database (a worker that has just
+ * exited may still hold a backend for a moment, so it retries). Returns its URL; dropEmptyTwin() or dropAll()
+ * removes it.
  */
 export async function createEmptyTwin() {
   await dropEmptyTwin();
-  await onServer(`CREATE DATABASE ${EMPTY_TWIN} TEMPLATE ${DATABASE}`);
-  return databaseUrl(EMPTY_TWIN);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // FILE_COPY: one checkpoint and a copy of the files, instead of writing the whole database to the WAL.
+      await onServer(`CREATE DATABASE ${EMPTY_TWIN} TEMPLATE ${DATABASE} STRATEGY = FILE_COPY`);
+      break;
+    } catch (err) {
+      // 55006 object_in_use: another session is connected to the template.
+      if (err.code !== '55006' || attempt === 20) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  const url = databaseUrl(EMPTY_TWIN);
+  const twin = new pg.Client({ connectionString: url });
+  await twin.connect();
+  try {
+    await twin.query(`TRUNCATE ${PER_POSTBACK_TABLES.join(', ')}`);
+  } finally {
+    await twin.end();
+  }
+  return url;
 }
 
 export async function dropEmptyTwin() {

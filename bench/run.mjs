@@ -277,9 +277,9 @@ async function drain({ batcher, workerRss }, target, range, what) {
  * the harmonic mean of their rates), and the ratio is the pre-filled side's over the empty side's. The sides take
  * turns (empty, pre-filled, empty, …), so each drain but the first follows one on the other database. A twin copied
  * right after the seeding lacked the earlier phases' updates of `conversions` (the floor's, the drains' and the
- * burst's, each vacuumed after): in four of its six full runs the third round gave the lowest ratio (0.777–0.889);
- * two of six missed 0.90; copied after them, three full runs gave 0.943, 0.925 and 0.965 (README, "The empty twin
- * copied after the burst").
+ * burst's, each vacuumed after): in four of its five full runs the third round gave the lowest ratio (0.777–0.889),
+ * and two of those missed 0.90; copied after them, three full runs gave 0.943, 0.925 and 0.965 (README, "The empty
+ * twin copied after the burst").
  */
 async function growth(results, { db, emptyTwinUrl, ...drains }) {
   const days = pastDays(GROWTH_DAYS);
